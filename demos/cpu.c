@@ -1,0 +1,33 @@
+/*
+ * cpu: one task per CPU, each computing about half a second (a xorshift
+ * loop that yields a checksum), run one after another, with one thread per
+ * task, and with one child process per task.
+ *
+ * Usage: cpu [--tasks N] [--seconds S] [--cpus LIST] [--quick] [--json] ...
+ *
+ * Computing needs a CPU the whole time, so it speeds up only when tasks run
+ * on different CPUs at the same instant: parallelism. On 2 CPUs threads and
+ * processes come close to 2x; pinned to one CPU (--cpus 0) they give 1.0x,
+ * however many threads there are. notes/02-cpu.md walks through a real run.
+ */
+#include "demo.h"
+
+static const struct demo_info demo = {
+    .name = "cpu",
+    .summary = "Runs tasks that each compute, one after another, with threads and with processes:\n"
+               "computing speeds up only when tasks run on different CPUs at once.",
+    .note = "notes/02-cpu.md",
+    .default_tasks = 0, .default_seconds = 0.5, /* 0: one task per CPU allowed */
+    .quick_tasks = 0, .quick_seconds = 0.1,
+    .default_strategies = "sequential,threads,processes",
+};
+
+int main(int argc, char **argv)
+{
+    struct options opts;
+    int done = options_parse(argc, argv, &demo, &opts);
+    if (done != OPTIONS_RUN)
+        return done;
+    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = opts.seconds};
+    return demo_run_single(&demo, &opts, &computing); /* calibrates units to the seconds first */
+}

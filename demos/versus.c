@@ -1,0 +1,116 @@
+/*
+ * versus: the headline. Sleeping tasks and computing tasks, each run one
+ * after another, with threads and with processes: first on every CPU this
+ * process may use, then pinned to one CPU. It ends in verdict lines
+ * computed from what was measured.
+ *
+ * Usage: versus [--tasks N] [--seconds S] [--cpus LIST] [--quick] [--json] ...
+ *
+ * Pinned to one CPU, sleeping still speeds up about 10x (waiting overlaps:
+ * concurrency is enough), while computing gives 1.0x: it speeds up only
+ * with more CPUs (parallelism). notes/03-versus.md walks through a run.
+ */
+#include "demo.h"
+#include "report.h"
+#include "verdict.h"
+
+#include <stdio.h>
+
+/* Short tasks, so the whole comparison takes about 20 s in class. */
+#define SLEEP_TASKS 10
+#define SLEEP_SECONDS 0.1
+#define CPU_SECONDS 0.25 /* and one cpu task per CPU */
+#define QUICK_SLEEP_SECONDS 0.02
+#define QUICK_CPU_SECONDS 0.05
+
+static const struct demo_info demo = {
+    .name = "versus",
+    .summary = "Sleeping tasks and computing tasks, on every CPU and then pinned to one: only\n"
+               "computing loses its speedup on one CPU. With no --tasks or --seconds: 10 sleeps\n"
+               "of 0.1 s, and one 0.25 s computation per CPU.",
+    .note = "notes/03-versus.md",
+    .default_tasks = SLEEP_TASKS, .default_seconds = SLEEP_SECONDS,
+    .quick_tasks = SLEEP_TASKS, .quick_seconds = QUICK_SLEEP_SECONDS,
+    .default_strategies = "sequential,threads,processes",
+};
+
+enum { SLEEP_ALL, SLEEP_ONE, CPU_ALL, CPU_ONE, COMPARISONS };
+
+/* Measures both workloads on `cpus`, into sleeping and computing. */
+static int measure_on(const struct options *opts, const struct cpu_list *cpus,
+                      const struct workload *sleep_w, const struct workload *cpu_w,
+                      struct comparison *sleeping, struct comparison *computing)
+{
+    int err = machine_pin(cpus);
+    if (err != 0)
+        return demo_fail(&demo, "sched_setaffinity", err);
+    /* One cpu task per CPU we were given, in both passes: the same work. */
+    size_t cpu_tasks = opts->tasks_given ? opts->tasks : opts->cpus.count;
+    int status = demo_measure(&demo, opts, opts->tasks, sleep_w, sleeping);
+    if (status == 0 && (status = demo_measure(&demo, opts, cpu_tasks, cpu_w, computing)) != 0)
+        harness_free(sleeping);
+    return status;
+}
+
+static void report_all(const struct options *opts, const struct machine *m, struct comparison *c,
+                       char verdicts[][VERDICT_SIZE])
+{
+    if (opts->json) {
+        report_json(stdout, &demo, m, c, COMPARISONS, true, verdicts, 2);
+        return;
+    }
+    if (opts->csv) {
+        report_csv(stdout, c, COMPARISONS, true);
+        return;
+    }
+    report_header(&demo, opts, m);
+    for (int i = 0; i < COMPARISONS; i++) {
+        report_workload_title(&c[i], opts);
+        report_table(&c[i], opts);
+    }
+    report_legend();
+    report_timeline(&c[CPU_ALL], opts); /* the sleep timelines: see the sleep demo */
+    report_timeline(&c[CPU_ONE], opts);
+    report_verdicts(verdicts, 2, opts);
+    report_note(&demo);
+}
+
+int main(int argc, char **argv)
+{
+    struct options opts;
+    struct machine m;
+    int status = options_parse(argc, argv, &demo, &opts);
+    if (status != OPTIONS_RUN)
+        return status;
+    if ((status = demo_setup(&demo, &opts, &m)) != 0)
+        return status;
+
+    struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts.seconds};
+    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = opts.seconds};
+    if (!opts.seconds_given)
+        computing.seconds = opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS;
+    workload_calibrate(&computing); /* once: every run does the same units */
+
+    struct cpu_list one_cpu = {.count = 1, .ids = {opts.cpus.ids[0]}};
+    struct comparison c[COMPARISONS];
+    if ((status = measure_on(&opts, &opts.cpus, &sleeping, &computing, &c[SLEEP_ALL], &c[CPU_ALL])) != 0)
+        return status;
+    if ((status = measure_on(&opts, &one_cpu, &sleeping, &computing, &c[SLEEP_ONE], &c[CPU_ONE])) != 0) {
+        harness_free(&c[SLEEP_ALL]);
+        harness_free(&c[CPU_ALL]);
+        return status;
+    }
+    machine_pin(&opts.cpus); /* back to every CPU we were given */
+
+    char verdicts[2][VERDICT_SIZE];
+    verdict_versus(&c[SLEEP_ALL], &c[SLEEP_ONE], verdicts[0], sizeof verdicts[0]);
+    verdict_versus(&c[CPU_ALL], &c[CPU_ONE], verdicts[1], sizeof verdicts[1]);
+    report_all(&opts, &m, c, verdicts);
+
+    for (int i = 0; i < COMPARISONS; i++) {
+        if (!harness_checksums_ok(&c[i]))
+            status = 1;
+        harness_free(&c[i]);
+    }
+    return status;
+}

@@ -1,0 +1,30 @@
+/*
+ * demo: the steps every harness demo takes, so that a demo's main() reads
+ * like its lesson. Errors go to stderr as "<demo>: <call>: <errno text>";
+ * these functions return the exit status and leave exiting to main().
+ */
+#ifndef ATONCE_DEMO_H
+#define ATONCE_DEMO_H
+
+#include "harness.h"
+#include "machine.h"
+#include "options.h"
+
+/* Prints "<demo>: <call>: <strerror(-err)>" on stderr; returns 1. */
+int demo_fail(const struct demo_info *demo, const char *call, int err);
+
+/* Pins the process to opts->cpus (when --cpus was given) and reads the
+ * machine. Returns 0 or an exit status. */
+int demo_setup(const struct demo_info *demo, const struct options *opts, struct machine *m);
+
+/* Measures `w` under opts->strategies with opts->tasks tasks, showing a
+ * progress line on stderr when it is a terminal. Returns 0 or an exit status. */
+int demo_measure(const struct demo_info *demo, const struct options *opts, size_t ntasks,
+                 const struct workload *w, struct comparison *out);
+
+/* The whole of a one-workload demo (sleep, cpu): set up, measure, report
+ * as the options ask. Returns the exit status: 0, or 1 on a failure or a
+ * checksum mismatch. */
+int demo_run_single(const struct demo_info *demo, const struct options *opts, struct workload *w);
+
+#endif

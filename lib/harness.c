@@ -1,0 +1,174 @@
+#include "harness.h"
+
+#include "stats.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One timed run of all the tasks. */
+struct run {
+    double wall, user, sys;
+    uint64_t checksum;
+};
+
+static int time_one_run(const struct strategy *s, const struct workload *w, size_t ntasks,
+                        struct task_record *records, struct run *out, const char **failed_call)
+{
+    struct cpu_times cpu_before, cpu_after;
+    int err = stopwatch_cpu(&cpu_before);
+    if (err != 0) {
+        *failed_call = "getrusage";
+        return err;
+    }
+    double start = stopwatch_now();
+    err = s->run(w, ntasks, records, failed_call);
+    double end = stopwatch_now();
+    if (err != 0)
+        return err;
+    if ((err = stopwatch_cpu(&cpu_after)) != 0) {
+        *failed_call = "getrusage";
+        return err;
+    }
+    out->wall = end - start;
+    out->user = cpu_after.user - cpu_before.user;
+    out->sys = cpu_after.sys - cpu_before.sys;
+    out->checksum = 0;
+    for (size_t i = 0; i < ntasks; i++) {
+        out->checksum = workload_combine(out->checksum, records[i].checksum);
+        records[i].span.start -= start; /* the timeline starts at 0 */
+        records[i].span.end -= start;
+    }
+    return 0;
+}
+
+/* Index of the run whose wall time is the (lower) median. */
+static size_t median_run(const double *walls, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t below = 0, equal_before = 0; /* rank of run i */
+        for (size_t j = 0; j < n; j++) {
+            below += walls[j] < walls[i];
+            equal_before += walls[j] == walls[i] && j < i;
+        }
+        if (below + equal_before == (n - 1) / 2)
+            best = i;
+    }
+    return best;
+}
+
+static int measure(const struct harness_plan *plan, const struct strategy *s,
+                   const struct workload *w, struct measurement *out, const char **failed_call)
+{
+    size_t n = plan->ntasks, runs = (size_t)plan->runs, total = (size_t)(plan->warmup + plan->runs);
+    struct task_record *records = calloc(total * n, sizeof *records);
+    double *walls = calloc(runs, sizeof *walls), *users = calloc(runs, sizeof *users),
+           *syss = calloc(runs, sizeof *syss);
+    int err = 0;
+    if (records == NULL || walls == NULL || users == NULL || syss == NULL) {
+        *failed_call = "calloc";
+        err = -ENOMEM;
+        goto out;
+    }
+    *out = (struct measurement){.strategy = s, .runs = plan->runs, .checksum_ok = true};
+    for (size_t r = 0; r < total; r++) {
+        if (plan->on_run != NULL)
+            plan->on_run(s, (int)r + 1, (int)total, plan->context);
+        struct run run;
+        if ((err = time_one_run(s, w, n, &records[r * n], &run, failed_call)) != 0)
+            goto out;
+        if (r == 0)
+            out->checksum = run.checksum;
+        else if (run.checksum != out->checksum)
+            out->checksum_ok = false; /* the same work must give the same answer every time */
+        if (r >= (size_t)plan->warmup) {
+            size_t k = r - (size_t)plan->warmup;
+            walls[k] = run.wall, users[k] = run.user, syss[k] = run.sys;
+        }
+    }
+    out->wall = stats_median(walls, runs);
+    out->wall_min = stats_min(walls, runs);
+    out->wall_max = stats_max(walls, runs);
+    out->user = stats_median(users, runs);
+    out->sys = stats_median(syss, runs);
+    if ((out->spans = malloc(n * sizeof *out->spans)) == NULL) {
+        *failed_call = "malloc";
+        err = -ENOMEM;
+        goto out;
+    }
+    const struct task_record *kept = &records[((size_t)plan->warmup + median_run(walls, runs)) * n];
+    for (size_t i = 0; i < n; i++)
+        out->spans[i] = kept[i].span;
+out:
+    free(records);
+    free(walls);
+    free(users);
+    free(syss);
+    return err;
+}
+
+int harness_compare(const struct harness_plan *plan, const struct workload *w,
+                    struct comparison *out, const char **failed_call)
+{
+    memset(out, 0, sizeof *out);
+    out->workload = *w;
+    out->ntasks = plan->ntasks;
+    int err = machine_allowed_cpus(&out->cpus);
+    if (err != 0) {
+        *failed_call = "sched_getaffinity";
+        return err;
+    }
+    for (size_t i = 0; i < plan->count && i < HARNESS_MAX_STRATEGIES; i++) {
+        if ((err = measure(plan, plan->strategies[i], w, &out->results[i], failed_call)) != 0) {
+            harness_free(out);
+            return err;
+        }
+        out->count = i + 1;
+        /* The first strategy's answer is the reference the others must match. */
+        if (out->results[i].checksum != out->results[0].checksum)
+            out->results[i].checksum_ok = false;
+    }
+    return 0;
+}
+
+void harness_free(struct comparison *c)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        free(c->results[i].spans);
+        c->results[i].spans = NULL;
+    }
+    c->count = 0;
+}
+
+bool harness_checksums_ok(const struct comparison *c)
+{
+    for (size_t i = 0; i < c->count; i++)
+        if (!c->results[i].checksum_ok)
+            return false;
+    return true;
+}
+
+const struct measurement *harness_find(const struct comparison *c, const char *name)
+{
+    for (size_t i = 0; i < c->count; i++)
+        if (strcmp(c->results[i].strategy->name, name) == 0)
+            return &c->results[i];
+    return NULL;
+}
+
+double harness_ideal_speedup(const struct comparison *c, const struct measurement *m)
+{
+    double tasks = (double)c->ntasks, cpus = (double)c->cpus.count;
+    if (c->workload.kind == WORKLOAD_SLEEP)
+        return m->strategy->overlaps_waiting ? tasks : 1.0;
+    if (!m->strategy->computes_in_parallel)
+        return 1.0;
+    return tasks < cpus ? tasks : cpus;
+}
+
+double harness_speedup(const struct comparison *c, const struct measurement *m)
+{
+    const struct measurement *base = harness_find(c, "sequential");
+    return base != NULL ? stats_speedup(base->wall, m->wall) : 0.0;
+}

@@ -1,0 +1,84 @@
+/*
+ * harness: the experiment every harness demo runs. For each strategy: a few
+ * warm-up runs (not kept), then measured runs, each timed from before the
+ * first thread or child is created to after the last one is reaped (that is
+ * what a user waits for). The median run is kept, with the fastest and
+ * slowest, and every run's checksum is compared with the first strategy's
+ * (sequential, when it is measured).
+ *
+ * The harness prints nothing: report turns a comparison into a table.
+ */
+#ifndef ATONCE_HARNESS_H
+#define ATONCE_HARNESS_H
+
+#include "machine.h"
+#include "strategy.h"
+#include "workload.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HARNESS_MAX_STRATEGIES 8
+
+/* One strategy, measured over several runs. */
+struct measurement {
+    const struct strategy *strategy;
+    int runs;           /* measured runs (warm-ups not counted) */
+    double wall;        /* median wall time of the runs, seconds */
+    double wall_min;    /* fastest run */
+    double wall_max;    /* slowest run */
+    double user, sys;   /* median CPU time of the runs, seconds */
+    uint64_t checksum;  /* combined over the tasks; the same in every run */
+    bool checksum_ok;   /* equal to the reference strategy's checksum */
+    struct span *spans; /* ntasks spans of the median run, relative to its start */
+};
+
+/* The same workload under several strategies, on one set of CPUs. */
+struct comparison {
+    struct workload workload;
+    size_t ntasks;
+    struct cpu_list cpus; /* the CPUs the runs were allowed to use */
+    size_t count;         /* how many strategies were measured */
+    struct measurement results[HARNESS_MAX_STRATEGIES];
+};
+
+/* What to measure and how often. */
+struct harness_plan {
+    const struct strategy *const *strategies; /* count of them */
+    size_t count;
+    size_t ntasks;
+    int warmup; /* runs before measuring, not kept */
+    int runs;   /* measured runs, at least 1 */
+    /* Called before each run (may be NULL), e.g. for a progress line. */
+    void (*on_run)(const struct strategy *s, int run, int total, void *context);
+    void *context;
+};
+
+/* Measures `w` under every strategy of `plan` on the CPUs this process may
+ * use now, filling `out` (free it with harness_free). Returns 0, or -errno
+ * with *failed_call naming the call that failed. */
+int harness_compare(const struct harness_plan *plan, const struct workload *w,
+                    struct comparison *out, const char **failed_call);
+
+/* Frees the spans a comparison holds. */
+void harness_free(struct comparison *c);
+
+/* Do all checksums in `c` match? */
+bool harness_checksums_ok(const struct comparison *c);
+
+/* The measurement of the strategy called `name` in `c`, or NULL. */
+const struct measurement *harness_find(const struct comparison *c, const char *name);
+
+/* The best speedup strategy `m` could show in this comparison. A strategy
+ * that overlaps waiting can sleep every task at once, on any number of
+ * CPUs: ideal = tasks. Computing needs a CPU per task: a strategy that
+ * computes in parallel reaches at most min(tasks, CPUs allowed). Anything
+ * else does one task at a time: ideal = 1. */
+double harness_ideal_speedup(const struct comparison *c, const struct measurement *m);
+
+/* The measurement's speedup against sequential in the same comparison,
+ * or 0 when sequential was not measured. */
+double harness_speedup(const struct comparison *c, const struct measurement *m);
+
+#endif

@@ -1,0 +1,318 @@
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { OPT_NO_COLOR = 1000, OPT_JSON, OPT_CSV, OPT_QUICK, OPT_VERSION, OPT_CPUS, OPT_STRATEGIES, OPT_WARMUP };
+
+static const struct option long_options[] = {
+    {"tasks", required_argument, NULL, 'n'},
+    {"seconds", required_argument, NULL, 's'},
+    {"runs", required_argument, NULL, 'r'},
+    {"warmup", required_argument, NULL, OPT_WARMUP},
+    {"strategies", required_argument, NULL, OPT_STRATEGIES},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"quick", no_argument, NULL, OPT_QUICK},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"csv", no_argument, NULL, OPT_CSV},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+/* The name a user typed for option `value`, e.g. "--tasks". */
+static const char *flag_name(int value)
+{
+    static char name[32];
+    for (const struct option *o = long_options; o->name != NULL; o++)
+        if (o->val == value) {
+            snprintf(name, sizeof name, "--%s", o->name);
+            return name;
+        }
+    snprintf(name, sizeof name, "-%c", value);
+    return name;
+}
+
+void options_print_usage(FILE *to, const char *program)
+{
+    fprintf(to,
+            "Usage: %s [--tasks N] [--seconds S] [--runs R] [--warmup W] [--strategies LIST]\n"
+            "       [--cpus LIST] [--quick] [--json | --csv] [--no-color] [--help] [--version]\n",
+            program);
+}
+
+/* Prints "<demo>: <flag>: <problem>" and the usage; returns exit status 2. */
+static int bad_usage(const struct demo_info *demo, const char *flag, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fprintf(stderr, "%s: %s: ", demo->name, flag);
+    vfprintf(stderr, format, args);
+    fputc('\n', stderr);
+    va_end(args);
+    options_print_usage(stderr, demo->name);
+    return 2;
+}
+
+static void print_help(const struct demo_info *demo)
+{
+    printf("Usage: %s [OPTION]...\n%s\n\n", demo->name, demo->summary);
+    char tasks[64];
+    if (demo->default_tasks == 0)
+        snprintf(tasks, sizeof tasks, "one per CPU allowed");
+    else
+        snprintf(tasks, sizeof tasks, "%zu", demo->default_tasks);
+    printf("  -n, --tasks N        how many tasks (default %s; at most %d)\n"
+           "  -s, --seconds S      how long each task takes, in seconds (default %g)\n"
+           "  -r, --runs R         measured runs per strategy; the median is shown (default 3)\n"
+           "      --warmup W       runs before measuring, not counted (default 1)\n"
+           "      --strategies L   which strategies, comma-separated (default %s)\n"
+           "      --cpus LIST      run only on these CPUs, e.g. 0 or 0,1 or 0-3\n"
+           "      --quick          short defaults for a rehearsal: about 3 s in all\n"
+           "      --json           print one JSON object instead of the table\n"
+           "      --csv            print CSV rows instead of the table\n"
+           "      --no-color       no colour even on a terminal (so does NO_COLOR=1)\n"
+           "  -h, --help           show this help\n"
+           "      --version        show the version\n\n",
+           tasks, OPTIONS_MAX_TASKS, demo->default_seconds, demo->default_strategies);
+    printf("Strategies:\n");
+    for (size_t i = 0; strategy_all[i] != NULL; i++)
+        printf("  %-12s %s\n", strategy_all[i]->name, strategy_all[i]->explains);
+    printf("\nExit status: 0 ok, 1 a failure or a checksum mismatch, 2 bad usage.\n");
+    printf("Read alongside: %s\n", demo->note);
+}
+
+/* A whole number in [min, max], digits only. Returns 0 or an exit status. */
+static int parse_count(const struct demo_info *demo, const char *flag, const char *text,
+                       long min, long max, long *out)
+{
+    if (text[0] == '\0')
+        return bad_usage(demo, flag, "needs a number, got an empty string");
+    if (strspn(text, "0123456789") != strlen(text)) {
+        if (text[0] == '-' && strspn(text + 1, "0123456789") == strlen(text + 1) && text[1] != '\0')
+            return bad_usage(demo, flag, "'%s' is negative; use %ld to %ld", text, min, max);
+        return bad_usage(demo, flag, "'%s' is not a whole number", text);
+    }
+    errno = 0;
+    unsigned long long value = strtoull(text, NULL, 10);
+    if (errno == ERANGE || value > (unsigned long long)max)
+        return bad_usage(demo, flag, "'%s' is too many; the limit is %ld", text, max);
+    if ((long)value < min)
+        return bad_usage(demo, flag, "'%s' is too few; use %ld to %ld", text, min, max);
+    *out = (long)value;
+    return 0;
+}
+
+static int parse_seconds(const struct demo_info *demo, const char *text, double *out)
+{
+    const char *flag = "--seconds";
+    char *end;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (text[0] == '\0' || *end != '\0' || end == text)
+        return bad_usage(demo, flag, "'%s' is not a number", text);
+    if (!isfinite(value))
+        return bad_usage(demo, flag, "'%s' is not a finite duration", text);
+    if (value <= 0.0)
+        return bad_usage(demo, flag, "'%s' must be more than 0", text);
+    if (value > OPTIONS_MAX_SECONDS)
+        return bad_usage(demo, flag, "'%s' is too long; the limit is %g s", text, OPTIONS_MAX_SECONDS);
+    *out = value;
+    return 0;
+}
+
+static int parse_strategies(const struct demo_info *demo, const char *text, struct options *out)
+{
+    const char *flag = "--strategies";
+    char copy[256];
+    if (text[0] == '\0')
+        return bad_usage(demo, flag, "needs at least one strategy");
+    if (strlen(text) >= sizeof copy)
+        return bad_usage(demo, flag, "the list is too long");
+    strcpy(copy, text);
+    out->strategy_count = 0;
+    char *saveptr = NULL;
+    for (char *name = strtok_r(copy, ",", &saveptr); name != NULL; name = strtok_r(NULL, ",", &saveptr)) {
+        const struct strategy *s = strategy_find(name);
+        if (s == NULL)
+            return bad_usage(demo, flag, "unknown strategy '%s' (see --help)", name);
+        for (size_t i = 0; i < out->strategy_count; i++)
+            if (out->strategies[i] == s)
+                return bad_usage(demo, flag, "'%s' is listed twice", name);
+        if (out->strategy_count == HARNESS_MAX_STRATEGIES)
+            return bad_usage(demo, flag, "at most %d strategies", HARNESS_MAX_STRATEGIES);
+        out->strategies[out->strategy_count++] = s;
+    }
+    if (out->strategy_count == 0)
+        return bad_usage(demo, flag, "needs at least one strategy");
+    return 0;
+}
+
+/* One CPU number out of a --cpus list, allowed for this process. */
+static int parse_cpu(const struct demo_info *demo, const char *text, const struct cpu_list *allowed,
+                     int *out)
+{
+    const char *flag = "--cpus";
+    long cpu;
+    if (text[0] == '\0' || strspn(text, "0123456789") != strlen(text))
+        return bad_usage(demo, flag, "'%s' is not a CPU number (use e.g. 0 or 0,1 or 0-3)", text);
+    errno = 0;
+    cpu = strtol(text, NULL, 10);
+    if (errno == ERANGE || cpu >= CPU_LIST_MAX || !cpu_list_contains(allowed, (int)cpu)) {
+        char list[256];
+        cpu_list_format(allowed, list, sizeof list);
+        return bad_usage(demo, flag, "CPU %s is not one this process may use (allowed: %s)", text, list);
+    }
+    *out = (int)cpu;
+    return 0;
+}
+
+static int parse_cpus(const struct demo_info *demo, const char *text, struct options *out)
+{
+    const char *flag = "--cpus";
+    struct cpu_list allowed;
+    char copy[256];
+    if (machine_allowed_cpus(&allowed) != 0)
+        return bad_usage(demo, flag, "cannot read this process's CPUs: %s", strerror(errno));
+    if (text[0] == '\0')
+        return bad_usage(demo, flag, "needs a CPU list, e.g. 0 or 0,1 or 0-3");
+    if (strlen(text) >= sizeof copy)
+        return bad_usage(demo, flag, "the list is too long");
+    strcpy(copy, text);
+    bool chosen[CPU_LIST_MAX] = {false};
+    char *saveptr = NULL;
+    for (char *item = strtok_r(copy, ",", &saveptr); item != NULL; item = strtok_r(NULL, ",", &saveptr)) {
+        char *dash = strchr(item, '-');
+        int first, last, status;
+        if (dash != NULL)
+            *dash = '\0';
+        if ((status = parse_cpu(demo, item, &allowed, &first)) != 0)
+            return status;
+        last = first;
+        if (dash != NULL && (status = parse_cpu(demo, dash + 1, &allowed, &last)) != 0)
+            return status;
+        if (last < first)
+            return bad_usage(demo, flag, "the range %d-%d runs backwards", first, last);
+        for (int cpu = first; cpu <= last; cpu++) {
+            if (chosen[cpu])
+                return bad_usage(demo, flag, "CPU %d is listed twice", cpu);
+            if (!cpu_list_contains(&allowed, cpu))
+                return bad_usage(demo, flag, "CPU %d is not one this process may use", cpu);
+            chosen[cpu] = true;
+        }
+    }
+    out->cpus.count = 0;
+    for (int cpu = 0; cpu < CPU_LIST_MAX; cpu++)
+        if (chosen[cpu])
+            out->cpus.ids[out->cpus.count++] = cpu;
+    if (out->cpus.count == 0)
+        return bad_usage(demo, flag, "needs a CPU list, e.g. 0 or 0,1 or 0-3");
+    out->cpus_given = true;
+    return 0;
+}
+
+static bool color_wanted(bool no_color_flag)
+{
+    const char *no_color = getenv("NO_COLOR"); /* https://no-color.org: set and not empty */
+    return !no_color_flag && isatty(STDOUT_FILENO) && (no_color == NULL || no_color[0] == '\0');
+}
+
+/* Fills what the command line did not give. Returns 0 or an exit status. */
+static int apply_defaults(const struct demo_info *demo, struct options *out, bool runs_given,
+                          bool warmup_given, bool no_color)
+{
+    if (!out->cpus_given && machine_allowed_cpus(&out->cpus) != 0)
+        return bad_usage(demo, "--cpus", "cannot read this process's CPUs: %s", strerror(errno));
+    if (!out->tasks_given) {
+        size_t tasks = out->quick && demo->quick_tasks != 0 ? demo->quick_tasks : demo->default_tasks;
+        out->tasks = tasks != 0 ? tasks : out->cpus.count; /* 0: one task per CPU */
+    }
+    if (!out->seconds_given)
+        out->seconds = out->quick ? demo->quick_seconds : demo->default_seconds;
+    if (!runs_given)
+        out->runs = out->quick ? 1 : 3;
+    if (!warmup_given)
+        out->warmup = out->quick ? 0 : 1;
+    if (out->strategy_count == 0)
+        parse_strategies(demo, demo->default_strategies, out);
+    if (out->json && out->csv)
+        return bad_usage(demo, "--csv", "cannot be combined with --json");
+    out->color = !out->json && !out->csv && color_wanted(no_color);
+    return 0;
+}
+
+int options_parse(int argc, char **argv, const struct demo_info *demo, struct options *out)
+{
+    memset(out, 0, sizeof *out);
+    bool runs_given = false, warmup_given = false, no_color = false;
+    long value;
+    int status = 0, opt;
+    opterr = 0; /* we write our own messages, naming the flag */
+    optind = 0; /* 0, not 1: glibc then starts afresh (tests parse many times) */
+    while (status == 0 && (opt = getopt_long(argc, argv, ":n:s:r:h", long_options, NULL)) != -1) {
+        switch (opt) {
+        case 'n':
+            status = parse_count(demo, "--tasks", optarg, 1, OPTIONS_MAX_TASKS, &value);
+            out->tasks = (size_t)value;
+            out->tasks_given = true;
+            break;
+        case 's':
+            status = parse_seconds(demo, optarg, &out->seconds);
+            out->seconds_given = true;
+            break;
+        case 'r':
+            status = parse_count(demo, "--runs", optarg, 1, OPTIONS_MAX_RUNS, &value);
+            out->runs = (int)value;
+            runs_given = true;
+            break;
+        case OPT_WARMUP:
+            status = parse_count(demo, "--warmup", optarg, 0, OPTIONS_MAX_WARMUP, &value);
+            out->warmup = (int)value;
+            warmup_given = true;
+            break;
+        case OPT_STRATEGIES:
+            status = parse_strategies(demo, optarg, out);
+            break;
+        case OPT_CPUS:
+            status = parse_cpus(demo, optarg, out);
+            break;
+        case OPT_QUICK:
+            out->quick = true;
+            break;
+        case OPT_JSON:
+            out->json = true;
+            break;
+        case OPT_CSV:
+            out->csv = true;
+            break;
+        case OPT_NO_COLOR:
+            no_color = true;
+            break;
+        case 'h':
+            print_help(demo);
+            return 0;
+        case OPT_VERSION:
+            printf("%s (atonce) %s\n", demo->name, ATONCE_VERSION);
+            return 0;
+        case ':':
+            return bad_usage(demo, flag_name(optopt), "needs a value");
+        default: /* '?' */
+            if (optopt != 0)
+                return bad_usage(demo, flag_name(optopt), "unknown option");
+            return bad_usage(demo, argv[optind - 1], "unknown option");
+        }
+    }
+    if (status != 0)
+        return status;
+    if (optind < argc)
+        return bad_usage(demo, argv[optind], "unexpected argument (this demo takes only options)");
+    status = apply_defaults(demo, out, runs_given, warmup_given, no_color);
+    return status != 0 ? status : OPTIONS_RUN;
+}

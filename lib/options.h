@@ -1,0 +1,65 @@
+/*
+ * options: the flags every harness demo shares, read with getopt_long.
+ *
+ * A demo describes itself in a struct demo_info (its name, defaults and
+ * note) and calls options_parse. A bad value is caught here, before any
+ * work starts: one line on stderr naming the flag and the problem, then the
+ * usage line, and the demo exits 2. --help and --version print to stdout,
+ * because the user asked for them there.
+ */
+#ifndef ATONCE_OPTIONS_H
+#define ATONCE_OPTIONS_H
+
+#include "harness.h"
+#include "machine.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define OPTIONS_MAX_TASKS 10000 /* more threads or children than a laptop should be asked for */
+#define OPTIONS_MAX_SECONDS 3600.0
+#define OPTIONS_MAX_RUNS 1000
+#define OPTIONS_MAX_WARMUP 100
+
+/* What a demo is and what it does with no arguments. */
+struct demo_info {
+    const char *name;               /* program name, e.g. "sleep" */
+    const char *summary;            /* one sentence for --help */
+    const char *note;               /* e.g. "notes/01-sleep.md" */
+    size_t default_tasks;           /* 0: one task per CPU allowed */
+    double default_seconds;         /* each task's sleep, or CPU time */
+    size_t quick_tasks;             /* --quick; 0: same as default_tasks */
+    double quick_seconds;           /* --quick */
+    const char *default_strategies; /* e.g. "sequential,threads,processes" */
+};
+
+struct options {
+    size_t tasks;
+    bool tasks_given; /* --tasks was on the command line */
+    double seconds;
+    bool seconds_given;
+    int runs;
+    int warmup;
+    const struct strategy *strategies[HARNESS_MAX_STRATEGIES];
+    size_t strategy_count;
+    struct cpu_list cpus; /* the CPUs to run on: --cpus, or all allowed */
+    bool cpus_given;
+    bool quick;
+    bool json;
+    bool csv;
+    bool color; /* stdout is a terminal, and neither NO_COLOR nor --no-color */
+};
+
+/* options_parse's answer when the demo should go on and run. */
+#define OPTIONS_RUN (-1)
+
+/* Reads argv into `out`, filling defaults from `demo`. Returns OPTIONS_RUN,
+ * or the exit status the demo should return at once: 0 after --help or
+ * --version, 2 after a bad flag or value. */
+int options_parse(int argc, char **argv, const struct demo_info *demo, struct options *out);
+
+/* The one-line usage summary, e.g. for an error message. */
+void options_print_usage(FILE *to, const char *program);
+
+#endif

@@ -1,0 +1,305 @@
+#include "report.h"
+
+#include "stats.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#define TIMELINE_WIDTH 56    /* columns of time; with the labels, 80 in all */
+#define TIMELINE_MAX_ROWS 10 /* tasks shown per strategy */
+#define SPREAD_WARNING 0.10  /* runs spread over more than 10 % of the median */
+
+/* ANSI colours, used only when opts->color (a terminal, no NO_COLOR). */
+static const char *paint(const struct options *opts, const char *code)
+{
+    return opts->color ? code : "";
+}
+#define BOLD "\033[1m"
+#define RED "\033[1;31m"
+#define GREEN "\033[32m"
+#define YELLOW "\033[33m"
+#define RESET "\033[0m"
+
+static void describe_workload(const struct workload *w, size_t ntasks, char *buf, size_t size)
+{
+    if (w->kind == WORKLOAD_SLEEP)
+        snprintf(buf, size, "%zu task%s, each sleeps %g s", ntasks, ntasks == 1 ? "" : "s", w->seconds);
+    else
+        snprintf(buf, size, "%zu task%s, each computes %g s of CPU", ntasks, ntasks == 1 ? "" : "s",
+                 w->seconds);
+}
+
+void report_header(const struct demo_info *demo, const struct options *opts, const struct machine *m)
+{
+    char cpus[256];
+    cpu_list_format(&m->allowed, cpus, sizeof cpus);
+    printf("%s%s%s: median of %d run%s after %d warm-up%s\n", paint(opts, BOLD), demo->name,
+           paint(opts, RESET), opts->runs, opts->runs == 1 ? "" : "s", opts->warmup,
+           opts->warmup == 1 ? "" : "s");
+    printf("machine: %d CPU%s online, this run may use %zu (CPU %s), Linux %s\n", m->cpus_online,
+           m->cpus_online == 1 ? "" : "s", m->allowed.count, cpus, m->kernel);
+}
+
+void report_workload_title(const struct comparison *c, const struct options *opts)
+{
+    char what[128], cpus[256];
+    describe_workload(&c->workload, c->ntasks, what, sizeof what);
+    cpu_list_format(&c->cpus, cpus, sizeof cpus);
+    printf("\n%s%s, on %zu CPU%s (%s)%s\n", paint(opts, BOLD), what, c->cpus.count,
+           c->cpus.count == 1 ? "" : "s", cpus, paint(opts, RESET));
+}
+
+/* "9.97x", or "-" when there is no sequential run to compare with. */
+static void format_speedup(double speedup, char *buf, size_t size)
+{
+    if (speedup > 0.0)
+        snprintf(buf, size, "%.2fx", speedup);
+    else
+        snprintf(buf, size, "-");
+}
+
+static void print_row(const struct comparison *c, const struct measurement *m, const struct options *opts)
+{
+    double speedup = harness_speedup(c, m), ideal = harness_ideal_speedup(c, m);
+    double cpu = m->user + m->sys;
+    char speed[32], range[48], eff[16];
+    format_speedup(speedup, speed, sizeof speed);
+    snprintf(range, sizeof range, "%.3f-%.3f", m->wall_min, m->wall_max);
+    if (speedup > 0.0)
+        snprintf(eff, sizeof eff, "%.0f%%", 100.0 * stats_efficiency(speedup, ideal));
+    else
+        snprintf(eff, sizeof eff, "-");
+    printf("%-11s %7.3f  %-15s %6.3f %5.0f%% %8s %5.0fx %5s  %s%s%s\n", m->strategy->name, m->wall,
+           range, cpu, 100.0 * cpu / m->wall, speed, ideal, eff,
+           paint(opts, m->checksum_ok ? GREEN : RED), m->checksum_ok ? "ok" : "MISMATCH",
+           paint(opts, RESET));
+}
+
+static void print_spread_warnings(const struct comparison *c, const struct options *opts)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        const struct measurement *m = &c->results[i];
+        double spread = m->wall > 0.0 ? (m->wall_max - m->wall_min) / m->wall : 0.0;
+        if (spread > SPREAD_WARNING && m->wall_max - m->wall_min > 0.005)
+            printf("%swarning:%s %s runs ranged %.3f-%.3f s (%.0f%% of the median): the machine\n"
+                   "         may be busy; rerun, or raise --runs\n",
+                   paint(opts, YELLOW), paint(opts, RESET), m->strategy->name, m->wall_min,
+                   m->wall_max, 100.0 * spread);
+    }
+}
+
+void report_table(const struct comparison *c, const struct options *opts)
+{
+    printf("%s%-11s %7s  %-15s %6s %6s %8s %6s %5s  %s%s\n", paint(opts, BOLD), "strategy", "wall s",
+           "min-max s", "cpu s", "use", "speedup", "ideal", "eff", "checksum", paint(opts, RESET));
+    for (size_t i = 0; i < c->count; i++)
+        print_row(c, &c->results[i], opts);
+    if (harness_checksums_ok(c) && c->count > 0)
+        printf("checksum %016" PRIx64 " in every run of every strategy: all did the same work.\n",
+               c->results[0].checksum);
+    else
+        printf("%sMISMATCH:%s a strategy computed something else: a bug, not a timing.\n",
+               paint(opts, RED), paint(opts, RESET));
+    print_spread_warnings(c, opts);
+}
+
+void report_legend(void)
+{
+    printf("\nuse = CPU time / wall time: 100%% is one CPU busy the whole time; over 100%%\n"
+           "only when tasks computed in parallel. speedup = sequential wall / this wall;\n"
+           "ideal = the best this strategy could do; eff = speedup / ideal.\n");
+}
+
+/* The column where time t falls on a timeline `total` seconds wide. */
+static int timeline_column(double t, double total)
+{
+    int col = (int)(t / total * TIMELINE_WIDTH);
+    return col < 0 ? 0 : col > TIMELINE_WIDTH ? TIMELINE_WIDTH : col;
+}
+
+static void print_timeline_row(const char *label, size_t task, const struct span *span, double total)
+{
+    char bar[TIMELINE_WIDTH + 1];
+    int from = timeline_column(span->start, total);
+    int to = (int)ceil(span->end / total * TIMELINE_WIDTH);
+    if (to > TIMELINE_WIDTH)
+        to = TIMELINE_WIDTH;
+    if (to <= from) /* a task too short to see still gets one mark */
+        to = from + 1 <= TIMELINE_WIDTH ? from + 1 : from;
+    for (int col = 0; col < TIMELINE_WIDTH; col++)
+        bar[col] = col >= from && col < to ? '#' : ' ';
+    bar[TIMELINE_WIDTH] = '\0';
+    printf("%-11s %4zu |%s|\n", label, task, bar);
+}
+
+void report_timeline(const struct comparison *c, const struct options *opts)
+{
+    double total = 0.0; /* one scale for all: the longest run ends at the right edge */
+    for (size_t i = 0; i < c->count; i++)
+        for (size_t t = 0; t < c->ntasks; t++)
+            if (c->results[i].spans[t].end > total)
+                total = c->results[i].spans[t].end;
+    if (total <= 0.0)
+        return;
+    printf("\n%stimeline%s: one row per task, time across from 0 to %.3f s;\n"
+           "# marks a task that has started and not yet finished (of the median run)\n",
+           paint(opts, BOLD), paint(opts, RESET), total);
+    printf("%-11s %4s +%.*s+\n", "strategy", "task", TIMELINE_WIDTH,
+           "--------------------------------------------------------------------------------");
+    for (size_t i = 0; i < c->count; i++) {
+        const struct measurement *m = &c->results[i];
+        size_t shown = c->ntasks < TIMELINE_MAX_ROWS ? c->ntasks : TIMELINE_MAX_ROWS;
+        for (size_t t = 0; t < shown; t++)
+            print_timeline_row(t == 0 ? m->strategy->name : "", t, &m->spans[t], total);
+        if (shown < c->ntasks)
+            printf("%-11s %4s  (%zu more tasks not shown)\n", "", "...", c->ntasks - shown);
+    }
+}
+
+void report_verdicts(char verdicts[][VERDICT_SIZE], size_t count, const struct options *opts)
+{
+    printf("\n");
+    for (size_t i = 0; i < count; i++)
+        printf("%s%s%s\n", paint(opts, BOLD), verdicts[i], paint(opts, RESET));
+}
+
+void report_note(const struct demo_info *demo)
+{
+    printf("\nRead alongside: %s\n", demo->note);
+}
+
+/* ---- JSON and CSV ---------------------------------------------------- */
+
+void report_json_string(FILE *to, const char *text)
+{
+    fputc('"', to);
+    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(to, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", to);
+        else if (*p == '\t')
+            fputs("\\t", to);
+        else if (*p < 0x20)
+            fprintf(to, "\\u%04x", *p);
+        else
+            fputc(*p, to);
+    }
+    fputc('"', to);
+}
+
+/* A number, or null where JSON has no word for it (infinity, NaN). */
+static void json_number(FILE *to, double value)
+{
+    if (isfinite(value))
+        fprintf(to, "%.9g", value);
+    else
+        fputs("null", to);
+}
+
+static void json_cpu_list(FILE *to, const struct cpu_list *cpus)
+{
+    fputc('[', to);
+    for (size_t i = 0; i < cpus->count; i++)
+        fprintf(to, "%s%d", i > 0 ? ", " : "", cpus->ids[i]);
+    fputc(']', to);
+}
+
+static void json_result(FILE *to, const struct comparison *c, const struct measurement *m,
+                        bool per_result_workload)
+{
+    double speedup = harness_speedup(c, m), ideal = harness_ideal_speedup(c, m);
+    char checksum[32];
+    snprintf(checksum, sizeof checksum, "%016" PRIx64, m->checksum);
+    fputs("{\"strategy\": ", to);
+    report_json_string(to, m->strategy->name);
+    if (per_result_workload) {
+        fputs(", \"workload\": ", to);
+        report_json_string(to, workload_kind_name(c->workload.kind));
+        fputs(", \"cpus_allowed\": ", to);
+        json_cpu_list(to, &c->cpus);
+    }
+    const struct { const char *key; double value; } numbers[] = {
+        {"wall_s", m->wall},
+        {"wall_min_s", m->wall_min},
+        {"wall_max_s", m->wall_max},
+        {"user_s", m->user},
+        {"sys_s", m->sys},
+        {"cpu_use", (m->user + m->sys) / m->wall},
+        {"speedup", speedup > 0.0 ? speedup : NAN}, /* null without a sequential run */
+        {"ideal_speedup", ideal},
+        {"efficiency", speedup > 0.0 ? stats_efficiency(speedup, ideal) : NAN},
+    };
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        fprintf(to, ", \"%s\": ", numbers[i].key);
+        json_number(to, numbers[i].value);
+    }
+    fprintf(to, ", \"checksum\": \"%s\", \"checksum_ok\": %s, \"runs\": %d}", checksum,
+            m->checksum_ok ? "true" : "false", m->runs);
+}
+
+void report_json(FILE *to, const struct demo_info *demo, const struct machine *m,
+                 const struct comparison *comparisons, size_t count, bool per_result_workload,
+                 char verdicts[][VERDICT_SIZE], size_t verdict_count)
+{
+    fputs("{\"demo\": ", to);
+    report_json_string(to, demo->name);
+    fputs(", \"version\": ", to);
+    report_json_string(to, ATONCE_VERSION);
+    fprintf(to, ", \"machine\": {\"cpus_online\": %d, \"cpus_allowed\": ", m->cpus_online);
+    json_cpu_list(to, &m->allowed);
+    fputs(", \"kernel\": ", to);
+    report_json_string(to, m->kernel);
+    fputc('}', to);
+    if (!per_result_workload && count > 0) {
+        const struct comparison *c = &comparisons[0];
+        fputs(", \"workload\": {\"kind\": ", to);
+        report_json_string(to, workload_kind_name(c->workload.kind));
+        fprintf(to, ", \"tasks\": %zu, \"seconds\": ", c->ntasks);
+        json_number(to, c->workload.seconds);
+        fprintf(to, ", \"units\": %" PRIu64 "}", c->workload.units);
+    }
+    fputs(", \"results\": [", to);
+    const char *separator = "";
+    for (size_t i = 0; i < count; i++)
+        for (size_t r = 0; r < comparisons[i].count; r++) {
+            fputs(separator, to);
+            json_result(to, &comparisons[i], &comparisons[i].results[r], per_result_workload);
+            separator = ", ";
+        }
+    fputs("], \"verdicts\": [", to);
+    for (size_t i = 0; i < verdict_count; i++) {
+        fputs(i > 0 ? ", " : "", to);
+        report_json_string(to, verdicts[i]);
+    }
+    fputs("]}\n", to);
+}
+
+void report_csv(FILE *to, const struct comparison *comparisons, size_t count, bool per_result_workload)
+{
+    if (per_result_workload)
+        fputs("workload,cpus_allowed,", to);
+    fputs("strategy,wall_s,wall_min_s,wall_max_s,user_s,sys_s,cpu_use,speedup,ideal_speedup,"
+          "efficiency,checksum,checksum_ok,runs\n",
+          to);
+    for (size_t i = 0; i < count; i++) {
+        const struct comparison *c = &comparisons[i];
+        char cpus[256];
+        cpu_list_format(&c->cpus, cpus, sizeof cpus);
+        for (size_t r = 0; r < c->count; r++) {
+            const struct measurement *m = &c->results[r];
+            double speedup = harness_speedup(c, m), ideal = harness_ideal_speedup(c, m);
+            if (per_result_workload)
+                fprintf(to, "%s,\"%s\",", workload_kind_name(c->workload.kind), cpus);
+            fprintf(to, "%s,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,", m->strategy->name, m->wall, m->wall_min,
+                    m->wall_max, m->user, m->sys, (m->user + m->sys) / m->wall);
+            if (speedup > 0.0)
+                fprintf(to, "%.9g,%.9g,%.9g,", speedup, ideal, stats_efficiency(speedup, ideal));
+            else
+                fprintf(to, ",%.9g,,", ideal);
+            fprintf(to, "%016" PRIx64 ",%s,%d\n", m->checksum, m->checksum_ok ? "true" : "false",
+                    m->runs);
+        }
+    }
+}

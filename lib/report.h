@@ -1,0 +1,54 @@
+/*
+ * report: the only part of lib that writes to stdout. It reads comparisons
+ * and never runs anything: the table, the timeline, the verdict lines and
+ * the machine header for people; JSON and CSV for scripts.
+ */
+#ifndef ATONCE_REPORT_H
+#define ATONCE_REPORT_H
+
+#include "harness.h"
+#include "machine.h"
+#include "options.h"
+#include "verdict.h"
+
+#include <stdio.h>
+
+/* Demo title and the machine, e.g.
+ *   sleep: 10 tasks, each sleeps 1 s; median of 3 runs after 1 warm-up
+ *   machine: 2 CPUs online, this run may use 2 (0-1), Linux 6.1.0 */
+void report_header(const struct demo_info *demo, const struct options *opts,
+                   const struct machine *m);
+
+/* One workload's title line, e.g. "10 tasks, each sleeps 1 s, on CPUs 0-1". */
+void report_workload_title(const struct comparison *c, const struct options *opts);
+
+/* The table, one row per strategy, with its legend and any warnings. */
+void report_table(const struct comparison *c, const struct options *opts);
+
+/* What the columns mean: printed once, under the last table. */
+void report_legend(void);
+
+/* Who ran when: one row per task, time across, on one scale for every
+ * strategy, so the faster strategies' rows are shorter. Fits 80 columns. */
+void report_timeline(const struct comparison *c, const struct options *opts);
+
+/* The verdict lines, and "Read alongside: <note>". */
+void report_verdicts(char verdicts[][VERDICT_SIZE], size_t count, const struct options *opts);
+void report_note(const struct demo_info *demo);
+
+/* The whole run as one JSON object (see README.md for the keys). With
+ * per_result_workload (versus), each result names its workload and CPUs
+ * and the top-level "workload" is left out. */
+void report_json(FILE *to, const struct demo_info *demo, const struct machine *m,
+                 const struct comparison *comparisons, size_t count, bool per_result_workload,
+                 char verdicts[][VERDICT_SIZE], size_t verdict_count);
+
+/* A header row, then one row per result, with the JSON result keys. */
+void report_csv(FILE *to, const struct comparison *comparisons, size_t count,
+                bool per_result_workload);
+
+/* Writes `text` as a JSON string: quotes, backslashes and control
+ * characters escaped. */
+void report_json_string(FILE *to, const char *text);
+
+#endif

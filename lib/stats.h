@@ -1,0 +1,25 @@
+/*
+ * stats: the arithmetic behind the table, with no clock in sight, so that
+ * tests can feed it numbers and check what comes out.
+ */
+#ifndef ATONCE_STATS_H
+#define ATONCE_STATS_H
+
+#include <stddef.h>
+
+/* The middle value (the mean of the two middle values for an even count).
+ * Does not reorder `values`. Returns 0 for n == 0, NAN if out of memory. */
+double stats_median(const double *values, size_t n);
+double stats_min(const double *values, size_t n);
+double stats_max(const double *values, size_t n);
+
+/* (max - min) / median: 0.05 means the runs spread over 5 % of the median. */
+double stats_spread(const double *values, size_t n);
+
+/* How many times faster than the baseline: baseline_wall / wall. */
+double stats_speedup(double baseline_wall, double wall);
+
+/* What share of the ideal speedup was reached: speedup / ideal. */
+double stats_efficiency(double speedup, double ideal);
+
+#endif

@@ -1,0 +1,40 @@
+#include "stopwatch.h"
+
+#include <errno.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double timespec_seconds(struct timespec ts)
+{
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double timeval_seconds(struct timeval tv)
+{
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+double stopwatch_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* cannot fail for this clock */
+    return timespec_seconds(ts);
+}
+
+double stopwatch_thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return timespec_seconds(ts);
+}
+
+int stopwatch_cpu(struct cpu_times *out)
+{
+    struct rusage self, children;
+    if (getrusage(RUSAGE_SELF, &self) != 0 ||
+        getrusage(RUSAGE_CHILDREN, &children) != 0)
+        return -errno;
+    out->user = timeval_seconds(self.ru_utime) + timeval_seconds(children.ru_utime);
+    out->sys = timeval_seconds(self.ru_stime) + timeval_seconds(children.ru_stime);
+    return 0;
+}

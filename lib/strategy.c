@@ -1,0 +1,183 @@
+#include "strategy.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Runs one task and fills its record: the unit every strategy shares. */
+static void run_one(const struct workload *w, size_t task, struct task_record *record)
+{
+    record->span.start = stopwatch_now();
+    record->checksum = workload_run_task(w, task);
+    record->span.end = stopwatch_now();
+}
+
+/* ---- sequential ------------------------------------------------------ */
+
+static int run_sequential(const struct workload *w, size_t ntasks,
+                          struct task_record *records, const char **failed_call)
+{
+    (void)failed_call; /* nothing here can fail */
+    for (size_t i = 0; i < ntasks; i++)
+        run_one(w, i, &records[i]);
+    return 0;
+}
+
+const struct strategy strategy_sequential = {
+    .name = "sequential",
+    .explains = "one task after another, in one thread",
+    .overlaps_waiting = false,
+    .computes_in_parallel = false,
+    .run = run_sequential,
+};
+
+/* ---- threads --------------------------------------------------------- */
+
+struct thread_job {
+    const struct workload *workload;
+    size_t task;
+    struct task_record *record;
+};
+
+static void *thread_main(void *arg)
+{
+    struct thread_job *job = arg;
+    run_one(job->workload, job->task, job->record);
+    return NULL;
+}
+
+static int run_threads(const struct workload *w, size_t ntasks,
+                       struct task_record *records, const char **failed_call)
+{
+    pthread_t *threads = calloc(ntasks, sizeof *threads);
+    struct thread_job *jobs = calloc(ntasks, sizeof *jobs);
+    size_t started = 0;
+    int err = 0;
+    if (threads == NULL || jobs == NULL) {
+        *failed_call = "calloc";
+        err = ENOMEM;
+        goto out;
+    }
+    for (; started < ntasks; started++) {
+        jobs[started] = (struct thread_job){w, started, &records[started]};
+        err = pthread_create(&threads[started], NULL, thread_main, &jobs[started]);
+        if (err != 0) { /* pthread_* return the error instead of setting errno */
+            *failed_call = "pthread_create";
+            break;
+        }
+    }
+    for (size_t i = 0; i < started; i++) /* join even after a failure: no thread left behind */
+        pthread_join(threads[i], NULL);
+out:
+    free(threads);
+    free(jobs);
+    return -err;
+}
+
+const struct strategy strategy_threads = {
+    .name = "threads",
+    .explains = "one pthread per task, sharing this process's memory",
+    .overlaps_waiting = true,
+    .computes_in_parallel = true,
+    .run = run_threads,
+};
+
+/* ---- processes ------------------------------------------------------- */
+
+/* Waits for `pid`, retrying when a signal interrupts the wait.
+ * Returns 0 if the child exited with status 0, else -errno or -ECHILD. */
+static int reap(pid_t pid)
+{
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -errno;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+}
+
+/* Kills and reaps the children started so far, after a failed fork. */
+static void stop_children(const pid_t *pids, size_t started)
+{
+    for (size_t i = 0; i < started; i++)
+        kill(pids[i], SIGKILL);
+    for (size_t i = 0; i < started; i++)
+        reap(pids[i]);
+}
+
+static int run_processes(const struct workload *w, size_t ntasks,
+                         struct task_record *records, const char **failed_call)
+{
+    /* Children cannot write into our memory, only into memory mapped as
+     * shared before the fork: one slot per task. */
+    size_t bytes = ntasks * sizeof *records;
+    struct task_record *shared =
+        mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED) {
+        *failed_call = "mmap";
+        return -errno;
+    }
+    pid_t *pids = calloc(ntasks, sizeof *pids);
+    int err = 0;
+    if (pids == NULL) {
+        *failed_call = "calloc";
+        err = -ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < ntasks; i++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            *failed_call = "fork";
+            err = -errno;
+            stop_children(pids, i); /* no child left behind */
+            goto out;
+        }
+        if (pid == 0) {
+            run_one(w, i, &shared[i]);
+            _exit(0); /* _exit, not exit: the parent's stdio buffers must not be flushed twice */
+        }
+        pids[i] = pid;
+    }
+    for (size_t i = 0; i < ntasks; i++) { /* reap every child, even after a failure */
+        int reaped = reap(pids[i]);
+        if (reaped != 0 && err == 0) {
+            *failed_call = reaped == -ECHILD ? "a child's exit status" : "waitpid";
+            err = reaped;
+        }
+    }
+    if (err == 0)
+        memcpy(records, shared, bytes);
+out:
+    free(pids);
+    munmap(shared, bytes);
+    return err;
+}
+
+const struct strategy strategy_processes = {
+    .name = "processes",
+    .explains = "one fork()ed child per task, each with its own memory",
+    .overlaps_waiting = true,
+    .computes_in_parallel = true,
+    .run = run_processes,
+};
+
+/* ---- the list -------------------------------------------------------- */
+
+const struct strategy *const strategy_all[] = {
+    &strategy_sequential,
+    &strategy_threads,
+    &strategy_processes,
+    NULL,
+};
+
+const struct strategy *strategy_find(const char *name)
+{
+    for (size_t i = 0; strategy_all[i] != NULL; i++)
+        if (strcmp(strategy_all[i]->name, name) == 0)
+            return strategy_all[i];
+    return NULL;
+}

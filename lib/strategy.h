@@ -1,0 +1,59 @@
+/*
+ * strategy: how N tasks run. Each strategy is a name, a line that explains
+ * it, and one function that runs the tasks and records, per task, when it
+ * started and ended (on the shared monotonic clock) and its checksum.
+ *
+ *   sequential  one task after another, in this thread
+ *   threads     one pthread per task, all started, then all joined
+ *   processes   one fork()ed child per task, all started, then all reaped;
+ *               each child writes its span and checksum into memory shared
+ *               before the fork (one slot per task, so none can overwrite
+ *               another)
+ *
+ * A strategy prints nothing and never exits; on failure it returns -errno
+ * and names the call that failed. Timing the whole run (wall and CPU) is
+ * the harness's job, so a strategy holds only what differs.
+ * To add a strategy: write its run function, define its struct, and list it
+ * in strategy_all[] in strategy.c.
+ */
+#ifndef ATONCE_STRATEGY_H
+#define ATONCE_STRATEGY_H
+
+#include "stopwatch.h"
+#include "workload.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct task_record {
+    struct span span;  /* when the task ran, on CLOCK_MONOTONIC */
+    uint64_t checksum; /* what workload_run_task returned */
+};
+
+struct strategy {
+    const char *name;     /* "sequential", "threads", "processes", ... */
+    const char *explains; /* one line for the legend */
+    /* What the strategy can overlap, which sets the ideal speedup the
+     * table compares against: */
+    bool overlaps_waiting;     /* can tasks wait (sleep) at the same time? */
+    bool computes_in_parallel; /* can tasks compute on several CPUs at once? */
+    /* Runs tasks 0..ntasks-1 of `w`, filling records[0..ntasks-1].
+     * Returns 0, or -errno with *failed_call naming the call that failed
+     * ("fork", "pthread_create", ...). Every thread or child it started has
+     * been joined or reaped by the time it returns, on success or failure. */
+    int (*run)(const struct workload *w, size_t ntasks, struct task_record *records,
+               const char **failed_call);
+};
+
+extern const struct strategy strategy_sequential;
+extern const struct strategy strategy_threads;
+extern const struct strategy strategy_processes;
+
+/* Every strategy, NULL-terminated, in the order tables list them. */
+extern const struct strategy *const strategy_all[];
+
+/* The strategy called `name`, or NULL. */
+const struct strategy *strategy_find(const char *name);
+
+#endif

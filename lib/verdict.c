@@ -1,0 +1,114 @@
+#include "verdict.h"
+
+#include "stats.h"
+
+#include <stdio.h>
+
+#define GOOD_EFFICIENCY 0.8 /* at least 80 % of the ideal speedup counts as "sped up as expected" */
+#define NO_SPEEDUP 1.2      /* below 1.2x counts as "no real speedup" */
+
+/* Could this strategy speed this workload up at all? */
+static bool could_speed_up(const struct comparison *c, const struct strategy *s)
+{
+    return c->workload.kind == WORKLOAD_SLEEP ? s->overlaps_waiting : s->computes_in_parallel;
+}
+
+double verdict_speedup(const struct comparison *c)
+{
+    double lowest = 0.0;
+    for (size_t i = 0; i < c->count; i++) {
+        const struct measurement *m = &c->results[i];
+        double speedup = harness_speedup(c, m);
+        if (could_speed_up(c, m->strategy) && speedup > 0.0 && (lowest == 0.0 || speedup < lowest))
+            lowest = speedup;
+    }
+    return lowest;
+}
+
+/* The ideal speedup of a strategy that could speed the workload up. */
+static double best_ideal(const struct comparison *c)
+{
+    double tasks = (double)c->ntasks, cpus = (double)c->cpus.count;
+    if (c->workload.kind == WORKLOAD_SLEEP)
+        return tasks;
+    return tasks < cpus ? tasks : cpus;
+}
+
+static const char *cpus_word(size_t n)
+{
+    return n == 1 ? "CPU" : "CPUs";
+}
+
+void verdict_single(const struct comparison *c, char *buf, size_t size)
+{
+    const char *kind = workload_kind_name(c->workload.kind);
+    double speedup = verdict_speedup(c), ideal = best_ideal(c);
+    size_t cpus = c->cpus.count;
+    if (speedup == 0.0)
+        snprintf(buf, size, "%s: no speedup to judge (measure sequential and threads or processes)", kind);
+    else if (c->workload.kind == WORKLOAD_SLEEP && speedup >= GOOD_EFFICIENCY * ideal)
+        snprintf(buf, size, "%s: %.2fx on %zu %s (ideal %.0fx) -> the waiting overlapped", kind, speedup,
+                 cpus, cpus_word(cpus), ideal);
+    else if (c->workload.kind == WORKLOAD_SLEEP)
+        snprintf(buf, size,
+                 "%s: only %.2fx of an ideal %.0fx -> tasks too short for the start-up cost, "
+                 "or a busy machine",
+                 kind, speedup, ideal);
+    else if (ideal < 2.0)
+        snprintf(buf, size, "%s: %.2fx on %zu %s -> one CPU computes one task at a time: no speedup",
+                 kind, speedup, cpus, cpus_word(cpus));
+    else if (speedup >= GOOD_EFFICIENCY * ideal)
+        snprintf(buf, size, "%s: %.2fx on %zu CPUs (ideal %.0fx) -> the tasks computed in parallel", kind,
+                 speedup, cpus, ideal);
+    else
+        snprintf(buf, size,
+                 "%s: only %.2fx of an ideal %.0fx on %zu CPUs -> other programs may be using the CPUs",
+                 kind, speedup, ideal, cpus);
+}
+
+static void verdict_versus_sleep(double on_one, double on_all, const struct comparison *all,
+                                 char *buf, size_t size)
+{
+    double ideal = best_ideal(all);
+    size_t cpus = all->cpus.count;
+    if (on_one >= GOOD_EFFICIENCY * ideal)
+        snprintf(buf, size, "sleep: %.2fx on 1 CPU, %.2fx on %zu %s -> the waiting overlaps: "
+                 "concurrency is enough", on_one, on_all, cpus, cpus_word(cpus));
+    else
+        snprintf(buf, size, "sleep: %.2fx on 1 CPU, %.2fx on %zu %s -> short of the ideal %.0fx: "
+                 "tasks too short, or a busy machine", on_one, on_all, cpus, cpus_word(cpus), ideal);
+}
+
+static void verdict_versus_cpu(double on_one, double on_all, const struct comparison *all,
+                               char *buf, size_t size)
+{
+    double ideal = best_ideal(all);
+    size_t cpus = all->cpus.count;
+    if (cpus < 2)
+        snprintf(buf, size, "cpu: %.2fx on 1 CPU -> only 1 CPU may be used here, so there is no "
+                 "parallelism to show: try a machine with 2 or more", on_one);
+    else if (ideal < 2.0)
+        snprintf(buf, size, "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> with 1 task there is nothing "
+                 "to run in parallel: try --tasks %zu", on_one, on_all, cpus, cpus);
+    else if (on_one >= NO_SPEEDUP)
+        snprintf(buf, size, "cpu: %.2fx on 1 CPU?! -> computing cannot overlap on one CPU: "
+                 "a noisy measurement? rerun with --runs 5", on_one);
+    else if (on_all >= GOOD_EFFICIENCY * ideal)
+        snprintf(buf, size, "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> only parallelism speeds up "
+                 "computing", on_one, on_all, cpus);
+    else
+        snprintf(buf, size, "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> short of the ideal %.0fx: "
+                 "other programs may be using the CPUs", on_one, on_all, cpus, ideal);
+}
+
+void verdict_versus(const struct comparison *all, const struct comparison *one, char *buf, size_t size)
+{
+    double on_all = verdict_speedup(all), on_one = verdict_speedup(one);
+    if (on_all == 0.0 || on_one == 0.0)
+        snprintf(buf, size, "%s: no speedup to judge (measure sequential and threads or processes)",
+                 workload_kind_name(all->workload.kind));
+    else if (all->workload.kind == WORKLOAD_SLEEP)
+        verdict_versus_sleep(on_one, on_all, all, buf, size);
+    else
+        verdict_versus_cpu(on_one, on_all, all, buf, size);
+}

@@ -1,0 +1,85 @@
+#include "workload.h"
+
+#include "stopwatch.h"
+
+#include <errno.h>
+#include <math.h>
+#include <time.h>
+
+const char *workload_kind_name(enum workload_kind kind)
+{
+    return kind == WORKLOAD_SLEEP ? "sleep" : "cpu";
+}
+
+/* splitmix64: turns a task number into a well-mixed 64-bit value. */
+static uint64_t mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15u;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    return x ^ (x >> 31);
+}
+
+static void sleep_until(double deadline)
+{
+    struct timespec ts;
+    ts.tv_sec = (time_t)deadline;
+    ts.tv_nsec = (long)((deadline - (double)ts.tv_sec) * 1e9);
+    if (ts.tv_nsec >= 1000000000L) { /* rounding can reach one whole second */
+        ts.tv_sec += 1;
+        ts.tv_nsec -= 1000000000L;
+    }
+    /* An absolute deadline: after a signal we go back to sleep until the
+     * same moment, so interruptions neither shorten nor stretch the task. */
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        continue;
+}
+
+/* xorshift64*: each round depends on the one before, so the compiler can
+ * neither skip rounds nor compute them all at once. */
+static uint64_t compute(uint64_t seed, uint64_t units)
+{
+    uint64_t x = mix(seed) | 1u; /* xorshift must not start at 0 */
+    uint64_t sum = 0;
+    for (uint64_t i = 0; i < units; i++) {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        sum += x * 0x2545f4914f6cdd1du;
+    }
+    return sum;
+}
+
+uint64_t workload_run_task(const struct workload *w, size_t task)
+{
+    if (w->kind == WORKLOAD_SLEEP) {
+        sleep_until(stopwatch_now() + w->seconds);
+        return mix(task);
+    }
+    return compute(task, w->units);
+}
+
+void workload_calibrate(struct workload *w)
+{
+    /* Grow a trial run until it is long enough to time well (20 ms), then
+     * scale it to the target. CPU time, not wall time, so that another
+     * program taking turns on our CPU does not inflate the estimate. */
+    uint64_t units = 1u << 16;
+    double used = 0.0;
+    for (;;) {
+        double before = stopwatch_thread_cpu();
+        volatile uint64_t sink = compute(0, units);
+        (void)sink;
+        used = stopwatch_thread_cpu() - before;
+        if (used >= 0.02 || units >= (UINT64_C(1) << 40))
+            break;
+        units *= 2;
+    }
+    double scaled = (double)units * (w->seconds / used);
+    w->units = scaled < 1.0 ? 1 : (uint64_t)llround(scaled);
+}
+
+uint64_t workload_combine(uint64_t combined, uint64_t task_checksum)
+{
+    return combined + task_checksum;
+}
