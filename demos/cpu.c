@@ -14,8 +14,8 @@
 
 static const struct demo_info demo = {
     .name = "cpu",
-    .summary = "Runs tasks that each compute, one after another, with threads and with processes:\n"
-               "computing speeds up only when tasks run on different CPUs at once.",
+    .summary = "Runs tasks that each compute: one after another, with threads, with processes.\n"
+               "Computing speeds up only when tasks run on different CPUs at the same instant.",
     .note = "notes/02-cpu.md",
     .default_tasks = 0, .default_seconds = 0.5, /* 0: one task per CPU allowed */
     .quick_tasks = 0, .quick_seconds = 0.1,

@@ -66,14 +66,15 @@ static void print_help(const struct demo_info *demo)
     printf("Usage: %s [OPTION]...\n%s\n\n", demo->name, demo->summary);
     char tasks[64];
     if (demo->default_tasks == 0)
-        snprintf(tasks, sizeof tasks, "one per CPU allowed");
+        snprintf(tasks, sizeof tasks, "one per CPU");
     else
         snprintf(tasks, sizeof tasks, "%zu", demo->default_tasks);
-    printf("  -n, --tasks N        how many tasks (default %s; at most %d)\n"
+    printf("  -n, --tasks N        how many tasks (default %s; up to %d)\n"
            "  -s, --seconds S      how long each task takes, in seconds (default %g)\n"
-           "  -r, --runs R         measured runs per strategy; the median is shown (default 3)\n"
+           "  -r, --runs R         measured runs per strategy, median shown (default 3)\n"
            "      --warmup W       runs before measuring, not counted (default 1)\n"
-           "      --strategies L   which strategies, comma-separated (default %s)\n"
+           "      --strategies L   which strategies, comma-separated, from the list below\n"
+           "                       (default %s)\n"
            "      --cpus LIST      run only on these CPUs, e.g. 0 or 0,1 or 0-3\n"
            "      --quick          short defaults for a rehearsal: about 3 s in all\n"
            "      --json           print one JSON object instead of the table\n"

@@ -70,7 +70,7 @@ static void print_row(const struct comparison *c, const struct measurement *m, c
         snprintf(eff, sizeof eff, "%.0f%%", 100.0 * stats_efficiency(speedup, ideal));
     else
         snprintf(eff, sizeof eff, "-");
-    printf("%-11s %7.3f  %-15s %6.3f %5.0f%% %8s %5.0fx %5s  %s%s%s\n", m->strategy->name, m->wall,
+    printf("%-11s %7.3f  %-13s %6.3f %5.0f%% %8s %5.0fx %5s  %s%s%s\n", m->strategy->name, m->wall,
            range, cpu, 100.0 * cpu / m->wall, speed, ideal, eff,
            paint(opts, m->checksum_ok ? GREEN : RED), m->checksum_ok ? "ok" : "MISMATCH",
            paint(opts, RESET));
@@ -91,8 +91,8 @@ static void print_spread_warnings(const struct comparison *c, const struct optio
 
 void report_table(const struct comparison *c, const struct options *opts)
 {
-    printf("%s%-11s %7s  %-15s %6s %6s %8s %6s %5s  %s%s\n", paint(opts, BOLD), "strategy", "wall s",
-           "min-max s", "cpu s", "use", "speedup", "ideal", "eff", "checksum", paint(opts, RESET));
+    printf("%s%-11s %7s  %-13s %6s %6s %8s %6s %5s  %s%s\n", paint(opts, BOLD), "strategy", "wall s",
+           "min-max s", "cpu s", "use", "speedup", "ideal", "eff", "check", paint(opts, RESET));
     for (size_t i = 0; i < c->count; i++)
         print_row(c, &c->results[i], opts);
     if (harness_checksums_ok(c) && c->count > 0)
@@ -160,8 +160,15 @@ void report_timeline(const struct comparison *c, const struct options *opts)
 void report_verdicts(char verdicts[][VERDICT_SIZE], size_t count, const struct options *opts)
 {
     printf("\n");
-    for (size_t i = 0; i < count; i++)
-        printf("%s%s%s\n", paint(opts, BOLD), verdicts[i], paint(opts, RESET));
+    for (size_t i = 0; i < count; i++) {
+        /* "what was measured -> what it means": the meaning on a line of its
+         * own, so that both fit 80 columns */
+        const char *arrow = strstr(verdicts[i], " -> ");
+        int measured = arrow != NULL ? (int)(arrow - verdicts[i]) : (int)strlen(verdicts[i]);
+        printf("%s%.*s%s\n", paint(opts, BOLD), measured, verdicts[i], paint(opts, RESET));
+        if (arrow != NULL)
+            printf("  %s\n", arrow + 1);
+    }
 }
 
 void report_note(const struct demo_info *demo)

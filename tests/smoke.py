@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Smoke test for one harness demo, run as a program the way a student would.
+
+Usage: smoke.py DEMO_BINARY NOTES_ROOT
+
+Checks: --quick exits 0 and ends by naming a note that exists; --quick --json
+prints one JSON object with the documented keys and one result per strategy
+(per workload and CPU set, for versus); --cpus 0 reports cpus_allowed [0];
+--csv prints a header and one row per result; bad flags exit 2 with one line
+naming the flag, and print nothing on stdout.
+"""
+import json
+import os
+import subprocess
+import sys
+
+demo, root = sys.argv[1], sys.argv[2]
+name = os.path.basename(demo)
+failures = []
+passes = 0
+
+RESULT_KEYS = {"strategy", "wall_s", "wall_min_s", "wall_max_s", "user_s", "sys_s",
+               "cpu_use", "speedup", "ideal_speedup", "efficiency", "checksum",
+               "checksum_ok", "runs"}
+STRATEGIES = ["sequential", "threads", "processes"]
+
+
+def run(*args):
+    return subprocess.run([demo, *args], capture_output=True, text=True, timeout=60)
+
+
+def check(what, ok, detail=""):
+    global passes
+    if ok:
+        passes += 1
+    else:
+        failures.append(f"{what}: {detail}")
+
+
+def check_json(args, expect_cpus=None):
+    p = run(*args)
+    check(f"{args} exits 0", p.returncode == 0, p.stderr)
+    try:
+        doc = json.loads(p.stdout)
+    except ValueError as e:
+        check(f"{args} prints one JSON object", False, f"{e}: {p.stdout[:200]!r}")
+        return
+    check("top-level keys", {"demo", "version", "machine", "results", "verdicts"} <= doc.keys(), doc.keys())
+    check("demo name", doc["demo"] == name, doc["demo"])
+    check("machine keys", {"cpus_online", "cpus_allowed", "kernel"} <= doc["machine"].keys(), doc["machine"])
+    results = doc["results"]
+    for r in results:
+        check("result keys", RESULT_KEYS <= r.keys(), sorted(RESULT_KEYS - r.keys()))
+        check("checksum ok", r["checksum_ok"] is True, r)
+    if name == "versus":
+        check("no top-level workload in versus", "workload" not in doc, doc.keys())
+        seen = sorted((r["workload"], tuple(r["cpus_allowed"]), r["strategy"]) for r in results)
+        allowed = tuple(doc["machine"]["cpus_allowed"])
+        wanted = sorted((w, c, s) for w in ("sleep", "cpu") for c in (allowed, allowed[:1])
+                        for s in STRATEGIES)
+        check("versus: one result per workload, CPU set and strategy", seen == wanted, seen)
+        check("versus: two verdicts", len(doc["verdicts"]) == 2, doc["verdicts"])
+    else:
+        check("workload keys", {"kind", "tasks", "seconds", "units"} <= doc["workload"].keys(), doc)
+        check("one result per strategy", [r["strategy"] for r in results] == STRATEGIES,
+              [r["strategy"] for r in results])
+        check("one verdict", len(doc["verdicts"]) == 1, doc["verdicts"])
+    if expect_cpus is not None:
+        check("cpus_allowed with --cpus", doc["machine"]["cpus_allowed"] == expect_cpus, doc["machine"])
+
+
+p = run("--quick")
+check("--quick exits 0", p.returncode == 0, p.stderr)
+last = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
+check("ends with its note", last.startswith("Read alongside: notes/"), last)
+note = last.removeprefix("Read alongside: ")
+check("the note exists", os.path.isfile(os.path.join(root, note)), note)
+check("no MISMATCH", "MISMATCH" not in p.stdout, p.stdout)
+
+check_json(["--quick", "--json"])
+check_json(["--quick", "--json", "--cpus", "0"], expect_cpus=[0])
+
+p = run("--quick", "--csv")
+rows = p.stdout.strip().splitlines()
+wanted_rows = 12 if name == "versus" else 3
+check("--csv exits 0", p.returncode == 0, p.stderr)
+check("--csv: header and one row per result", len(rows) == 1 + wanted_rows and "wall_s" in rows[0], rows)
+
+p = run("--help")
+check("--help exits 0", p.returncode == 0, p.stderr)
+check("--help names the note", f"notes/" in p.stdout and p.stdout.strip().endswith(".md"), p.stdout[-200:])
+
+for bad, flag in [(["--bogus"], "--bogus"), (["--tasks", "many"], "--tasks"),
+                  (["--seconds", "nan"], "--seconds"), (["--strategies", "magic"], "--strategies"),
+                  (["--cpus", "4096"], "--cpus"), (["--json", "--tasks"], "--tasks")]:
+    p = run(*bad)
+    lines = p.stderr.strip().splitlines()
+    check(f"{bad} exits 2", p.returncode == 2, p.returncode)
+    check(f"{bad} names {flag} on its first line", bool(lines) and flag in lines[0], p.stderr)
+    check(f"{bad}: a message and the usage", bool(lines) and lines[-1].lstrip().startswith(("Usage:", "[--cpus")), p.stderr)
+    check(f"{bad} prints nothing on stdout", p.stdout == "", p.stdout)
+
+for f in failures:
+    print("FAIL", f)
+print(f"{name}: {passes} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)

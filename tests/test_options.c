@@ -1,0 +1,398 @@
+/* options: every bad flag or value is refused with exit status 2 and one
+ * line naming the flag (then the usage) on stderr; good values round-trip
+ * into struct options; --help and --version print to stdout and return 0. */
+#include "options.h"
+
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <string.h>
+
+static const struct demo_info demo = {
+    .name = "t",
+    .summary = "a demo for the tests",
+    .note = "notes/x.md",
+    .default_tasks = 10,
+    .default_seconds = 1.0,
+    .quick_tasks = 10,
+    .quick_seconds = 0.1,
+    .default_strategies = "sequential,threads,processes",
+};
+
+#define MAX_ARGS 16
+
+/* Parses "t" followed by `args` (NULL-terminated) from a writable argv,
+ * as getopt may permute it. */
+static int parse_args(const char *const *args, struct options *opts)
+{
+    static char storage[MAX_ARGS][128];
+    char *argv[MAX_ARGS + 1];
+    int argc = 0;
+    snprintf(storage[argc], sizeof storage[argc], "t");
+    argv[argc] = storage[argc];
+    argc++;
+    for (; args[argc - 1] != NULL; argc++) {
+        cr_assert_lt(argc, MAX_ARGS, "too many arguments for the test");
+        cr_assert_lt(strlen(args[argc - 1]), sizeof storage[argc]);
+        strcpy(storage[argc], args[argc - 1]);
+        argv[argc] = storage[argc];
+    }
+    argv[argc] = NULL;
+    return options_parse(argc, argv, &demo, opts);
+}
+
+#define PARSE(opts, ...) parse_args((const char *const[]){__VA_ARGS__, NULL}, (opts))
+
+/* Everything written to the redirected stream `f` so far. */
+static void read_redirected(FILE *f, char *buf, size_t size)
+{
+    size_t used = 0, got;
+    while (used + 1 < size && (got = fread(buf + used, 1, size - 1 - used, f)) > 0)
+        used += got;
+    buf[used] = '\0';
+}
+
+static void read_stderr(char *buf, size_t size)
+{
+    fflush(stderr);
+    read_redirected(cr_get_redirected_stderr(), buf, size);
+}
+
+static void read_stdout(char *buf, size_t size)
+{
+    fflush(stdout);
+    read_redirected(cr_get_redirected_stdout(), buf, size);
+}
+
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (; *text != '\0'; text++)
+        n += *text == '\n';
+    return n;
+}
+
+/* The call returned 2 and stderr holds "t: <flag>: ..." then the usage. */
+static void assert_refused(int status, const char *flag)
+{
+    char err[4096];
+    read_stderr(err, sizeof err);
+    cr_assert_eq(status, 2, "expected exit status 2 for %s, got %d; stderr:\n%s", flag, status, err);
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "t: %s: ", flag);
+    cr_assert_eq(strncmp(err, prefix, strlen(prefix)), 0, "expected the line to start with '%s':\n%s",
+                 prefix, err);
+    char *usage = strstr(err, "\nUsage: t ");
+    cr_assert_not_null(usage, "no usage line after the message:\n%s", err);
+    cr_assert_eq(strchr(err, '\n'), usage, "the message should be one line:\n%s", err);
+    cr_assert_eq(count_lines(err), 3, "expected the message and the two-line usage:\n%s", err);
+}
+
+/* Two-line usage plus the message line: check the problem is named too. */
+static void assert_refused_saying(int status, const char *flag, const char *problem)
+{
+    char err[4096];
+    read_stderr(err, sizeof err);
+    cr_assert_eq(status, 2, "expected exit status 2 for %s, got %d; stderr:\n%s", flag, status, err);
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "t: %s: ", flag);
+    cr_assert_eq(strncmp(err, prefix, strlen(prefix)), 0, "expected the line to start with '%s':\n%s",
+                 prefix, err);
+    char *first_newline = strchr(err, '\n');
+    cr_assert_not_null(first_newline);
+    *first_newline = '\0';
+    cr_assert_not_null(strstr(err, problem), "expected '%s' in: %s", problem, err);
+    cr_assert_eq(strncmp(first_newline + 1, "Usage: t ", 9), 0, "no usage line: %s",
+                 first_newline + 1);
+}
+
+#define BAD(suite, name, flag, ...)                                                      \
+    Test(suite, name, .init = cr_redirect_stderr)                                        \
+    {                                                                                    \
+        struct options opts;                                                             \
+        assert_refused(PARSE(&opts, __VA_ARGS__), flag);                                 \
+    }
+
+/* ---- bad input: exit status 2, one line naming the flag, the usage ---- */
+
+BAD(bad_tasks, not_a_number, "--tasks", "--tasks", "abc")
+BAD(bad_tasks, zero, "--tasks", "--tasks", "0")
+BAD(bad_tasks, negative, "--tasks", "--tasks", "-3")
+BAD(bad_tasks, scientific_notation, "--tasks", "--tasks", "1e12")
+BAD(bad_tasks, empty, "--tasks", "--tasks", "")
+BAD(bad_tasks, overflows_64_bits, "--tasks", "--tasks", "99999999999999999999")
+BAD(bad_tasks, above_limit, "--tasks", "--tasks", "10001")
+BAD(bad_tasks, short_flag_names_long_flag, "--tasks", "-n", "x")
+BAD(bad_seconds, nan, "--seconds", "--seconds", "nan")
+BAD(bad_seconds, inf, "--seconds", "--seconds", "inf")
+BAD(bad_seconds, negative, "--seconds", "--seconds", "-1")
+BAD(bad_seconds, zero, "--seconds", "--seconds", "0")
+BAD(bad_seconds, not_a_number, "--seconds", "--seconds", "abc")
+BAD(bad_seconds, trailing_garbage, "--seconds", "--seconds", "1s")
+BAD(bad_seconds, above_limit, "--seconds", "--seconds", "3601")
+BAD(bad_runs, zero, "--runs", "--runs", "0")
+BAD(bad_warmup, negative, "--warmup", "--warmup", "-1")
+BAD(bad_strategies, unknown, "--strategies", "--strategies", "bogus")
+BAD(bad_strategies, listed_twice, "--strategies", "--strategies", "threads,threads")
+BAD(bad_strategies, empty, "--strategies", "--strategies", "")
+BAD(bad_strategies, only_commas, "--strategies", "--strategies", ",")
+BAD(bad_cpus, not_allowed, "--cpus", "--cpus", "9999")
+BAD(bad_cpus, listed_twice, "--cpus", "--cpus", "0,0")
+BAD(bad_cpus, not_a_number, "--cpus", "--cpus", "abc")
+BAD(bad_cpus, backwards_range, "--cpus", "--cpus", "1-0")
+BAD(bad_cpus, empty, "--cpus", "--cpus", "")
+BAD(bad_usage, unknown_flag, "--bogus", "--bogus")
+BAD(bad_usage, missing_value, "--tasks", "--tasks")
+BAD(bad_usage, missing_value_for_seconds, "--seconds", "--runs", "2", "--seconds")
+BAD(bad_usage, stray_positional_argument, "extra", "--tasks", "3", "extra")
+BAD(bad_usage, json_and_csv_together, "--csv", "--json", "--csv")
+
+/* A few messages say what is wrong, not only where. */
+Test(bad_messages, negative_tasks_says_negative, .init = cr_redirect_stderr)
+{
+    struct options opts;
+    assert_refused_saying(PARSE(&opts, "--tasks", "-3"), "--tasks", "negative");
+}
+
+Test(bad_messages, huge_tasks_names_the_limit, .init = cr_redirect_stderr)
+{
+    struct options opts;
+    assert_refused_saying(PARSE(&opts, "--tasks", "99999999999999999999"), "--tasks", "10000");
+}
+
+Test(bad_messages, unknown_strategy_is_quoted, .init = cr_redirect_stderr)
+{
+    struct options opts;
+    assert_refused_saying(PARSE(&opts, "--strategies", "threads,bogus"), "--strategies", "'bogus'");
+}
+
+Test(bad_messages, duplicate_strategy_says_twice, .init = cr_redirect_stderr)
+{
+    struct options opts;
+    assert_refused_saying(PARSE(&opts, "--strategies", "threads,threads"), "--strategies", "twice");
+}
+
+Test(bad_messages, disallowed_cpu_is_named, .init = cr_redirect_stderr)
+{
+    struct options opts;
+    assert_refused_saying(PARSE(&opts, "--cpus", "9999"), "--cpus", "9999");
+}
+
+Test(bad_messages, missing_value_says_needs_a_value, .init = cr_redirect_stderr)
+{
+    struct options opts;
+    assert_refused_saying(PARSE(&opts, "--tasks"), "--tasks", "needs a value");
+}
+
+Test(bad_messages, stops_at_first_bad_flag, .init = cr_redirect_stderr)
+{
+    struct options opts;
+    assert_refused(PARSE(&opts, "--runs", "0", "--tasks", "0"), "--runs");
+}
+
+/* ---- good values round-trip ---------------------------------------------- */
+
+Test(good, defaults_without_flags)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, NULL), OPTIONS_RUN);
+    cr_assert_eq(opts.tasks, 10);
+    cr_assert_not(opts.tasks_given);
+    cr_assert_float_eq(opts.seconds, 1.0, 1e-12);
+    cr_assert_not(opts.seconds_given);
+    cr_assert_eq(opts.runs, 3);
+    cr_assert_eq(opts.warmup, 1);
+    cr_assert_eq(opts.strategy_count, 3);
+    cr_assert_eq(opts.strategies[0], &strategy_sequential);
+    cr_assert_eq(opts.strategies[1], &strategy_threads);
+    cr_assert_eq(opts.strategies[2], &strategy_processes);
+    cr_assert_not(opts.cpus_given);
+    cr_assert_not(opts.quick);
+    cr_assert_not(opts.json);
+    cr_assert_not(opts.csv);
+}
+
+Test(good, defaults_use_every_allowed_cpu)
+{
+    struct options opts;
+    struct cpu_list allowed;
+    cr_assert_eq(machine_allowed_cpus(&allowed), 0);
+    cr_assert_eq(PARSE(&opts, NULL), OPTIONS_RUN);
+    cr_assert_eq(opts.cpus.count, allowed.count);
+    cr_assert_arr_eq(opts.cpus.ids, allowed.ids, allowed.count * sizeof allowed.ids[0]);
+}
+
+Test(good, tasks)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--tasks", "7"), OPTIONS_RUN);
+    cr_assert_eq(opts.tasks, 7);
+    cr_assert(opts.tasks_given);
+}
+
+Test(good, tasks_short_flag_and_equals_form)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "-n", "4"), OPTIONS_RUN);
+    cr_assert_eq(opts.tasks, 4);
+    cr_assert_eq(PARSE(&opts, "--tasks=9"), OPTIONS_RUN);
+    cr_assert_eq(opts.tasks, 9);
+}
+
+Test(good, tasks_at_limit)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--tasks", "10000"), OPTIONS_RUN);
+    cr_assert_eq(opts.tasks, OPTIONS_MAX_TASKS);
+}
+
+Test(good, seconds)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--seconds", "0.25"), OPTIONS_RUN);
+    cr_assert_float_eq(opts.seconds, 0.25, 1e-12);
+    cr_assert(opts.seconds_given);
+}
+
+Test(good, runs)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--runs", "5"), OPTIONS_RUN);
+    cr_assert_eq(opts.runs, 5);
+}
+
+Test(good, warmup_zero)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--warmup", "0"), OPTIONS_RUN);
+    cr_assert_eq(opts.warmup, 0);
+}
+
+Test(good, strategies_keep_their_order)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--strategies", "threads,sequential"), OPTIONS_RUN);
+    cr_assert_eq(opts.strategy_count, 2);
+    cr_assert_eq(opts.strategies[0], &strategy_threads);
+    cr_assert_eq(opts.strategies[1], &strategy_sequential);
+}
+
+Test(good, one_cpu)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--cpus", "0"), OPTIONS_RUN);
+    cr_assert_eq(opts.cpus.count, 1);
+    cr_assert_eq(opts.cpus.ids[0], 0);
+    cr_assert(opts.cpus_given);
+}
+
+Test(good, cpu_range_and_list)
+{
+    struct options opts;
+    struct cpu_list allowed;
+    cr_assert_eq(machine_allowed_cpus(&allowed), 0);
+    if (!cpu_list_contains(&allowed, 0) || !cpu_list_contains(&allowed, 1))
+        cr_skip_test("needs CPUs 0 and 1");
+    cr_assert_eq(PARSE(&opts, "--cpus", "0-1"), OPTIONS_RUN);
+    cr_assert_eq(opts.cpus.count, 2);
+    cr_assert_eq(opts.cpus.ids[0], 0);
+    cr_assert_eq(opts.cpus.ids[1], 1);
+    cr_assert_eq(PARSE(&opts, "--cpus", "1,0"), OPTIONS_RUN);
+    cr_assert_eq(opts.cpus.count, 2);
+    cr_assert_eq(opts.cpus.ids[0], 0, "ids are kept in increasing order");
+    cr_assert_eq(opts.cpus.ids[1], 1);
+}
+
+Test(good, quick_sets_short_defaults)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--quick"), OPTIONS_RUN);
+    cr_assert(opts.quick);
+    cr_assert_eq(opts.runs, 1);
+    cr_assert_eq(opts.warmup, 0);
+    cr_assert_float_eq(opts.seconds, 0.1, 1e-12);
+    cr_assert_eq(opts.tasks, 10);
+}
+
+Test(good, quick_keeps_seconds_given_after_it)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--quick", "--seconds", "0.5"), OPTIONS_RUN);
+    cr_assert_float_eq(opts.seconds, 0.5, 1e-12);
+    cr_assert_eq(opts.runs, 1);
+    cr_assert_eq(opts.warmup, 0);
+}
+
+Test(good, quick_keeps_seconds_given_before_it)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--seconds", "0.5", "--quick"), OPTIONS_RUN);
+    cr_assert_float_eq(opts.seconds, 0.5, 1e-12);
+    cr_assert_eq(opts.runs, 1);
+    cr_assert_eq(opts.warmup, 0);
+}
+
+Test(good, quick_keeps_runs_and_warmup_given)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--runs", "4", "--quick", "--warmup", "2"), OPTIONS_RUN);
+    cr_assert_eq(opts.runs, 4);
+    cr_assert_eq(opts.warmup, 2);
+}
+
+Test(good, json_alone_and_csv_alone)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--json"), OPTIONS_RUN);
+    cr_assert(opts.json);
+    cr_assert_not(opts.csv);
+    cr_assert_not(opts.color);
+    cr_assert_eq(PARSE(&opts, "--csv"), OPTIONS_RUN);
+    cr_assert(opts.csv);
+    cr_assert_not(opts.json);
+}
+
+Test(good, parses_afresh_each_call)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--tasks", "3", "--runs", "2"), OPTIONS_RUN);
+    cr_assert_eq(PARSE(&opts, "--tasks", "5"), OPTIONS_RUN);
+    cr_assert_eq(opts.tasks, 5);
+    cr_assert_eq(opts.runs, 3, "runs from the earlier call must not stick");
+}
+
+/* ---- --help and --version -------------------------------------------------- */
+
+Test(info, help_prints_usage_and_note_to_stdout, .init = cr_redirect_stdout)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--help"), 0);
+    char out[8192];
+    read_stdout(out, sizeof out);
+    cr_assert_eq(strncmp(out, "Usage: t ", 9), 0, "help should start with the usage:\n%s", out);
+    cr_assert_not_null(strstr(out, "notes/x.md"), "help should name the note:\n%s", out);
+    cr_assert_not_null(strstr(out, "--tasks"), "help should list the flags:\n%s", out);
+}
+
+Test(info, help_short_flag, .init = cr_redirect_stdout)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "-h"), 0);
+    char out[8192];
+    read_stdout(out, sizeof out);
+    cr_assert_not_null(strstr(out, "Usage:"), "%s", out);
+}
+
+Test(info, help_wins_over_later_bad_flag, .init = cr_redirect_stdout)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--help", "--tasks", "0"), 0);
+}
+
+Test(info, version_prints_name_and_version, .init = cr_redirect_stdout)
+{
+    struct options opts;
+    cr_assert_eq(PARSE(&opts, "--version"), 0);
+    char out[256];
+    read_stdout(out, sizeof out);
+    cr_assert_str_eq(out, "t (atonce) " ATONCE_VERSION "\n");
+}

@@ -1,0 +1,168 @@
+/* stats: the arithmetic behind the table, fed numbers by hand.
+ * workload: checksums combine independently of order, and cpu tasks are
+ * deterministic. No clocks are read here. */
+#include "stats.h"
+#include "workload.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+#define EPSILON 1e-12
+
+/* ---- stats_median ----------------------------------------------------- */
+
+Test(stats, median_of_odd_count_is_middle_value)
+{
+    const double values[] = {5.0, 1.0, 3.0};
+    cr_assert_float_eq(stats_median(values, 3), 3.0, EPSILON);
+}
+
+Test(stats, median_of_even_count_is_mean_of_two_middle_values)
+{
+    const double values[] = {4.0, 1.0, 3.0, 10.0};
+    cr_assert_float_eq(stats_median(values, 4), 3.5, EPSILON);
+}
+
+Test(stats, median_of_one_value_is_that_value)
+{
+    const double values[] = {2.5};
+    cr_assert_float_eq(stats_median(values, 1), 2.5, EPSILON);
+}
+
+Test(stats, median_of_no_values_is_zero)
+{
+    const double values[] = {7.0};
+    cr_assert_float_eq(stats_median(values, 0), 0.0, EPSILON);
+}
+
+Test(stats, median_does_not_reorder_callers_array)
+{
+    double values[] = {9.0, 2.0, 7.0, 1.0, 5.0};
+    const double before[] = {9.0, 2.0, 7.0, 1.0, 5.0};
+    cr_assert_float_eq(stats_median(values, 5), 5.0, EPSILON);
+    cr_assert_arr_eq(values, before, sizeof values);
+}
+
+/* ---- min, max, spread ---------------------------------------------------- */
+
+Test(stats, min_and_max_find_extremes_anywhere_in_array)
+{
+    const double values[] = {3.0, -1.5, 8.25, 0.0, 2.0};
+    cr_assert_float_eq(stats_min(values, 5), -1.5, EPSILON);
+    cr_assert_float_eq(stats_max(values, 5), 8.25, EPSILON);
+}
+
+Test(stats, min_and_max_of_one_value_are_that_value)
+{
+    const double values[] = {4.0};
+    cr_assert_float_eq(stats_min(values, 1), 4.0, EPSILON);
+    cr_assert_float_eq(stats_max(values, 1), 4.0, EPSILON);
+}
+
+Test(stats, spread_is_range_over_median)
+{
+    /* median 2.0, max 2.2, min 1.9: (2.2 - 1.9) / 2.0 = 0.15 */
+    const double values[] = {2.2, 1.9, 2.0};
+    cr_assert_float_eq(stats_spread(values, 3), 0.15, 1e-9);
+}
+
+Test(stats, spread_of_identical_values_is_zero)
+{
+    const double values[] = {1.0, 1.0, 1.0, 1.0};
+    cr_assert_float_eq(stats_spread(values, 4), 0.0, EPSILON);
+}
+
+/* ---- speedup and efficiency -------------------------------------------- */
+
+Test(stats, speedup_is_baseline_over_wall)
+{
+    cr_assert_float_eq(stats_speedup(10.0, 2.0), 5.0, EPSILON);
+    cr_assert_float_eq(stats_speedup(1.0, 4.0), 0.25, EPSILON);
+}
+
+Test(stats, speedup_for_zero_wall_is_zero)
+{
+    cr_assert_float_eq(stats_speedup(10.0, 0.0), 0.0, EPSILON);
+}
+
+Test(stats, efficiency_is_speedup_over_ideal)
+{
+    cr_assert_float_eq(stats_efficiency(1.6, 2.0), 0.8, 1e-9);
+    cr_assert_float_eq(stats_efficiency(10.0, 10.0), 1.0, EPSILON);
+}
+
+Test(stats, efficiency_for_zero_ideal_is_zero)
+{
+    cr_assert_float_eq(stats_efficiency(3.0, 0.0), 0.0, EPSILON);
+}
+
+/* ---- workload_combine ---------------------------------------------------- */
+
+static uint64_t combine_all(const uint64_t *checksums, size_t n)
+{
+    uint64_t combined = 0;
+    for (size_t i = 0; i < n; i++)
+        combined = workload_combine(combined, checksums[i]);
+    return combined;
+}
+
+static const uint64_t task_sums[] = {UINT64_C(0x0123456789abcdef), UINT64_C(0xfedcba9876543210),
+                                     UINT64_C(0xdeadbeefcafef00d), UINT64_C(42),
+                                     UINT64_C(0xffffffffffffffff)};
+
+Test(workload, combine_is_the_same_in_any_order)
+{
+    const uint64_t reversed[] = {task_sums[4], task_sums[3], task_sums[2], task_sums[1], task_sums[0]};
+    const uint64_t shuffled[] = {task_sums[2], task_sums[0], task_sums[4], task_sums[1], task_sums[3]};
+    const uint64_t rotated[] = {task_sums[1], task_sums[2], task_sums[3], task_sums[4], task_sums[0]};
+    uint64_t expected = combine_all(task_sums, 5);
+    cr_assert_eq(combine_all(reversed, 5), expected);
+    cr_assert_eq(combine_all(shuffled, 5), expected);
+    cr_assert_eq(combine_all(rotated, 5), expected);
+}
+
+Test(workload, combine_changes_when_a_task_is_lost)
+{
+    const uint64_t missing_one[] = {task_sums[0], task_sums[1], task_sums[2], task_sums[4]};
+    cr_assert_neq(combine_all(missing_one, 4), combine_all(task_sums, 5));
+}
+
+Test(workload, combine_changes_when_a_task_is_doubled)
+{
+    const uint64_t doubled[] = {task_sums[0], task_sums[1], task_sums[2], task_sums[3], task_sums[4],
+                                task_sums[3]};
+    cr_assert_neq(combine_all(doubled, 6), combine_all(task_sums, 5));
+}
+
+/* ---- workload_run_task and names --------------------------------------- */
+
+Test(workload, cpu_task_is_deterministic)
+{
+    struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.0, .units = 1000};
+    cr_assert_eq(workload_run_task(&w, 3), workload_run_task(&w, 3));
+    cr_assert_eq(workload_run_task(&w, 0), workload_run_task(&w, 0));
+}
+
+Test(workload, different_cpu_tasks_give_different_checksums)
+{
+    struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.0, .units = 1000};
+    uint64_t sums[4];
+    for (size_t i = 0; i < 4; i++)
+        sums[i] = workload_run_task(&w, i);
+    for (size_t i = 0; i < 4; i++)
+        for (size_t j = i + 1; j < 4; j++)
+            cr_assert_neq(sums[i], sums[j], "tasks %zu and %zu gave the same checksum", i, j);
+}
+
+Test(workload, cpu_checksum_depends_on_units)
+{
+    struct workload short_task = {.kind = WORKLOAD_CPU, .seconds = 0.0, .units = 1000};
+    struct workload long_task = {.kind = WORKLOAD_CPU, .seconds = 0.0, .units = 1001};
+    cr_assert_neq(workload_run_task(&short_task, 1), workload_run_task(&long_task, 1));
+}
+
+Test(workload, kind_names)
+{
+    cr_assert_str_eq(workload_kind_name(WORKLOAD_SLEEP), "sleep");
+    cr_assert_str_eq(workload_kind_name(WORKLOAD_CPU), "cpu");
+}

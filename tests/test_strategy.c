@@ -1,0 +1,145 @@
+/* Strategies: each runs the same tasks, records a span per task, computes
+ * the same checksum as sequential, and leaves no child, thread or fd behind. */
+#include "harness.h"
+#include "strategy.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <sys/wait.h>
+
+#define NTASKS 8
+
+static const struct strategy *const all_three[] = {&strategy_sequential, &strategy_threads,
+                                                   &strategy_processes};
+
+/* How many fds this process has open (entries of /proc/self/fd). */
+static int open_fd_count(void)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    cr_assert_not_null(dir);
+    int count = 0;
+    while (readdir(dir) != NULL)
+        count++;
+    closedir(dir);
+    return count;
+}
+
+static void assert_no_child_left(void)
+{
+    errno = 0;
+    cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1, "a child was left to reap");
+    cr_assert_eq(errno, ECHILD);
+}
+
+/* Runs NTASKS cpu tasks under `s`; returns the combined checksum. */
+static uint64_t run_tiny_tasks(const struct strategy *s)
+{
+    struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.0, .units = 1000};
+    struct task_record records[NTASKS] = {0};
+    const char *failed_call = NULL;
+    int fds_before = open_fd_count();
+    cr_assert_eq(s->run(&w, NTASKS, records, &failed_call), 0, "%s failed in %s", s->name,
+                 failed_call);
+    cr_assert_eq(open_fd_count(), fds_before, "%s leaked an fd", s->name);
+    assert_no_child_left();
+    uint64_t combined = 0;
+    for (size_t i = 0; i < NTASKS; i++) {
+        cr_assert_gt(records[i].span.start, 0.0, "%s: task %zu has no span", s->name, i);
+        cr_assert_leq(records[i].span.start, records[i].span.end, "%s: task %zu ends before it starts",
+                      s->name, i);
+        combined = workload_combine(combined, records[i].checksum);
+    }
+    return combined;
+}
+
+Test(strategy, every_strategy_computes_what_sequential_computes)
+{
+    uint64_t expected = run_tiny_tasks(&strategy_sequential);
+    cr_assert_eq(run_tiny_tasks(&strategy_threads), expected);
+    cr_assert_eq(run_tiny_tasks(&strategy_processes), expected);
+}
+
+Test(strategy, each_task_gets_its_own_checksum)
+{
+    /* A strategy that ran task 0 eight times would match nothing. */
+    struct workload w = {.kind = WORKLOAD_CPU, .units = 1000};
+    struct task_record records[NTASKS] = {0};
+    const char *failed_call = NULL;
+    cr_assert_eq(strategy_processes.run(&w, NTASKS, records, &failed_call), 0);
+    for (size_t i = 0; i < NTASKS; i++)
+        cr_assert_eq(records[i].checksum, workload_run_task(&w, i), "task %zu", i);
+}
+
+Test(strategy, find_by_name)
+{
+    cr_assert_eq(strategy_find("threads"), &strategy_threads);
+    cr_assert_eq(strategy_find("processes"), &strategy_processes);
+    cr_assert_null(strategy_find("thread"));
+}
+
+/* Measures NTASKS sleeps of 0.2 s under one strategy, once, no warm-up. */
+static double wall_of_sleeps(const struct strategy *s)
+{
+    struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = 0.2};
+    const struct strategy *list[] = {s};
+    struct harness_plan plan = {.strategies = list, .count = 1, .ntasks = NTASKS, .runs = 1};
+    struct comparison c;
+    const char *failed_call = NULL;
+    cr_assert_eq(harness_compare(&plan, &w, &c, &failed_call), 0, "failed in %s", failed_call);
+    double wall = c.results[0].wall;
+    for (size_t i = 0; i < NTASKS; i++) /* the sleep is not cut short */
+        cr_assert_geq(c.results[0].spans[i].end - c.results[0].spans[i].start, 0.2);
+    harness_free(&c);
+    return wall;
+}
+
+/* A wide bound on purpose: one sleep is 0.2 s, eight in a row 1.6 s. */
+Test(strategy, threads_overlap_eight_sleeps, .timeout = 10)
+{
+    cr_assert_lt(wall_of_sleeps(&strategy_threads), 0.6);
+}
+
+Test(strategy, processes_overlap_eight_sleeps, .timeout = 10)
+{
+    cr_assert_lt(wall_of_sleeps(&strategy_processes), 0.6);
+    assert_no_child_left();
+}
+
+Test(harness, compares_three_strategies_and_keeps_the_median_run)
+{
+    struct workload w = {.kind = WORKLOAD_CPU, .units = 20000};
+    struct harness_plan plan = {.strategies = all_three, .count = 3, .ntasks = 4, .warmup = 1, .runs = 3};
+    struct comparison c;
+    const char *failed_call = NULL;
+    cr_assert_eq(harness_compare(&plan, &w, &c, &failed_call), 0);
+    cr_assert_eq(c.count, 3);
+    cr_assert(harness_checksums_ok(&c));
+    for (size_t i = 0; i < c.count; i++) {
+        const struct measurement *m = &c.results[i];
+        cr_assert_eq(m->runs, 3);
+        cr_assert_leq(m->wall_min, m->wall);
+        cr_assert_leq(m->wall, m->wall_max);
+        for (size_t t = 0; t < c.ntasks; t++) { /* spans start from the run's own start */
+            cr_assert_geq(m->spans[t].start, 0.0);
+            cr_assert_leq(m->spans[t].end, m->wall_max + 1e-6);
+        }
+    }
+    cr_assert_eq(harness_find(&c, "threads"), &c.results[1]);
+    cr_assert_float_eq(harness_speedup(&c, &c.results[0]), 1.0, 1e-12);
+    harness_free(&c);
+}
+
+Test(harness, pinned_to_cpu_0_reports_cpu_0)
+{
+    struct cpu_list only_0 = {.count = 1, .ids = {0}};
+    cr_assert_eq(machine_pin(&only_0), 0);
+    struct workload w = {.kind = WORKLOAD_CPU, .units = 1000};
+    struct harness_plan plan = {.strategies = all_three, .count = 3, .ntasks = 2, .runs = 1};
+    struct comparison c;
+    const char *failed_call = NULL;
+    cr_assert_eq(harness_compare(&plan, &w, &c, &failed_call), 0);
+    cr_assert_eq(c.cpus.count, 1);
+    cr_assert_eq(c.cpus.ids[0], 0);
+    harness_free(&c);
+}
