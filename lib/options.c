@@ -241,8 +241,9 @@ static int apply_defaults(const struct demo_info *demo, struct options *out, boo
         out->runs = out->quick ? 1 : 3;
     if (!warmup_given)
         out->warmup = out->quick ? 0 : 1;
-    if (out->strategy_count == 0)
-        parse_strategies(demo, demo->default_strategies, out);
+    int status;
+    if (out->strategy_count == 0 && (status = parse_strategies(demo, demo->default_strategies, out)) != 0)
+        return status; /* the demo's own default is wrong: a bug, caught on the first run */
     if (out->json && out->csv)
         return bad_usage(demo, "--csv", "cannot be combined with --json");
     out->color = !out->json && !out->csv && color_wanted(no_color);
@@ -253,15 +254,15 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
 {
     memset(out, 0, sizeof *out);
     bool runs_given = false, warmup_given = false, no_color = false;
-    long value;
+    long value = 0;
     int status = 0, opt;
     opterr = 0; /* we write our own messages, naming the flag */
     optind = 0; /* 0, not 1: glibc then starts afresh (tests parse many times) */
     while (status == 0 && (opt = getopt_long(argc, argv, ":n:s:r:h", long_options, NULL)) != -1) {
         switch (opt) {
         case 'n':
-            status = parse_count(demo, "--tasks", optarg, 1, OPTIONS_MAX_TASKS, &value);
-            out->tasks = (size_t)value;
+            if ((status = parse_count(demo, "--tasks", optarg, 1, OPTIONS_MAX_TASKS, &value)) == 0)
+                out->tasks = (size_t)value;
             out->tasks_given = true;
             break;
         case 's':
@@ -269,13 +270,13 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
             out->seconds_given = true;
             break;
         case 'r':
-            status = parse_count(demo, "--runs", optarg, 1, OPTIONS_MAX_RUNS, &value);
-            out->runs = (int)value;
+            if ((status = parse_count(demo, "--runs", optarg, 1, OPTIONS_MAX_RUNS, &value)) == 0)
+                out->runs = (int)value;
             runs_given = true;
             break;
         case OPT_WARMUP:
-            status = parse_count(demo, "--warmup", optarg, 0, OPTIONS_MAX_WARMUP, &value);
-            out->warmup = (int)value;
+            if ((status = parse_count(demo, "--warmup", optarg, 0, OPTIONS_MAX_WARMUP, &value)) == 0)
+                out->warmup = (int)value;
             warmup_given = true;
             break;
         case OPT_STRATEGIES:

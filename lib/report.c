@@ -299,8 +299,11 @@ void report_csv(FILE *to, const struct comparison *comparisons, size_t count, bo
             double speedup = harness_speedup(c, m), ideal = harness_ideal_speedup(c, m);
             if (per_result_workload)
                 fprintf(to, "%s,\"%s\",", workload_kind_name(c->workload.kind), cpus);
-            fprintf(to, "%s,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,", m->strategy->name, m->wall, m->wall_min,
-                    m->wall_max, m->user, m->sys, (m->user + m->sys) / m->wall);
+            fprintf(to, "%s,%.9g,%.9g,%.9g,%.9g,%.9g,", m->strategy->name, m->wall, m->wall_min,
+                    m->wall_max, m->user, m->sys);
+            if (m->wall > 0.0) /* empty, as JSON's null, where there is no number */
+                fprintf(to, "%.9g", (m->user + m->sys) / m->wall);
+            fputc(',', to);
             if (speedup > 0.0)
                 fprintf(to, "%.9g,%.9g,%.9g,", speedup, ideal, stats_efficiency(speedup, ideal));
             else
