@@ -8,7 +8,13 @@
  * all ten in about one second instead of ten, even on one CPU (--cpus 0).
  * That is concurrency: tasks in progress at the same time, taking turns.
  * The output is a table (wall time, CPU time, CPU use, speedup) and a
- * timeline; notes/01-sleep.md walks through a real run.
+ * timeline; notes/01-sleep.md walks through a real run, which began:
+ *
+ *   10 tasks, each sleeps 1 s, on 2 CPUs (0,1)
+ *   strategy     wall s  min-max s      cpu s    use  speedup  ideal   eff  check
+ *   sequential   10.002  10.001-10.002  0.001     0%    1.00x     1x  100%  ok
+ *   threads       1.001  1.001-1.001    0.001     0%   10.00x    10x  100%  ok
+ *   processes     1.001  1.001-1.001    0.003     0%    9.99x    10x  100%  ok
  */
 #include "demo.h"
 

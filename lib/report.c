@@ -54,7 +54,7 @@ void report_workload_title(const struct comparison *c, const struct options *opt
 static void format_speedup(double speedup, char *buf, size_t size)
 {
     if (speedup > 0.0)
-        snprintf(buf, size, "%.2fx", speedup);
+        snprintf(buf, size, "%.2fx", stats_round_down(speedup, 2));
     else
         snprintf(buf, size, "-");
 }
@@ -67,11 +67,11 @@ static void print_row(const struct comparison *c, const struct measurement *m, c
     format_speedup(speedup, speed, sizeof speed);
     snprintf(range, sizeof range, "%.3f-%.3f", m->wall_min, m->wall_max);
     if (speedup > 0.0)
-        snprintf(eff, sizeof eff, "%.0f%%", 100.0 * stats_efficiency(speedup, ideal));
+        snprintf(eff, sizeof eff, "%.0f%%", stats_round_down(100.0 * stats_efficiency(speedup, ideal), 0));
     else
         snprintf(eff, sizeof eff, "-");
     printf("%-11s %7.3f  %-13s %6.3f %5.0f%% %8s %5.0fx %5s  %s%s%s\n", m->strategy->name, m->wall,
-           range, cpu, 100.0 * cpu / m->wall, speed, ideal, eff,
+           range, cpu, stats_round_down(100.0 * cpu / m->wall, 0), speed, ideal, eff,
            paint(opts, m->checksum_ok ? GREEN : RED), m->checksum_ok ? "ok" : "MISMATCH",
            paint(opts, RESET));
 }

@@ -59,3 +59,10 @@ double stats_efficiency(double speedup, double ideal)
 {
     return ideal > 0.0 ? speedup / ideal : 0.0;
 }
+
+double stats_round_down(double value, int decimals)
+{
+    double scale = pow(10.0, decimals);
+    /* the small nudge keeps 1.15 (stored as 1.1499999...) from becoming 1.14 */
+    return floor(value * scale + 1e-9) / scale;
+}

@@ -22,4 +22,8 @@ double stats_speedup(double baseline_wall, double wall);
 /* What share of the ideal speedup was reached: speedup / ideal. */
 double stats_efficiency(double speedup, double ideal);
 
+/* `value` cut to `decimals` places, never rounded up: for showing ratios,
+ * so that 9.996x reads 9.99x and not a perfect-looking 10.00x. */
+double stats_round_down(double value, int decimals);
+
 #endif

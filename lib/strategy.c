@@ -145,7 +145,7 @@ static int run_processes(const struct workload *w, size_t ntasks,
     for (size_t i = 0; i < ntasks; i++) { /* reap every child, even after a failure */
         int reaped = reap(pids[i]);
         if (reaped != 0 && err == 0) {
-            *failed_call = reaped == -ECHILD ? "a child's exit status" : "waitpid";
+            *failed_call = reaped == -ECHILD ? "waitpid (a child did not exit 0)" : "waitpid";
             err = reaped;
         }
     }

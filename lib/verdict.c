@@ -34,6 +34,12 @@ static double best_ideal(const struct comparison *c)
     return tasks < cpus ? tasks : cpus;
 }
 
+/* A speedup as the verdict prints it: cut, never rounded up, to 2 places. */
+static double shown(double speedup)
+{
+    return stats_round_down(speedup, 2);
+}
+
 static const char *cpus_word(size_t n)
 {
     return n == 1 ? "CPU" : "CPUs";
@@ -42,7 +48,7 @@ static const char *cpus_word(size_t n)
 void verdict_single(const struct comparison *c, char *buf, size_t size)
 {
     const char *kind = workload_kind_name(c->workload.kind);
-    double speedup = verdict_speedup(c), ideal = best_ideal(c);
+    double speedup = shown(verdict_speedup(c)), ideal = best_ideal(c);
     size_t cpus = c->cpus.count;
     if (speedup == 0.0)
         snprintf(buf, size, "%s: no speedup to judge (measure sequential and threads or processes)", kind);
@@ -103,7 +109,7 @@ static void verdict_versus_cpu(double on_one, double on_all, const struct compar
 
 void verdict_versus(const struct comparison *all, const struct comparison *one, char *buf, size_t size)
 {
-    double on_all = verdict_speedup(all), on_one = verdict_speedup(one);
+    double on_all = shown(verdict_speedup(all)), on_one = shown(verdict_speedup(one));
     if (on_all == 0.0 || on_one == 0.0)
         snprintf(buf, size, "%s: no speedup to judge (measure sequential and threads or processes)",
                  workload_kind_name(all->workload.kind));

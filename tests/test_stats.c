@@ -166,3 +166,12 @@ Test(workload, kind_names)
     cr_assert_str_eq(workload_kind_name(WORKLOAD_SLEEP), "sleep");
     cr_assert_str_eq(workload_kind_name(WORKLOAD_CPU), "cpu");
 }
+
+/* Shown ratios are cut, never rounded up: 9.996x must not read 10.00x. */
+Test(stats, round_down_never_rounds_up)
+{
+    cr_assert_float_eq(stats_round_down(9.996, 2), 9.99, 1e-12);
+    cr_assert_float_eq(stats_round_down(99.96, 0), 99.0, 1e-12);
+    cr_assert_float_eq(stats_round_down(1.15, 2), 1.15, 1e-12); /* not 1.14 from 1.1499999... */
+    cr_assert_float_eq(stats_round_down(2.0, 2), 2.0, 1e-12);
+}
