@@ -29,6 +29,7 @@ static const struct demo_info demo = {
     .default_tasks = 0, .default_seconds = 0.5, /* 0: one task per CPU allowed */
     .quick_tasks = 0, .quick_seconds = 0.1,
     .default_strategies = "sequential,threads,processes",
+    .harness = true,
 };
 
 int main(int argc, char **argv)

@@ -38,6 +38,7 @@ static const struct demo_info demo = {
     .default_tasks = SLEEP_TASKS, .default_seconds = SLEEP_SECONDS,
     .quick_tasks = SLEEP_TASKS, .quick_seconds = QUICK_SLEEP_SECONDS,
     .default_strategies = "sequential,threads,processes",
+    .harness = true,
 };
 
 enum { SLEEP_ALL, SLEEP_ONE, CPU_ALL, CPU_ONE, COMPARISONS };

@@ -10,8 +10,11 @@
 #include <unistd.h>
 
 enum { OPT_NO_COLOR = 1000, OPT_JSON, OPT_CSV, OPT_QUICK, OPT_VERSION, OPT_CPUS, OPT_STRATEGIES, OPT_WARMUP };
+enum { OPT_DEMO_FLAG = 2000 }; /* + the index in demo->flags */
+#define MAX_OPTIONS 40
 
-static const struct option long_options[] = {
+/* The harness flags: every harness demo takes them. */
+static const struct option harness_options[] = {
     {"tasks", required_argument, NULL, 'n'},
     {"seconds", required_argument, NULL, 's'},
     {"runs", required_argument, NULL, 'r'},
@@ -21,17 +24,49 @@ static const struct option long_options[] = {
     {"quick", no_argument, NULL, OPT_QUICK},
     {"json", no_argument, NULL, OPT_JSON},
     {"csv", no_argument, NULL, OPT_CSV},
+    {NULL, 0, NULL, 0},
+};
+
+/* The flags every demo takes. */
+static const struct option common_options[] = {
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
 };
 
-/* The name a user typed for option `value`, e.g. "--tasks". */
-static const char *flag_name(int value)
+static size_t flag_count(const struct demo_info *demo)
 {
-    static char name[32];
-    for (const struct option *o = long_options; o->name != NULL; o++)
+    size_t n = 0;
+    while (demo->flags != NULL && demo->flags[n].name != NULL)
+        n++;
+    return n;
+}
+
+/* The getopt_long table for this demo: harness flags (if it takes them),
+ * its own flags, the common ones. */
+static void build_table(const struct demo_info *demo, struct option table[MAX_OPTIONS])
+{
+    size_t n = 0;
+    for (const struct option *o = harness_options; demo->harness && o->name != NULL; o++)
+        table[n++] = *o;
+    for (size_t i = 0; i < flag_count(demo) && n + 4 < MAX_OPTIONS; i++) {
+        const struct demo_flag *f = &demo->flags[i];
+        table[n++] = (struct option){f->name, f->kind == DEMO_FLAG_SWITCH ? no_argument : required_argument,
+                                     NULL, OPT_DEMO_FLAG + (int)i};
+    }
+    for (const struct option *o = common_options; o->name != NULL; o++)
+        table[n++] = *o;
+    table[n] = (struct option){NULL, 0, NULL, 0};
+}
+
+/* The name a user typed for option `value`, e.g. "--tasks". */
+static const char *flag_name(const struct demo_info *demo, int value)
+{
+    static char name[48];
+    struct option table[MAX_OPTIONS];
+    build_table(demo, table);
+    for (const struct option *o = table; o->name != NULL; o++)
         if (o->val == value) {
             snprintf(name, sizeof name, "--%s", o->name);
             return name;
@@ -40,12 +75,20 @@ static const char *flag_name(int value)
     return name;
 }
 
-void options_print_usage(FILE *to, const char *program)
+void options_print_usage(FILE *to, const struct demo_info *demo)
 {
-    fprintf(to,
-            "Usage: %s [--tasks N] [--seconds S] [--runs R] [--warmup W] [--strategies LIST]\n"
-            "       [--cpus LIST] [--quick] [--json | --csv] [--no-color] [--help] [--version]\n",
-            program);
+    fprintf(to, "Usage: %s", demo->name);
+    if (demo->harness)
+        fprintf(to, " [--tasks N] [--seconds S] [--runs R] [--warmup W] [--strategies LIST]\n"
+                    "       [--cpus LIST] [--quick] [--json | --csv]");
+    for (size_t i = 0; i < flag_count(demo); i++) {
+        const struct demo_flag *f = &demo->flags[i];
+        if (f->kind == DEMO_FLAG_SWITCH)
+            fprintf(to, " [--%s]", f->name);
+        else
+            fprintf(to, " [--%s %s]", f->name, f->value_name);
+    }
+    fprintf(to, " [--no-color] [--help] [--version]\n");
 }
 
 /* Prints "<demo>: <flag>: <problem>" and the usage; returns exit status 2. */
@@ -57,13 +100,18 @@ static int bad_usage(const struct demo_info *demo, const char *flag, const char 
     vfprintf(stderr, format, args);
     fputc('\n', stderr);
     va_end(args);
-    options_print_usage(stderr, demo->name);
+    options_print_usage(stderr, demo);
     return 2;
 }
 
-static void print_help(const struct demo_info *demo)
+/* The strategies this demo can measure. */
+static const struct strategy *const *known_strategies(const struct demo_info *demo)
 {
-    printf("Usage: %s [OPTION]...\n%s\n\n", demo->name, demo->summary);
+    return demo->strategies != NULL ? demo->strategies : strategy_all;
+}
+
+static void print_harness_help(const struct demo_info *demo)
+{
     char tasks[64];
     if (demo->default_tasks == 0)
         snprintf(tasks, sizeof tasks, "one per CPU");
@@ -78,15 +126,34 @@ static void print_help(const struct demo_info *demo)
            "      --cpus LIST      run only on these CPUs, e.g. 0 or 0,1 or 0-3\n"
            "      --quick          short defaults for a rehearsal: about 3 s in all\n"
            "      --json           print one JSON object instead of the table\n"
-           "      --csv            print CSV rows instead of the table\n"
-           "      --no-color       no colour even on a terminal (so does NO_COLOR=1)\n"
-           "  -h, --help           show this help\n"
-           "      --version        show the version\n\n",
+           "      --csv            print CSV rows instead of the table\n",
            tasks, OPTIONS_MAX_TASKS, demo->default_seconds, demo->default_strategies);
-    printf("Strategies:\n");
-    for (size_t i = 0; strategy_all[i] != NULL; i++)
-        printf("  %-12s %s\n", strategy_all[i]->name, strategy_all[i]->explains);
-    printf("\nExit status: 0 ok, 1 a failure or a checksum mismatch, 2 bad usage.\n");
+}
+
+static void print_help(const struct demo_info *demo)
+{
+    printf("Usage: %s [OPTION]...\n%s\n\n", demo->name, demo->summary);
+    if (demo->harness)
+        print_harness_help(demo);
+    for (size_t i = 0; i < flag_count(demo); i++) {
+        const struct demo_flag *f = &demo->flags[i];
+        char left[48];
+        snprintf(left, sizeof left, "--%s%s%s", f->name, f->kind == DEMO_FLAG_SWITCH ? "" : " ",
+                 f->kind == DEMO_FLAG_SWITCH ? "" : f->value_name);
+        printf("      %-16s %s\n", left, f->help);
+    }
+    printf("      --no-color       no colour even on a terminal (so does NO_COLOR=1)\n"
+           "  -h, --help           show this help\n"
+           "      --version        show the version\n\n");
+    if (demo->harness) {
+        const struct strategy *const *list = known_strategies(demo);
+        printf("Strategies:\n");
+        for (size_t i = 0; list[i] != NULL; i++)
+            printf("  %-12s %s\n", list[i]->name, list[i]->explains);
+        printf("\n");
+    }
+    printf("Exit status: 0 ok, 1 a failure%s, 2 bad usage.\n",
+           demo->harness ? " or a checksum mismatch" : "");
     printf("Read alongside: %s\n", demo->note);
 }
 
@@ -111,9 +178,8 @@ static int parse_count(const struct demo_info *demo, const char *flag, const cha
     return 0;
 }
 
-static int parse_seconds(const struct demo_info *demo, const char *text, double *out)
+static int parse_seconds(const struct demo_info *demo, const char *flag, const char *text, double *out)
 {
-    const char *flag = "--seconds";
     char *end;
     errno = 0;
     double value = strtod(text, &end);
@@ -141,7 +207,10 @@ static int parse_strategies(const struct demo_info *demo, const char *text, stru
     out->strategy_count = 0;
     char *saveptr = NULL;
     for (char *name = strtok_r(copy, ",", &saveptr); name != NULL; name = strtok_r(NULL, ",", &saveptr)) {
-        const struct strategy *s = strategy_find(name);
+        const struct strategy *s = NULL;
+        for (const struct strategy *const *known = known_strategies(demo); *known != NULL && s == NULL; known++)
+            if (strcmp((*known)->name, name) == 0)
+                s = *known;
         if (s == NULL)
             return bad_usage(demo, flag, "unknown strategy '%s' (see --help)", name);
         for (size_t i = 0; i < out->strategy_count; i++)
@@ -219,6 +288,26 @@ static int parse_cpus(const struct demo_info *demo, const char *text, struct opt
     return 0;
 }
 
+/* Stores the value of one of the demo's own flags. */
+static int set_demo_flag(const struct demo_info *demo, const struct demo_flag *f, const char *value)
+{
+    char flag[48];
+    snprintf(flag, sizeof flag, "--%s", f->name);
+    switch (f->kind) {
+    case DEMO_FLAG_SWITCH:
+        *(bool *)f->target = true;
+        return 0;
+    case DEMO_FLAG_TEXT:
+        if (value[0] == '\0')
+            return bad_usage(demo, flag, "needs a value, got an empty string");
+        *(const char **)f->target = value;
+        return 0;
+    case DEMO_FLAG_SECONDS:
+        return parse_seconds(demo, flag, value, (double *)f->target);
+    }
+    return 0;
+}
+
 static bool color_wanted(bool no_color_flag)
 {
     const char *no_color = getenv("NO_COLOR"); /* https://no-color.org: set and not empty */
@@ -229,6 +318,9 @@ static bool color_wanted(bool no_color_flag)
 static int apply_defaults(const struct demo_info *demo, struct options *out, bool runs_given,
                           bool warmup_given, bool no_color)
 {
+    out->color = color_wanted(no_color);
+    if (!demo->harness)
+        return 0;
     if (!out->cpus_given && machine_allowed_cpus(&out->cpus) != 0)
         return bad_usage(demo, "--cpus", "cannot read this process's CPUs: %s", strerror(errno));
     if (!out->tasks_given) {
@@ -256,9 +348,12 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
     bool runs_given = false, warmup_given = false, no_color = false;
     long value = 0;
     int status = 0, opt;
+    struct option table[MAX_OPTIONS];
+    build_table(demo, table);
     opterr = 0; /* we write our own messages, naming the flag */
     optind = 0; /* 0, not 1: glibc then starts afresh (tests parse many times) */
-    while (status == 0 && (opt = getopt_long(argc, argv, ":n:s:r:h", long_options, NULL)) != -1) {
+    const char *short_options = demo->harness ? ":n:s:r:h" : ":h";
+    while (status == 0 && (opt = getopt_long(argc, argv, short_options, table, NULL)) != -1) {
         switch (opt) {
         case 'n':
             if ((status = parse_count(demo, "--tasks", optarg, 1, OPTIONS_MAX_TASKS, &value)) == 0)
@@ -266,7 +361,7 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
             out->tasks_given = true;
             break;
         case 's':
-            status = parse_seconds(demo, optarg, &out->seconds);
+            status = parse_seconds(demo, "--seconds", optarg, &out->seconds);
             out->seconds_given = true;
             break;
         case 'r':
@@ -304,11 +399,13 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
             printf("%s (atonce) %s\n", demo->name, ATONCE_VERSION);
             return 0;
         case ':':
-            return bad_usage(demo, flag_name(optopt), "needs a value");
-        default: /* '?' */
+            return bad_usage(demo, flag_name(demo, optopt), "needs a value");
+        case '?':
             if (optopt != 0)
-                return bad_usage(demo, flag_name(optopt), "unknown option");
+                return bad_usage(demo, flag_name(demo, optopt), "unknown option");
             return bad_usage(demo, argv[optind - 1], "unknown option");
+        default:
+            status = set_demo_flag(demo, &demo->flags[opt - OPT_DEMO_FLAG], optarg);
         }
     }
     if (status != 0)

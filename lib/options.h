@@ -22,6 +22,21 @@
 #define OPTIONS_MAX_RUNS 1000
 #define OPTIONS_MAX_WARMUP 100
 
+/* A demo's own flag, beyond the shared ones, e.g. --keep-pipe-open. */
+enum demo_flag_kind {
+    DEMO_FLAG_SWITCH,  /* no value: sets a bool to true */
+    DEMO_FLAG_TEXT,    /* a non-empty string: sets a const char * */
+    DEMO_FLAG_SECONDS, /* a finite duration > 0: sets a double */
+};
+
+struct demo_flag {
+    const char *name;       /* without the dashes: "keep-pipe-open" */
+    enum demo_flag_kind kind;
+    const char *value_name; /* for --help: "S", "NAME" (not for switches) */
+    const char *help;       /* one line for --help, with the default */
+    void *target;           /* bool *, const char ** or double *, by kind */
+};
+
 /* What a demo is and what it does with no arguments. */
 struct demo_info {
     const char *name;               /* program name, e.g. "sleep" */
@@ -32,6 +47,9 @@ struct demo_info {
     size_t quick_tasks;             /* --quick; 0: same as default_tasks */
     double quick_seconds;           /* --quick */
     const char *default_strategies; /* e.g. "sequential,threads,processes" */
+    bool harness;                   /* takes the harness flags (--tasks, --runs, --json, ...) */
+    const struct strategy *const *strategies; /* NULL-terminated; NULL: strategy_all */
+    const struct demo_flag *flags;  /* its own flags, ending in {0}; may be NULL */
 };
 
 struct options {
@@ -59,7 +77,7 @@ struct options {
  * --version, 2 after a bad flag or value. */
 int options_parse(int argc, char **argv, const struct demo_info *demo, struct options *out);
 
-/* The one-line usage summary, e.g. for an error message. */
-void options_print_usage(FILE *to, const char *program);
+/* The usage summary, e.g. for an error message. */
+void options_print_usage(FILE *to, const struct demo_info *demo);
 
 #endif

@@ -16,6 +16,7 @@ static const struct demo_info demo = {
     .quick_tasks = 10,
     .quick_seconds = 0.1,
     .default_strategies = "sequential,threads,processes",
+    .harness = true,
 };
 
 #define MAX_ARGS 16
@@ -395,4 +396,78 @@ Test(info, version_prints_name_and_version, .init = cr_redirect_stdout)
     char out[256];
     read_stdout(out, sizeof out);
     cr_assert_str_eq(out, "t (atonce) " ATONCE_VERSION "\n");
+}
+
+/* ---- a demo's own flags (the seed demos), without the harness flags ---- */
+
+static bool keep_open;
+static const char *cipher = "des3";
+static double timeout_s = 0.1;
+
+static const struct demo_flag seed_flags[] = {
+    {"keep-pipe-open", DEMO_FLAG_SWITCH, NULL, "keep the parent's copy of the pipe", &keep_open},
+    {"cipher", DEMO_FLAG_TEXT, "NAME", "the cipher (default des3)", &cipher},
+    {"timeout", DEMO_FLAG_SECONDS, "S", "how long to wait (default 0.1)", &timeout_s},
+    {0},
+};
+
+static const struct demo_info seed_demo = {
+    .name = "seed",
+    .summary = "a seed demo for the tests",
+    .note = "notes/y.md",
+    .flags = seed_flags,
+};
+
+static int parse_seed(const char *const *args)
+{
+    static char storage[8][64];
+    char *argv[9] = {storage[0]};
+    int argc = 1;
+    strcpy(storage[0], "seed");
+    for (; args[argc - 1] != NULL; argc++) {
+        strcpy(storage[argc], args[argc - 1]);
+        argv[argc] = storage[argc];
+    }
+    argv[argc] = NULL;
+    struct options opts;
+    return options_parse(argc, argv, &seed_demo, &opts);
+}
+
+Test(options_demo_flags, set_their_targets)
+{
+    cr_assert_eq(parse_seed((const char *const[]){"--keep-pipe-open", "--cipher", "aes-256-cbc",
+                                                  "--timeout", "0.5", NULL}),
+                 OPTIONS_RUN);
+    cr_assert(keep_open);
+    cr_assert_str_eq(cipher, "aes-256-cbc");
+    cr_assert_float_eq(timeout_s, 0.5, 1e-12);
+}
+
+Test(options_demo_flags, a_bad_duration_names_the_flag, .init = cr_redirect_stderr)
+{
+    int status = parse_seed((const char *const[]){"--timeout", "-1", NULL});
+    char err[1024];
+    read_stderr(err, sizeof err);
+    cr_assert_eq(status, 2);
+    cr_assert_eq(strncmp(err, "seed: --timeout: ", 17), 0, "%s", err);
+    cr_assert_not_null(strstr(err, "Usage: seed [--keep-pipe-open] [--cipher NAME] [--timeout S]"), "%s", err);
+}
+
+Test(options_demo_flags, harness_flags_are_unknown_to_a_seed_demo, .init = cr_redirect_stderr)
+{
+    int status = parse_seed((const char *const[]){"--tasks", "3", NULL});
+    char err[1024];
+    read_stderr(err, sizeof err);
+    cr_assert_eq(status, 2);
+    cr_assert_eq(strncmp(err, "seed: --tasks: unknown option", 29), 0, "%s", err);
+}
+
+Test(options_demo_flags, help_lists_them_and_ends_with_the_note, .init = cr_redirect_stdout)
+{
+    cr_assert_eq(parse_seed((const char *const[]){"--help", NULL}), 0);
+    char out[4096];
+    read_stdout(out, sizeof out);
+    cr_assert_not_null(strstr(out, "--cipher NAME"), "%s", out);
+    cr_assert_null(strstr(out, "--tasks"), "%s", out);
+    cr_assert_not_null(strstr(out, "Read alongside: notes/y.md\n"), "%s", out);
 }

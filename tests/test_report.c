@@ -74,6 +74,7 @@ static const struct demo_info demo = {
     .quick_tasks = 10,
     .quick_seconds = 0.1,
     .default_strategies = "sequential,threads",
+    .harness = true,
 };
 
 /* A cpu comparison of 2 tasks on CPUs 0-1: sequential 2.0 s, threads 1.0 s. */
