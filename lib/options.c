@@ -119,15 +119,17 @@ static void print_harness_help(const struct demo_info *demo)
         snprintf(tasks, sizeof tasks, "%zu", demo->default_tasks);
     printf("  -n, --tasks N        how many tasks (default %s; up to %d)\n"
            "  -s, --seconds S      how long each task takes, in seconds (default %g)\n"
-           "  -r, --runs R         measured runs per strategy, median shown (default 3)\n"
-           "      --warmup W       runs before measuring, not counted (default 1)\n"
+           "  -r, --runs R         measured runs per strategy, median shown (default %d)\n"
+           "      --warmup W       runs before measuring, not counted (default %d)\n"
            "      --strategies L   which strategies, comma-separated, from the list below\n"
            "                       (default %s)\n"
            "      --cpus LIST      run only on these CPUs, e.g. 0 or 0,1 or 0-3\n"
            "      --quick          short defaults for a rehearsal: about 3 s in all\n"
            "      --json           print one JSON object instead of the table\n"
            "      --csv            print CSV rows instead of the table\n",
-           tasks, OPTIONS_MAX_TASKS, demo->default_seconds, demo->default_strategies);
+           tasks, OPTIONS_MAX_TASKS, demo->default_seconds,
+           demo->default_runs > 0 ? demo->default_runs : 3, demo->default_runs > 0 ? demo->default_warmup : 1,
+           demo->default_strategies);
 }
 
 static void print_help(const struct demo_info *demo)
@@ -330,9 +332,9 @@ static int apply_defaults(const struct demo_info *demo, struct options *out, boo
     if (!out->seconds_given)
         out->seconds = out->quick ? demo->quick_seconds : demo->default_seconds;
     if (!runs_given)
-        out->runs = out->quick ? 1 : 3;
+        out->runs = out->quick ? 1 : demo->default_runs > 0 ? demo->default_runs : 3;
     if (!warmup_given)
-        out->warmup = out->quick ? 0 : 1;
+        out->warmup = out->quick ? 0 : demo->default_runs > 0 ? demo->default_warmup : 1;
     int status;
     if (out->strategy_count == 0 && (status = parse_strategies(demo, demo->default_strategies, out)) != 0)
         return status; /* the demo's own default is wrong: a bug, caught on the first run */

@@ -48,6 +48,8 @@ struct demo_info {
     double quick_seconds;           /* --quick */
     const char *default_strategies; /* e.g. "sequential,threads,processes" */
     bool harness;                   /* takes the harness flags (--tasks, --runs, --json, ...) */
+    int default_runs;               /* 0: 3 */
+    int default_warmup;             /* with default_runs set: the warm-ups (may be 0); else 1 */
     const struct strategy *const *strategies; /* NULL-terminated; NULL: strategy_all */
     const struct demo_flag *flags;  /* its own flags, ending in {0}; may be NULL */
 };

@@ -50,11 +50,16 @@ static uint64_t compute(uint64_t seed, uint64_t units)
     return sum;
 }
 
+uint64_t workload_token(size_t task)
+{
+    return mix(task);
+}
+
 uint64_t workload_run_task(const struct workload *w, size_t task)
 {
     if (w->kind == WORKLOAD_SLEEP) {
         sleep_until(stopwatch_now() + w->seconds);
-        return mix(task);
+        return workload_token(task);
     }
     return compute(task, w->units);
 }

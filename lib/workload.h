@@ -37,6 +37,11 @@ uint64_t workload_run_task(const struct workload *w, size_t task);
  * about 0.1 s. Call it once per demo so every strategy does the same work. */
 void workload_calibrate(struct workload *w);
 
+/* The checksum of task `task` of a workload that only waits (a sleep, or
+ * a child that sleeps): a well-mixed value of the task's number, so that a
+ * lost or doubled task changes the combined checksum. */
+uint64_t workload_token(size_t task);
+
 /* The combined checksum of a run: start at 0, add each task's checksum.
  * Addition (mod 2^64) is order-independent. */
 uint64_t workload_combine(uint64_t combined, uint64_t task_checksum);

@@ -1,0 +1,139 @@
+/*
+ * poll_child: start `sleep 1`, and ask "finished yet?" in a loop, printing
+ * "working..." while it runs: Python's Popen + poll(), in C. Then the same
+ * wait done right, with child_wait, which sleeps until the kernel says the
+ * child has exited. The point is the bill: the busy loop burns a whole CPU
+ * for the second it waits; child_wait burns next to nothing.
+ *
+ * Usage: poll_child [--seconds S]
+ *
+ * notes/05-poll_child.md sets the C beside the Python, with a real run.
+ */
+#include "child.h"
+#include "options.h"
+#include "stopwatch.h"
+
+#include <stdio.h>
+
+#define REPORT_EVERY 0.1 /* seconds between "working..." lines: the seed prints one per poll */
+
+static double seconds = 1.0;
+
+static const struct demo_flag flags[] = {
+    {"seconds", DEMO_FLAG_SECONDS, "S", "how long the child sleeps (default 1)", &seconds},
+    {0},
+};
+
+static const struct demo_info demo = {
+    .name = "poll_child",
+    .summary = "Waits for `sleep 1` twice: polling in a busy loop (Popen.poll), then blocking\n"
+               "in child_wait. Shows how many polls and how much CPU each way of waiting took.",
+    .note = "notes/05-poll_child.md",
+    .flags = flags,
+};
+
+static int fail(const struct child_error *error)
+{
+    char why[256];
+    child_error_format(error, why, sizeof why);
+    fprintf(stderr, "poll_child: %s\n", why);
+    return 1;
+}
+
+/* What one way of waiting cost. */
+struct bill {
+    long calls;
+    double wall, cpu;
+};
+
+static void print_bill(const char *how, const struct bill *b)
+{
+    printf("parent: %-11s %9ld call%s, %.3f s of CPU in %.3f s of waiting (%.0f%% of a CPU)\n", how,
+           b->calls, b->calls == 1 ? " " : "s", b->cpu, b->wall, 100.0 * b->cpu / b->wall);
+}
+
+/* Starts `sleep S`; returns 0 or an exit status. */
+static int start_sleep(struct child *c, const char *how)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%g", seconds);
+    const char *const sleep_argv[] = {"sleep", text, NULL};
+    struct child_error error = {0};
+    if (child_spawn(c, sleep_argv, NULL, &error) != 0)
+        return fail(&error);
+    printf("parent: started sleep %s (pid %d); %s\n", text, (int)c->pid, how);
+    return 0;
+}
+
+static void finish(struct child *c, const struct bill *b, const char *how)
+{
+    char status[64];
+    child_describe(c, status, sizeof status);
+    printf("parent: sleep %s: returncode %d\n", status, child_returncode(c));
+    print_bill(how, b);
+    child_close(c);
+}
+
+/* The seed's way: ask again and again. */
+static int busy_poll(struct bill *b)
+{
+    struct child c;
+    struct child_error error = {0};
+    int status = start_sleep(&c, "polling it in a loop");
+    if (status != 0)
+        return status;
+    double start = stopwatch_now(), cpu_start = stopwatch_thread_cpu(), next_report = start;
+    int finished;
+    *b = (struct bill){0};
+    while ((finished = child_poll(&c, &error)) == 0) { /* not yet: ask again, at once */
+        b->calls++;
+        if (stopwatch_now() >= next_report) {
+            printf("parent: working... (poll %ld)\n", b->calls);
+            next_report += REPORT_EVERY;
+        }
+    }
+    b->calls++;
+    b->wall = stopwatch_now() - start;
+    b->cpu = stopwatch_thread_cpu() - cpu_start;
+    if (finished < 0)
+        return fail(&error);
+    finish(&c, b, "busy poll:");
+    return 0;
+}
+
+/* The right way: block until the kernel says the child has exited. */
+static int blocking_wait(struct bill *b)
+{
+    struct child c;
+    struct child_error error = {0};
+    int status = start_sleep(&c, "blocking in child_wait");
+    if (status != 0)
+        return status;
+    double start = stopwatch_now(), cpu_start = stopwatch_thread_cpu();
+    int err = child_wait(&c, -1.0, &error); /* no timeout: sleeps in poll() on the pidfd */
+    *b = (struct bill){.calls = 1, .wall = stopwatch_now() - start, .cpu = stopwatch_thread_cpu() - cpu_start};
+    if (err != 0)
+        return fail(&error);
+    finish(&c, b, "child_wait:");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct options opts;
+    int done = options_parse(argc, argv, &demo, &opts);
+    if (done != OPTIONS_RUN)
+        return done;
+    struct bill polled, waited;
+    int status = busy_poll(&polled);
+    if (status == 0) {
+        printf("\n");
+        status = blocking_wait(&waited);
+    }
+    if (status != 0)
+        return status;
+    printf("\nBoth waited %.1f s. The busy loop used %.2f s of CPU to do it; child_wait %.4f s.\n",
+           seconds, polled.cpu, waited.cpu);
+    printf("\nRead alongside: %s\n", demo.note);
+    return 0;
+}
