@@ -7,8 +7,8 @@
  *
  * Computing needs a CPU the whole time, so it speeds up only when tasks run
  * on different CPUs at the same instant: parallelism. On 2 CPUs threads and
- * processes come close to 2x; pinned to one CPU (--cpus 0) they give 1.0x,
- * however many threads there are. notes/02-cpu.md walks through a real run,
+ * processes come close to 2x; pinned to one CPU (--cpus 0 --tasks 2) they
+ * give 1.0x, however many threads there are. notes/02-cpu.md walks through a real run,
  * which began:
  *
  *   2 tasks, each computes 0.5 s of CPU, on 2 CPUs (0,1)

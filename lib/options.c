@@ -124,7 +124,7 @@ static void print_harness_help(const struct demo_info *demo)
            "      --strategies L   which strategies, comma-separated, from the list below\n"
            "                       (default %s)\n"
            "      --cpus LIST      run only on these CPUs, e.g. 0 or 0,1 or 0-3\n"
-           "      --quick          short defaults for a rehearsal: about 3 s in all\n"
+           "      --quick          short defaults for a rehearsal: 3 s or less in all\n"
            "      --json           print one JSON object instead of the table\n"
            "      --csv            print CSV rows instead of the table\n",
            tasks, OPTIONS_MAX_TASKS, demo->default_seconds,

@@ -107,24 +107,23 @@ void report_table(const struct comparison *c, const struct options *opts)
 void report_legend(void)
 {
     printf("\nuse = CPU time / wall time: 100%% is one CPU busy the whole time; over 100%%\n"
-           "only when tasks computed in parallel. speedup = sequential wall / this wall;\n"
-           "ideal = the best this strategy could do; eff = speedup / ideal.\n");
+           "means more than one CPU was busy at once. speedup = sequential wall / this\n"
+           "wall; ideal = the best this strategy could do; eff = speedup / ideal.\n");
 }
 
 /* The column where time t falls on a timeline `total` seconds wide. */
 static int timeline_column(double t, double total)
 {
-    int col = (int)(t / total * TIMELINE_WIDTH);
+    int col = (int)lround(t / total * TIMELINE_WIDTH);
     return col < 0 ? 0 : col > TIMELINE_WIDTH ? TIMELINE_WIDTH : col;
 }
 
 static void print_timeline_row(const char *label, size_t task, const struct span *span, double total)
 {
     char bar[TIMELINE_WIDTH + 1];
+    /* Columns [from, to): one task ending where the next begins shares no column. */
     int from = timeline_column(span->start, total);
-    int to = (int)ceil(span->end / total * TIMELINE_WIDTH);
-    if (to > TIMELINE_WIDTH)
-        to = TIMELINE_WIDTH;
+    int to = timeline_column(span->end, total);
     if (to <= from) /* a task too short to see still gets one mark */
         to = from + 1 <= TIMELINE_WIDTH ? from + 1 : from;
     for (int col = 0; col < TIMELINE_WIDTH; col++)
@@ -136,15 +135,21 @@ static void print_timeline_row(const char *label, size_t task, const struct span
 void report_timeline(const struct comparison *c, const struct options *opts)
 {
     double total = 0.0; /* one scale for all: the longest run ends at the right edge */
-    for (size_t i = 0; i < c->count; i++)
+    for (size_t i = 0; i < c->count; i++) {
+        if (c->results[i].wall > total)
+            total = c->results[i].wall;
         for (size_t t = 0; t < c->ntasks; t++)
             if (c->results[i].spans[t].end > total)
                 total = c->results[i].spans[t].end;
+    }
     if (total <= 0.0)
         return;
-    printf("\n%stimeline%s: one row per task, time across from 0 to %.3f s;\n"
-           "# marks a task that has started and not yet finished (of the median run)\n",
-           paint(opts, BOLD), paint(opts, RESET), total);
+    char cpus[256];
+    cpu_list_format(&c->cpus, cpus, sizeof cpus);
+    printf("\n%stimeline of %s on %zu CPU%s (%s)%s: one row per task, time across from 0\n"
+           "to %.3f s; # marks a task that has started and not yet finished (median run)\n",
+           paint(opts, BOLD), workload_kind_name(c->workload.kind), c->cpus.count,
+           c->cpus.count == 1 ? "" : "s", cpus, paint(opts, RESET), total);
     printf("%-11s %4s +%.*s+\n", "strategy", "task", TIMELINE_WIDTH,
            "--------------------------------------------------------------------------------");
     for (size_t i = 0; i < c->count; i++) {

@@ -60,9 +60,12 @@ void verdict_single(const struct comparison *c, char *buf, size_t size)
                  "%s: only %.2fx of an ideal %.0fx -> tasks too short for the start-up cost, "
                  "or a busy machine",
                  kind, speedup, ideal);
-    else if (ideal < 2.0)
-        snprintf(buf, size, "%s: %.2fx on %zu %s -> one CPU computes one task at a time: no speedup",
-                 kind, speedup, cpus, cpus_word(cpus));
+    else if (c->ntasks < 2)
+        snprintf(buf, size, "%s: %.2fx with 1 task -> nothing to run in parallel: try --tasks 2",
+                 kind, speedup);
+    else if (cpus < 2)
+        snprintf(buf, size, "%s: %.2fx on 1 CPU -> one CPU computes one task at a time: no speedup",
+                 kind, speedup);
     else if (speedup >= GOOD_EFFICIENCY * ideal)
         snprintf(buf, size, "%s: %.2fx on %zu CPUs (ideal %.0fx) -> the tasks computed in parallel", kind,
                  speedup, cpus, ideal);
@@ -77,12 +80,16 @@ static void verdict_versus_sleep(double on_one, double on_all, const struct comp
 {
     double ideal = best_ideal(all);
     size_t cpus = all->cpus.count;
-    if (on_one >= GOOD_EFFICIENCY * ideal)
-        snprintf(buf, size, "sleep: %.2fx on 1 CPU, %.2fx on %zu %s -> the waiting overlaps: "
-                 "concurrency is enough", on_one, on_all, cpus, cpus_word(cpus));
+    char measured[64];
+    if (cpus < 2) /* "all" was one CPU too: say it once */
+        snprintf(measured, sizeof measured, "sleep: %.2fx on 1 CPU", on_one);
     else
-        snprintf(buf, size, "sleep: %.2fx on 1 CPU, %.2fx on %zu %s -> short of the ideal %.0fx: "
-                 "tasks too short, or a busy machine", on_one, on_all, cpus, cpus_word(cpus), ideal);
+        snprintf(measured, sizeof measured, "sleep: %.2fx on 1 CPU, %.2fx on %zu CPUs", on_one, on_all, cpus);
+    if (on_one >= GOOD_EFFICIENCY * ideal)
+        snprintf(buf, size, "%s -> the waiting overlaps: concurrency is enough", measured);
+    else
+        snprintf(buf, size, "%s -> short of the ideal %.0fx: tasks too short, or a busy machine",
+                 measured, ideal);
 }
 
 static void verdict_versus_cpu(double on_one, double on_all, const struct comparison *all,
@@ -91,8 +98,8 @@ static void verdict_versus_cpu(double on_one, double on_all, const struct compar
     double ideal = best_ideal(all);
     size_t cpus = all->cpus.count;
     if (cpus < 2)
-        snprintf(buf, size, "cpu: %.2fx on 1 CPU -> only 1 CPU may be used here, so there is no "
-                 "parallelism to show: try a machine with 2 or more", on_one);
+        snprintf(buf, size, "cpu: %.2fx on 1 CPU -> only 1 CPU is allowed: no parallelism to show",
+                 on_one);
     else if (ideal < 2.0)
         snprintf(buf, size, "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> with 1 task there is nothing "
                  "to run in parallel: try --tasks %zu", on_one, on_all, cpus, cpus);

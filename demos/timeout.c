@@ -1,0 +1,186 @@
+/*
+ * timeout: start `sleep 10`, give communicate a 0.1 s timeout, catch the
+ * timeout, terminate the child and wait: it ends with returncode -15, as the
+ * seed's Popen.communicate(timeout=0.1) / terminate() / wait() prints.
+ *
+ * Then the case the seed does not show: a grandchild. `forker sleep 10`
+ * starts sleep as its own child, which inherits the pipe to us. Stopping
+ * only forker leaves sleep holding the pipe open: reading it would wait
+ * 10 s. Stopping forker's whole process group ends both at once.
+ *
+ * Usage: timeout [--timeout S]
+ *
+ * notes/09-timeout.md sets the C beside the Python.
+ */
+#include "child.h"
+#include "options.h"
+#include "seed_common.h"
+#include "stopwatch.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define GRACE 1.0       /* seconds between SIGTERM and SIGKILL */
+#define DRAIN_LIMIT 1.0 /* how long we read a pipe after stopping its writer */
+
+static double timeout = 0.1;
+
+static const struct demo_flag flags[] = {
+    {"timeout", DEMO_FLAG_SECONDS, "S", "communicate's timeout (default 0.1)", &timeout},
+    {0},
+};
+
+static const struct demo_info demo = {
+    .name = "timeout",
+    .summary = "Stops `sleep 10` after a 0.1 s communicate timeout (returncode -15), then a\n"
+               "grandchild that holds the pipe: only stopping the process group ends it.",
+    .note = "notes/09-timeout.md",
+    .flags = flags,
+};
+
+/* The path of forker, built next to this program. */
+static int forker_path(char *buf, size_t size)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n < 0)
+        return -errno;
+    self[n] = '\0';
+    snprintf(buf, size, "%s/forker", dirname(self));
+    return 0;
+}
+
+/* Part 1: the seed's example. */
+static int sleep_with_timeout(void)
+{
+    struct child c;
+    struct child_error error = {0};
+    if (child_spawn(&c, (const char *const[]){"sleep", "10", NULL}, NULL, &error) != 0)
+        return seed_fail(demo.name, &error);
+    printf("parent: started sleep 10 (pid %d)\n", (int)c.pid);
+    double start = stopwatch_now();
+    int err = child_communicate(&c, NULL, timeout, &error);
+    printf("parent: communicate(timeout=%g): %s after %.3f s\n", timeout,
+           err == -ETIMEDOUT ? "timed out" : "returned", stopwatch_now() - start);
+    child_terminate(&c, NULL); /* SIGTERM */
+    child_wait(&c, -1.0, NULL);
+    char how[64];
+    child_describe(&c, how, sizeof how);
+    printf("parent: terminate(), wait(): sleep %s; returncode %d\n", how, child_returncode(&c));
+    child_close(&c);
+    return 0;
+}
+
+/* Starts `forker sleep 10` with its stdout piped to us; prints forker's line. */
+static int start_forker(struct child *c, bool own_group, pid_t *grandchild)
+{
+    char forker[PATH_MAX];
+    struct child_error error = {0};
+    if (forker_path(forker, sizeof forker) != 0) {
+        perror("timeout: readlink /proc/self/exe");
+        return 1;
+    }
+    struct child_options options = {.out.mode = CHILD_PIPE, .new_process_group = own_group};
+    if (child_spawn(c, (const char *const[]){forker, "sleep", "10", NULL}, &options, &error) != 0)
+        return seed_fail(demo.name, &error);
+    struct child_buffer out = {0};
+    struct child_io io = {.out = &out};
+    child_communicate(c, &io, timeout, NULL); /* times out: forker waits for sleep */
+    const char *line = out.data != NULL ? out.data : "(nothing)\n";
+    printf("%s", line);
+    const char *as_pid = strstr(line, "as pid ");
+    *grandchild = as_pid != NULL ? (pid_t)atoi(as_pid + 7) : -1;
+    child_buffer_free(&out);
+    printf("parent: communicate(timeout=%g) timed out: forker is still waiting for sleep\n", timeout);
+    return *grandchild > 0 ? 0 : 1;
+}
+
+/* Reads the pipe for at most DRAIN_LIMIT; says how long until it closed. */
+static void drain(struct child *c, const char *what)
+{
+    double start = stopwatch_now();
+    int err = child_communicate(c, NULL, DRAIN_LIMIT, NULL);
+    if (err == -ETIMEDOUT)
+        printf("parent: %s: the pipe is still open after %.1f s (reading it would take 10 s)\n", what,
+               DRAIN_LIMIT);
+    else
+        printf("parent: %s: the pipe closed %.3f s later\n", what, stopwatch_now() - start);
+}
+
+/* What became of a process that is not our child: its state letter in
+ * /proc/PID/stat. A killed orphan stays a zombie ('Z') until its new
+ * parent (init) reaps it: dead, holding nothing open. */
+static const char *fate(pid_t pid)
+{
+    char path[64], stat[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return "gone";
+    size_t n = fread(stat, 1, sizeof stat - 1, f);
+    fclose(f);
+    stat[n] = '\0';
+    const char *after_name = strrchr(stat, ')'); /* "pid (name) S ..." */
+    char state = after_name != NULL && after_name[1] == ' ' ? after_name[2] : '?';
+    return state == 'Z' || state == 'X' ? "dead (a zombie until init reaps it)" : "still running";
+}
+
+/* Part 2, naive: signal forker alone; sleep lives on, holding the pipe. */
+static int grandchild_naive(void)
+{
+    struct child c;
+    pid_t grandchild;
+    printf("\nThe naive way: forker in our process group, stopped on its own\n");
+    int status = start_forker(&c, false, &grandchild);
+    if (status == 0) {
+        child_stop(&c, GRACE, NULL); /* SIGTERM to forker only */
+        char how[64];
+        child_describe(&c, how, sizeof how);
+        printf("parent: stopped forker alone: forker %s\n", how);
+        drain(&c, "after stopping forker");
+        printf("parent: its child sleep (pid %d) is %s\n", (int)grandchild, fate(grandchild));
+        kill(grandchild, SIGKILL); /* clean up the orphan we left behind */
+    }
+    child_close(&c);
+    return status;
+}
+
+/* Part 2, fixed: forker leads its own group; stop the whole group. */
+static int grandchild_fixed(void)
+{
+    struct child c;
+    pid_t grandchild;
+    printf("\nThe fixed way: forker leads a new process group, and the group is stopped\n");
+    int status = start_forker(&c, true, &grandchild);
+    if (status == 0) {
+        double start = stopwatch_now();
+        child_stop(&c, GRACE, NULL); /* SIGTERM to the group: forker and sleep */
+        printf("parent: stopped the group in %.3f s\n", stopwatch_now() - start);
+        drain(&c, "after stopping the group");
+        printf("parent: forker's child sleep (pid %d) is %s\n", (int)grandchild, fate(grandchild));
+    }
+    child_close(&c);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct options opts;
+    int done = options_parse(argc, argv, &demo, &opts);
+    if (done != OPTIONS_RUN)
+        return done;
+    int status = sleep_with_timeout();
+    if (status == 0)
+        status = grandchild_naive();
+    if (status == 0)
+        status = grandchild_fixed();
+    if (status == 0)
+        printf("\nRead alongside: %s\n", demo.note);
+    return status;
+}
