@@ -13,11 +13,9 @@
  *
  *   2 tasks, each computes 0.5 s of CPU, on 2 CPUs (0,1)
  *   strategy     wall s  min-max s      cpu s    use  speedup  ideal   eff  check
- *   sequential    1.011  1.004-1.015    1.011   100%    1.00x     1x  100%  ok
- *   threads       0.508  0.499-0.526    0.996   196%    1.99x     2x   99%  ok
- *   processes     0.495  0.495-0.496    0.989   200%    2.04x     2x  102%  ok
- *
- * (102 %: run-to-run noise on a shared machine; see the note.)
+ *   sequential    0.980  0.980-0.988    0.980    99%    1.00x     1x  100%  ok
+ *   threads       0.500  0.498-0.505    0.994   198%    1.96x     2x   98%  ok
+ *   processes     0.505  0.504-0.512    1.006   199%    1.94x     2x   97%  ok
  */
 #include "demo.h"
 

@@ -9,7 +9,7 @@
  *
  * A run prints, for each child, the last 10 bytes of what it encrypted:
  *
- *   child 1 (pid 4121): 10 bytes in, 32 out; last 10: b'\xe49\xf5\xdc"\x0c\x7fn\xcf@'
+ *   child 1 (pid 6439): 10 bytes in, 32 out; last 10: b'A\x02f\xda\x85\x9b\xe9\x84\xaac'
  *
  * notes/07-pipe_input.md sets the C beside the Python.
  */
