@@ -11,6 +11,7 @@
  */
 #include "child.h"
 #include "options.h"
+#include "seed_common.h"
 #include "stopwatch.h"
 
 #include <stdio.h>
@@ -32,14 +33,6 @@ static const struct demo_info demo = {
     .flags = flags,
 };
 
-static int fail(const struct child_error *error)
-{
-    char why[256];
-    child_error_format(error, why, sizeof why);
-    fprintf(stderr, "poll_child: %s\n", why);
-    return 1;
-}
-
 /* What one way of waiting cost. */
 struct bill {
     long calls;
@@ -60,7 +53,7 @@ static int start_sleep(struct child *c, const char *how)
     const char *const sleep_argv[] = {"sleep", text, NULL};
     struct child_error error = {0};
     if (child_spawn(c, sleep_argv, NULL, &error) != 0)
-        return fail(&error);
+        return seed_fail(demo.name, &error);
     printf("parent: started sleep %s (pid %d); %s\n", text, (int)c->pid, how);
     return 0;
 }
@@ -96,7 +89,7 @@ static int busy_poll(struct bill *b)
     b->wall = stopwatch_now() - start;
     b->cpu = stopwatch_thread_cpu() - cpu_start;
     if (finished < 0)
-        return fail(&error);
+        return seed_fail(demo.name, &error);
     finish(&c, b, "busy poll:");
     return 0;
 }
@@ -113,7 +106,7 @@ static int blocking_wait(struct bill *b)
     int err = child_wait(&c, -1.0, &error); /* no timeout: sleeps in poll() on the pidfd */
     *b = (struct bill){.calls = 1, .wall = stopwatch_now() - start, .cpu = stopwatch_thread_cpu() - cpu_start};
     if (err != 0)
-        return fail(&error);
+        return seed_fail(demo.name, &error);
     finish(&c, b, "child_wait:");
     return 0;
 }

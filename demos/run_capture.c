@@ -15,6 +15,7 @@
  */
 #include "child.h"
 #include "options.h"
+#include "seed_common.h"
 
 #include <stdio.h>
 
@@ -48,11 +49,8 @@ int main(int argc, char **argv)
     fflush(stdout);
     int err = child_run(echo, &run, &result, &error);
     if (err != 0) { /* e.g. "exec 'echo': No such file or directory" */
-        char why[256];
-        child_error_format(&error, why, sizeof why);
-        fprintf(stderr, "run_capture: %s\n", why);
         child_result_free(&result);
-        return 1;
+        return seed_fail(demo.name, &error);
     }
     printf("parent: echo exited with %d\n", result.returncode);
     printf("parent: captured %zu bytes of stdout: %s", result.out.len, result.out.data);

@@ -1,7 +1,7 @@
 /*
- * seed_common: the few lines the seed's openssl demos share: a random
- * password for the children's environment, random input bytes, and how to
- * print bytes the way Python prints them (b'\x9c\x83...').
+ * seed_common: the few lines the seed's demos share: a random password for
+ * the children's environment, random input bytes, printing bytes the way
+ * Python prints them (b'\x9c\x83...'), and reporting a child's error.
  */
 #ifndef ATONCE_SEED_COMMON_H
 #define ATONCE_SEED_COMMON_H

@@ -519,7 +519,6 @@ struct pump {
     size_t input_len;
     size_t *input_done;
     struct child_buffer *out_buffer, *err_buffer; /* NULL: read and drop */
-    const char *program;
 };
 
 static int set_nonblocking(int fd)
@@ -610,7 +609,7 @@ int child_communicate(struct child *c, const struct child_io *io, double timeout
     struct pump p = {
         .in = &c->in, .out = &c->out, .err = &c->err,
         .input = what->input, .input_len = what->input_len, .input_done = &c->input_done,
-        .out_buffer = what->out, .err_buffer = what->err, .program = c->program,
+        .out_buffer = what->out, .err_buffer = what->err,
     };
     int err = pump_pipes(&p, deadline);
     if (err == 0)
@@ -722,7 +721,7 @@ int child_pipeline_communicate(struct child *children, size_t n, const struct ch
     struct pump p = {
         .in = &first->in, .out = &last->out, .err = &last->err,
         .input = what->input, .input_len = what->input_len, .input_done = &first->input_done,
-        .out_buffer = what->out, .err_buffer = what->err, .program = last->program,
+        .out_buffer = what->out, .err_buffer = what->err,
     };
     int err = pump_pipes(&p, deadline);
     for (size_t i = 0; i < n && err == 0; i++)
