@@ -50,7 +50,7 @@ static size_t median_run(const double *walls, size_t n)
         size_t below = 0, equal_before = 0; /* rank of run i */
         for (size_t j = 0; j < n; j++) {
             below += walls[j] < walls[i];
-            equal_before += walls[j] == walls[i] && j < i;
+            equal_before += j < i && walls[j] == walls[i];
         }
         if (below + equal_before == (n - 1) / 2)
             best = i;
