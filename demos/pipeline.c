@@ -61,21 +61,26 @@ static const char *const *hash_argv(void)
     return strcmp(digest, "whirlpool") == 0 ? legacy : plain;
 }
 
-/* Prints a finished chain's digest tail, or what went wrong. */
+/* Prints a finished chain's digest tail, or what went wrong. `err` holds
+ * dgst's stderr; enc's went straight to ours. */
 static int report_chain(int number, struct child stages[2], const struct child_buffer *out,
                         const struct child_buffer *err)
 {
-    for (int s = 0; s < 2; s++)
-        if (child_returncode(&stages[s]) != 0) {
-            char how[64];
-            child_describe(&stages[s], how, sizeof how);
-            fprintf(stderr, "pipeline: chain %d: openssl %s %s; it said:\n%s", number,
-                    s == 0 ? "enc" : "dgst", how, err->data != NULL ? err->data : "");
-            if (s == 1 && strcmp(digest, "whirlpool") == 0)
-                fprintf(stderr, "pipeline: this OpenSSL cannot load whirlpool: its legacy provider is "
-                                "missing or disabled (see notes/10-why-these-commands-changed.md)\n");
-            return 1;
-        }
+    char how[64];
+    if (child_returncode(&stages[1]) != 0) { /* dgst first: when it dies, enc fails writing to it */
+        child_describe(&stages[1], how, sizeof how);
+        fprintf(stderr, "pipeline: chain %d: openssl dgst %s; it said:\n%s", number, how,
+                err->data != NULL ? err->data : "");
+        if (strcmp(digest, "whirlpool") == 0)
+            fprintf(stderr, "pipeline: this OpenSSL cannot load whirlpool: its legacy provider is "
+                            "missing or disabled (see notes/10-why-these-commands-changed.md)\n");
+        return 1;
+    }
+    if (child_returncode(&stages[0]) != 0) {
+        child_describe(&stages[0], how, sizeof how);
+        fprintf(stderr, "pipeline: chain %d: openssl enc %s (its message is above)\n", number, how);
+        return 1;
+    }
     size_t tail = out->len < 10 ? out->len : 10;
     printf("chain %d (enc pid %d | dgst pid %d): digest of %zu bytes; last 10: ", number,
            (int)stages[0].pid, (int)stages[1].pid, out->len);
@@ -97,7 +102,8 @@ static int run_chains(void)
     int started = 0, status = 0;
     for (; started < CHAINS && status == 0; started++) {
         struct child_stage stages[2] = {
-            {.argv = encrypt_argv, .options = {.env_set = env, .in.mode = CHILD_PIPE, .err.mode = CHILD_PIPE}},
+            /* enc's stderr is ours: a pipe nobody reads could fill and hang it */
+            {.argv = encrypt_argv, .options = {.env_set = env, .in.mode = CHILD_PIPE}},
             {.argv = hash_argv(), .options = {.out.mode = CHILD_PIPE, .err.mode = CHILD_PIPE}},
         };
         if (child_pipeline(chains[started], stages, 2, &error) != 0) {

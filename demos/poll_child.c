@@ -41,8 +41,8 @@ struct bill {
 
 static void print_bill(const char *how, const struct bill *b)
 {
-    printf("parent: %-11s %9ld call%s, %.3f s of CPU in %.3f s of waiting (%.0f%% of a CPU)\n", how,
-           b->calls, b->calls == 1 ? " " : "s", b->cpu, b->wall, 100.0 * b->cpu / b->wall);
+    printf("parent: %-11s %9ld %-5s %.3f s of CPU in %.3f s of waiting (%.0f%% of a CPU)\n", how,
+           b->calls, b->calls == 1 ? "call," : "calls,", b->cpu, b->wall, 100.0 * b->cpu / b->wall);
 }
 
 /* Starts `sleep S`; returns 0 or an exit status. */

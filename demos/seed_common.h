@@ -17,7 +17,9 @@ int seed_random_bytes(unsigned char *buf, size_t n);
  * argv, where every user can read it with ps. Returns 0 or -errno. */
 int seed_password_entry(char *buf, size_t size);
 
-/* Prints bytes as Python's repr does: b'\x9c\x83\xc6lZ*)\xfc\x98I'. */
+/* Prints bytes much as Python's repr does, b'\x9c\x83\xc6lZ*)\xfc\x98I':
+ * printable ASCII as itself, every other byte as \xNN (Python writes
+ * \t, \n and \r by name, and may switch to double quotes). */
 void seed_print_bytes(const unsigned char *data, size_t n);
 
 /* Reports a child error on stderr as "<demo>: <what>", with the plain

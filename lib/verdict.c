@@ -51,7 +51,7 @@ void verdict_single(const struct comparison *c, char *buf, size_t size)
     double speedup = shown(verdict_speedup(c)), ideal = best_ideal(c);
     size_t cpus = c->cpus.count;
     if (speedup == 0.0)
-        snprintf(buf, size, "%s: no speedup to judge (measure sequential and threads or processes)", kind);
+        snprintf(buf, size, "%s: no speedup to judge (it needs sequential and one other strategy)", kind);
     else if (c->workload.kind == WORKLOAD_SLEEP && speedup >= GOOD_EFFICIENCY * ideal)
         snprintf(buf, size, "%s: %.2fx on %zu %s (ideal %.0fx) -> the waiting overlapped", kind, speedup,
                  cpus, cpus_word(cpus), ideal);
@@ -118,7 +118,7 @@ void verdict_versus(const struct comparison *all, const struct comparison *one, 
 {
     double on_all = shown(verdict_speedup(all)), on_one = shown(verdict_speedup(one));
     if (on_all == 0.0 || on_one == 0.0)
-        snprintf(buf, size, "%s: no speedup to judge (measure sequential and threads or processes)",
+        snprintf(buf, size, "%s: no speedup to judge (it needs sequential and one other strategy)",
                  workload_kind_name(all->workload.kind));
     else if (all->workload.kind == WORKLOAD_SLEEP)
         verdict_versus_sleep(on_one, on_all, all, buf, size);
