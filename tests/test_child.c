@@ -421,3 +421,44 @@ Test(child, works_without_a_pidfd)
     cr_assert_eq(child_returncode(&c), -SIGTERM);
     child_close(&c);
 }
+
+Test(child, stdout_to_devnull_and_stderr_into_stdout)
+{
+    /* stderr into stdout (2>&1): the message arrives on the stdout pipe */
+    struct child_options merged = {.out.mode = CHILD_PIPE, .err.mode = CHILD_TO_STDOUT};
+    struct child c;
+    cr_assert_eq(child_spawn(&c, (const char *[]){HELPER, "fail", "on stderr", NULL}, &merged, NULL), 0);
+    struct child_buffer out = {0};
+    struct child_io io = {.out = &out};
+    cr_assert_eq(child_communicate(&c, &io, 5.0, NULL), 0);
+    cr_assert_str_eq(out.data, "on stderr\n");
+    child_buffer_free(&out);
+    child_close(&c);
+
+    /* stdout to /dev/null, stderr piped: only stderr arrives */
+    struct child_options quiet = {.out.mode = CHILD_DEVNULL, .err.mode = CHILD_PIPE, .in.mode = CHILD_DEVNULL};
+    cr_assert_eq(child_spawn(&c, (const char *[]){HELPER, "stderr-first", "4096", NULL}, &quiet, NULL), 0);
+    struct child_buffer err = {0};
+    struct child_io io_err = {.err = &err};
+    cr_assert_eq(child_communicate(&c, &io_err, 5.0, NULL), 0);
+    cr_assert_eq(err.len, 4096);
+    cr_assert_eq(child_returncode(&c), 0, "stdin from /dev/null reads end-of-file at once");
+    child_buffer_free(&err);
+    child_close(&c);
+}
+
+Test(child, stdout_into_a_given_fd)
+{
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    struct child_options options = {.out = {CHILD_FD, fds[1]}};
+    struct child c;
+    cr_assert_eq(child_spawn(&c, (const char *[]){"echo", "through my fd", NULL}, &options, NULL), 0);
+    close(fds[1]); /* the child has its own copy */
+    cr_assert_eq(child_wait(&c, 5.0, NULL), 0);
+    char buf[64] = {0};
+    cr_assert_eq(read(fds[0], buf, sizeof buf - 1), 14);
+    cr_assert_str_eq(buf, "through my fd\n");
+    close(fds[0]);
+    child_close(&c);
+}
