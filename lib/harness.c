@@ -62,7 +62,7 @@ static int measure(const struct harness_plan *plan, const struct strategy *s,
                    const struct workload *w, struct measurement *out, const char **failed_call)
 {
     size_t n = plan->ntasks, runs = (size_t)plan->runs, total = (size_t)(plan->warmup + plan->runs);
-    struct task_record *records = calloc(total * n, sizeof *records);
+    struct task_record *records = calloc(runs * n, sizeof *records); /* one row per measured run */
     double *walls = calloc(runs, sizeof *walls), *users = calloc(runs, sizeof *users),
            *syss = calloc(runs, sizeof *syss);
     int err = 0;
@@ -75,16 +75,18 @@ static int measure(const struct harness_plan *plan, const struct strategy *s,
     for (size_t r = 0; r < total; r++) {
         if (plan->on_run != NULL)
             plan->on_run(s, (int)r + 1, (int)total, plan->context);
+        size_t k = r < (size_t)plan->warmup ? 0 : r - (size_t)plan->warmup; /* warm-ups reuse row 0 */
         struct run run;
-        if ((err = time_one_run(s, w, n, &records[r * n], &run, failed_call)) != 0)
+        if ((err = time_one_run(s, w, n, &records[k * n], &run, failed_call)) != 0)
             goto out;
         if (r == 0)
             out->checksum = run.checksum;
         else if (run.checksum != out->checksum)
             out->checksum_ok = false; /* the same work must give the same answer every time */
         if (r >= (size_t)plan->warmup) {
-            size_t k = r - (size_t)plan->warmup;
-            walls[k] = run.wall, users[k] = run.user, syss[k] = run.sys;
+            walls[k] = run.wall;
+            users[k] = run.user;
+            syss[k] = run.sys;
         }
     }
     out->wall = stats_median(walls, runs);
@@ -97,7 +99,7 @@ static int measure(const struct harness_plan *plan, const struct strategy *s,
         err = -ENOMEM;
         goto out;
     }
-    const struct task_record *kept = &records[((size_t)plan->warmup + median_run(walls, runs)) * n];
+    const struct task_record *kept = &records[median_run(walls, runs) * n];
     for (size_t i = 0; i < n; i++)
         out->spans[i] = kept[i].span;
 out:
