@@ -140,10 +140,15 @@ static int run_naive_chain(void)
     struct child_error error = {0};
     struct child_options encrypt = {.env_set = env, .in.mode = CHILD_PIPE, .out = {CHILD_FD, middle[1]}};
     struct child_options hash = {.in = {CHILD_FD, middle[0]}, .out.mode = CHILD_PIPE};
-    if (child_spawn(&stages[0], encrypt_argv, &encrypt, &error) != 0 ||
-        child_spawn(&stages[1], hash_argv(), &hash, &error) != 0) {
+    if (child_spawn(&stages[0], encrypt_argv, &encrypt, &error) != 0) {
         close(middle[0]);
         close(middle[1]);
+        return seed_fail(demo.name, &error);
+    }
+    if (child_spawn(&stages[1], hash_argv(), &hash, &error) != 0) {
+        close(middle[0]);
+        close(middle[1]);
+        child_close(&stages[0]); /* stop and reap enc */
         return seed_fail(demo.name, &error);
     }
     /* The mistake: middle[0] and middle[1] stay open here, in the parent. */

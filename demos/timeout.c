@@ -134,7 +134,7 @@ static const char *fate(pid_t pid)
 /* Part 2, naive: signal forker alone; sleep lives on, holding the pipe. */
 static int grandchild_naive(void)
 {
-    struct child c;
+    struct child c = {.pid = -1, .pidfd = -1, .in = -1, .out = -1, .err = -1};
     pid_t grandchild;
     printf("\nThe naive way: forker in our process group, stopped on its own\n");
     int status = start_forker(&c, false, &grandchild);
@@ -154,7 +154,7 @@ static int grandchild_naive(void)
 /* Part 2, fixed: forker leads its own group; stop the whole group. */
 static int grandchild_fixed(void)
 {
-    struct child c;
+    struct child c = {.pid = -1, .pidfd = -1, .in = -1, .out = -1, .err = -1};
     pid_t grandchild;
     printf("\nThe fixed way: forker leads a new process group, and the group is stopped\n");
     int status = start_forker(&c, true, &grandchild);

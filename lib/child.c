@@ -28,14 +28,17 @@ const char *child_step_name(enum child_step step)
         [CHILD_STEP_NONE] = "none",     [CHILD_STEP_PIPE] = "pipe",     [CHILD_STEP_SPAWN] = "spawn",
         [CHILD_STEP_EXEC] = "exec",     [CHILD_STEP_POLL] = "poll",     [CHILD_STEP_WAIT] = "wait",
         [CHILD_STEP_SIGNAL] = "signal", [CHILD_STEP_TIMEOUT] = "timeout", [CHILD_STEP_CHECK] = "check",
+        [CHILD_STEP_CWD] = "cwd",
     };
-    return step <= CHILD_STEP_CHECK ? names[step] : "?";
+    return step <= CHILD_STEP_CWD ? names[step] : "?";
 }
 
 void child_error_format(const struct child_error *e, char *buf, size_t size)
 {
     if (e->step == CHILD_STEP_CHECK)
         snprintf(buf, size, "check '%s': %s", e->program, e->detail);
+    else if (e->step == CHILD_STEP_CWD)
+        snprintf(buf, size, "cwd '%s' (for '%s'): %s", e->detail, e->program, strerror(e->error));
     else
         snprintf(buf, size, "%s '%s': %s", child_step_name(e->step), e->program, strerror(e->error));
 }
@@ -174,6 +177,8 @@ static int connect_stream(posix_spawn_file_actions_t *actions, const struct chil
     case CHILD_FD:
         return posix_spawn_file_actions_adddup2(actions, s->fd, target);
     case CHILD_TO_STDOUT:
+        if (target != 2)
+            return EINVAL; /* stderr only */
         return posix_spawn_file_actions_adddup2(actions, 1, 2); /* after stdout is in place */
     }
     return EINVAL;
@@ -203,6 +208,25 @@ static int make_pipes(const struct child_options *o, int pipes[3][2])
             if (err != 0)
                 return err;
         }
+    }
+    return 0;
+}
+
+/* The file actions run in order: stdin, stdout, stderr. A CHILD_FD source
+ * of 0, 1 or 2 (say stderr into the parent's fd 1) would be read after an
+ * earlier action replaced it in the child. Such sources are copied above 2
+ * first; `moved` holds the copies (or -1) to close after spawning. */
+static int move_low_sources(struct child_options *o, int moved[3])
+{
+    struct child_stream *streams[3] = {&o->in, &o->out, &o->err};
+    for (int target = 0; target < 3; target++) {
+        moved[target] = -1;
+        struct child_stream *s = streams[target];
+        if (s->mode != CHILD_FD || s->fd > 2 || s->fd == target)
+            continue;
+        if ((moved[target] = fcntl(s->fd, F_DUPFD_CLOEXEC, 3)) < 0)
+            return -errno;
+        s->fd = moved[target];
     }
     return 0;
 }
@@ -246,38 +270,62 @@ static int set_up_attributes(posix_spawnattr_t *attr, const struct child_options
     return posix_spawnattr_setflags(attr, flags);
 }
 
+/* posix_spawn failed with ENOENT or similar: was it the program, or the
+ * directory to start in? */
+static int blame(const struct child_options *o, int err, const char *program, struct child_error *error)
+{
+    enum child_step step = spawn_step(err);
+    if (step == CHILD_STEP_EXEC && o->cwd != NULL) {
+        int dir = open(o->cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0) {
+            int cwd_err = errno;
+            fail(error, CHILD_STEP_CWD, cwd_err, program);
+            if (error != NULL)
+                snprintf(error->detail, sizeof error->detail, "%s", o->cwd);
+            return -cwd_err;
+        }
+        close(dir);
+    }
+    return fail(error, step, err, program);
+}
+
 int child_spawn(struct child *c, const char *const argv[], const struct child_options *options,
                 struct child_error *error)
 {
-    static const struct child_options defaults = {0};
-    const struct child_options *o = options != NULL ? options : &defaults;
+    struct child_options o = options != NULL ? *options : (struct child_options){0};
     *c = (struct child){.pid = -1, .pidfd = -1, .in = -1, .out = -1, .err = -1};
     snprintf(c->program, sizeof c->program, "%s", argv[0]);
 
-    int pipes[3][2];
-    int err = make_pipes(o, pipes);
+    int pipes[3][2], moved[3];
+    int err = make_pipes(&o, pipes);
+    if (err == 0)
+        err = move_low_sources(&o, moved);
     if (err != 0) {
         close_pipes(pipes);
+        for (int i = 0; i < 3; i++)
+            close_fd(&moved[i]);
         return fail(error, CHILD_STEP_PIPE, -err, c->program);
     }
-    bool custom_env = o->env_set != NULL || o->env_unset != NULL;
-    char **env = custom_env ? build_environment(o) : environ;
+    bool custom_env = o.env_set != NULL || o.env_unset != NULL;
+    char **env = custom_env ? build_environment(&o) : environ;
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
     posix_spawn_file_actions_init(&actions);
     posix_spawnattr_init(&attr);
-    enum child_step step = CHILD_STEP_SPAWN;
+    bool spawned = false;
     if (env == NULL)
         err = ENOMEM;
-    else if ((err = set_up_actions(&actions, o, pipes)) == 0 && (err = set_up_attributes(&attr, o)) == 0) {
+    else if ((err = set_up_actions(&actions, &o, pipes)) == 0 && (err = set_up_attributes(&attr, &o)) == 0) {
         /* posix_spawn* return the error instead of setting errno */
         err = posix_spawnp(&c->pid, argv[0], &actions, &attr, (char *const *)argv, env);
-        step = spawn_step(err);
+        spawned = true;
     }
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (custom_env)
         free(env);
+    for (int i = 0; i < 3; i++)
+        close_fd(&moved[i]);
 
     /* The child has its own copies now: keep only the parent's ends. */
     close_fd(&pipes[0][0]);
@@ -291,9 +339,12 @@ int child_spawn(struct child *c, const char *const argv[], const struct child_op
         close_fd(&c->out);
         close_fd(&c->err);
         c->pid = -1;
-        return fail(error, step, err, c->program);
+        if (!spawned) /* setting up failed: memory, or a stream it cannot use */
+            return fail(error, err == ENOMEM || err == EINVAL ? CHILD_STEP_PIPE : CHILD_STEP_SPAWN, err,
+                        c->program);
+        return blame(&o, err, c->program, error);
     }
-    c->group_leader = o->new_process_group;
+    c->group_leader = o.new_process_group;
     c->pidfd = pidfd_open(c->pid, 0); /* -1 (ENOSYS) before Linux 5.3: we fall back to the pid */
     return 0;
 }
@@ -416,7 +467,7 @@ int child_stop(struct child *c, double grace, struct child_error *error)
     int err = child_terminate(c, error);
     if (err != 0)
         return err;
-    err = wait_exited(c, deadline_after(grace));
+    err = wait_exited(c, deadline_after(grace > 0.0 ? grace : 0.0));
     if (err == -ETIMEDOUT) { /* it did not finish in time: SIGKILL cannot be ignored */
         if ((err = child_kill(c, error)) != 0)
             return err;
@@ -594,6 +645,8 @@ static int pump_pipes(struct pump *p, double deadline)
             if (err != 0)
                 return err;
         }
+        if (stopwatch_now() >= deadline) /* a child that never lets the pipes go quiet */
+            return -ETIMEDOUT;
     }
     return 0;
 }
@@ -680,6 +733,11 @@ static void stop_all(struct child *children, size_t n)
 int child_pipeline(struct child *children, const struct child_stage *stages, size_t n,
                    struct child_error *error)
 {
+    if (n == 0)
+        return fail(error, CHILD_STEP_PIPE, EINVAL, "");
+    for (size_t i = 0; i + 1 < n; i++)
+        if (stages[i].options.err.mode == CHILD_PIPE) /* nothing would drain it */
+            return fail(error, CHILD_STEP_PIPE, EINVAL, stages[i].argv[0]);
     int upstream = -1; /* read end of the pipe from the previous stage */
     for (size_t i = 0; i < n; i++) {
         struct child_options o = stages[i].options;
@@ -716,7 +774,11 @@ int child_pipeline_communicate(struct child *children, size_t n, const struct ch
 {
     static const struct child_io nothing = {0};
     const struct child_io *what = io != NULL ? io : &nothing;
+    if (n == 0)
+        return fail(error, CHILD_STEP_PIPE, EINVAL, "");
     struct child *first = &children[0], *last = &children[n - 1];
+    if (what->input_len > first->input_done && first->in < 0 && first->input_done == 0)
+        return fail(error, CHILD_STEP_PIPE, EINVAL, first->program); /* input, but stdin is no pipe */
     double deadline = deadline_after(timeout);
     struct pump p = {
         .in = &first->in, .out = &last->out, .err = &last->err,

@@ -37,6 +37,8 @@
  *  9. Signals go through the child's pidfd where the kernel has one, so a
  *     recycled pid can never be signalled by mistake. Without pidfd (Linux
  *     before 5.3) kill() is used and waits sleep in short, growing steps.
+ *     A group leader's group is signalled with kill(-pid): safe too, as a
+ *     group id cannot be reused while its leader is not yet reaped.
  *
  * Errors: every function returns 0 (or a documented positive answer) or a
  * negative errno, and fills a struct child_error saying which step failed
@@ -75,7 +77,7 @@ struct child_options {
 /* Which step failed. */
 enum child_step {
     CHILD_STEP_NONE = 0,
-    CHILD_STEP_PIPE,   /* pipe2, open, fcntl, memory */
+    CHILD_STEP_PIPE,   /* pipe2, fcntl, memory, or a stream the call cannot use */
     CHILD_STEP_SPAWN,  /* posix_spawn itself */
     CHILD_STEP_EXEC,   /* the program could not be run (missing, not executable) */
     CHILD_STEP_POLL,   /* poll, read, write */
@@ -83,13 +85,14 @@ enum child_step {
     CHILD_STEP_SIGNAL, /* kill, pidfd_send_signal */
     CHILD_STEP_TIMEOUT,
     CHILD_STEP_CHECK, /* child_run with check: the child did not exit 0 */
+    CHILD_STEP_CWD,   /* the directory to start in (options.cwd) cannot be entered */
 };
 
 struct child_error {
     enum child_step step;
     int error;          /* the errno value (positive) */
     char program[64];   /* argv[0] of the child concerned */
-    char detail[64];    /* CHILD_STEP_CHECK: how it ended, e.g. "exited with 1" */
+    char detail[256];   /* CHILD_STEP_CHECK: how it ended ("exited with 1"); CHILD_STEP_CWD: the directory */
 };
 
 /* "spawn", "exec", ... */
@@ -121,8 +124,9 @@ struct child_buffer {
 void child_buffer_free(struct child_buffer *b);
 
 /* Starts argv[0] (searched in PATH) with argv, never through a shell.
- * Returns 0, or -errno: ENOENT (no such program), EACCES (not executable),
- * EAGAIN (too many processes), EMFILE (too many open files), ... */
+ * Returns 0, or -errno: ENOENT (no such program, step exec; or no such
+ * cwd, step cwd), EACCES (not executable), EAGAIN (too many processes),
+ * EMFILE (too many open files), EINVAL (CHILD_TO_STDOUT on stdin or stdout). */
 int child_spawn(struct child *c, const char *const argv[], const struct child_options *options,
                 struct child_error *error);
 
@@ -163,13 +167,13 @@ int child_send_signal(struct child *c, int sig, struct child_error *error);
 int child_terminate(struct child *c, struct child_error *error); /* SIGTERM */
 int child_kill(struct child *c, struct child_error *error);      /* SIGKILL */
 
-/* Stops the child for good: SIGTERM, up to `grace` seconds to finish, then
+/* Stops the child for good: SIGTERM, up to `grace` seconds (0 or less: none) to finish, then
  * SIGKILL; for a group leader, whatever is left of its group is killed
  * too; then reaps it. Returns 0 or -errno. */
 int child_stop(struct child *c, double grace, struct child_error *error);
 
 /* Python's returncode: the exit status, or minus the signal that killed it
- * (SIGTERM: -15). Only meaningful once reaped. */
+ * (SIGTERM: -15). Meaningful only once reaped (before that it is 0). */
 int child_returncode(const struct child *c);
 
 /* For people: "exited with 1", "killed by SIGTERM",
@@ -186,7 +190,8 @@ struct child_run_options {
     const void *input;          /* non-NULL: sent on a pipe to stdin; NULL: stdin is inherited */
     size_t input_len;
     bool capture;  /* capture stdout and stderr into the result */
-    double timeout; /* seconds; <= 0: no limit. On timeout the child's group is stopped */
+    double timeout; /* seconds; <= 0: no limit. On timeout the child is stopped (with its
+                     * group, when spawn.new_process_group is set) */
     bool check;     /* a non-zero returncode is an error (step CHILD_STEP_CHECK) */
 };
 
@@ -213,7 +218,9 @@ struct child_stage {
 /* Starts n stages wired stdout to stdin, closing the parent's copy of
  * every inner pipe end as soon as the stage that needs it has started.
  * children[i] is stage i: communicate with children[0].in and
- * children[n-1].out, then wait for each. On error, the stages already
+ * children[n-1].out, then wait for each. Only the last stage's stderr may
+ * be CHILD_PIPE (nothing would drain an inner one, and a full pipe would
+ * hang that stage): -EINVAL otherwise. On error, the stages already
  * started are stopped and reaped. Returns 0 or -errno. */
 int child_pipeline(struct child *children, const struct child_stage *stages, size_t n,
                    struct child_error *error);

@@ -462,3 +462,78 @@ Test(child, stdout_into_a_given_fd)
     close(fds[0]);
     child_close(&c);
 }
+
+/* stderr into the parent's fd 1 while stdout is a pipe: the file actions
+ * must copy the parent's fd 1, not the child's new one. */
+Test(child, stderr_into_the_parents_fd_1_while_stdout_is_a_pipe)
+{
+    int saved = dup(1), catcher[2];
+    cr_assert_eq(pipe(catcher), 0);
+    dup2(catcher[1], 1); /* our fd 1 is now a pipe we can read */
+    close(catcher[1]);
+    struct child_options options = {.out.mode = CHILD_PIPE, .err = {CHILD_FD, 1}};
+    struct child c;
+    int err = child_spawn(&c, (const char *[]){HELPER, "fail", "to our fd 1", NULL}, &options, NULL);
+    dup2(saved, 1);
+    close(saved);
+    cr_assert_eq(err, 0);
+    struct child_buffer out = {0};
+    struct child_io io = {.out = &out};
+    cr_assert_eq(child_communicate(&c, &io, 5.0, NULL), 0);
+    cr_assert_eq(out.len, 0, "stderr leaked into the stdout pipe: '%s'", out.data);
+    char got[64] = {0};
+    cr_assert_gt(read(catcher[0], got, sizeof got - 1), 0);
+    cr_assert_str_eq(got, "to our fd 1\n");
+    close(catcher[0]);
+    child_buffer_free(&out);
+    child_close(&c);
+}
+
+Test(child, a_timeout_holds_even_when_the_pipe_never_goes_quiet)
+{
+    struct child_options options = {.out.mode = CHILD_PIPE};
+    struct child c;
+    cr_assert_eq(child_spawn(&c, (const char *[]){HELPER, "flood", "20", NULL}, &options, NULL), 0);
+    double start = stopwatch_now();
+    struct child_io discard = {0}; /* read and drop what it writes */
+    cr_assert_eq(child_communicate(&c, &discard, 0.2, NULL), -ETIMEDOUT);
+    cr_assert_lt(stopwatch_now() - start, 0.5);
+    cr_assert_eq(child_stop(&c, 1.0, NULL), 0);
+    child_close(&c);
+}
+
+Test(child, a_missing_cwd_is_blamed_on_the_cwd_not_the_program)
+{
+    struct child_options options = {.cwd = "/atonce/no/such/dir"};
+    struct child c;
+    struct child_error e = {0};
+    cr_assert_eq(child_spawn(&c, (const char *[]){"true", NULL}, &options, &e), -ENOENT);
+    cr_assert_eq(e.step, CHILD_STEP_CWD);
+    char text[256];
+    child_error_format(&e, text, sizeof text);
+    cr_assert_str_eq(text, "cwd '/atonce/no/such/dir' (for 'true'): No such file or directory");
+}
+
+Test(child, misuse_is_refused_with_einval)
+{
+    struct child c;
+    struct child_options on_stdout = {.out.mode = CHILD_TO_STDOUT}; /* stderr only */
+    cr_assert_eq(child_spawn(&c, (const char *[]){"true", NULL}, &on_stdout, NULL), -EINVAL);
+
+    struct child_stage inner_stderr_piped[] = {
+        {.argv = (const char *[]){"true", NULL}, .options.err.mode = CHILD_PIPE},
+        {.argv = (const char *[]){"cat", NULL}},
+    };
+    struct child children[2];
+    cr_assert_eq(child_pipeline(children, inner_stderr_piped, 2, NULL), -EINVAL);
+
+    struct child_stage no_stdin_pipe[] = {
+        {.argv = (const char *[]){"cat", NULL}, .options.in.mode = CHILD_DEVNULL},
+        {.argv = (const char *[]){"cat", NULL}, .options.out.mode = CHILD_DEVNULL},
+    };
+    cr_assert_eq(child_pipeline(children, no_stdin_pipe, 2, NULL), 0);
+    struct child_io io = {.input = "lost?", .input_len = 5};
+    cr_assert_eq(child_pipeline_communicate(children, 2, &io, 5.0, NULL), -EINVAL, "input must not vanish");
+    child_close(&children[0]);
+    child_close(&children[1]);
+}

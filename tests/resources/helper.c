@@ -13,8 +13,11 @@
  *   helper fds               print the open fds, e.g. "0 1 2"
  *   helper env NAME          print NAME's value, or "(unset)"
  *   helper sigstate          print the SigBlk and SigIgn masks from /proc
+ *   helper flood S           grow the stdout pipe to 1 MiB and write to it
+ *                            nonstop for S seconds, so it never goes quiet
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +75,20 @@ static int print_signal_state(void)
     return status != NULL ? fclose(status) : 1;
 }
 
+static int flood(double seconds)
+{
+    static char block[65536];
+    fcntl(1, F_SETPIPE_SZ, 1 << 20);
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    do {
+        if (write(1, block, sizeof block) < 0)
+            return 1;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    } while ((double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9 < seconds);
+    return 0;
+}
+
 static int grandchild(double seconds)
 {
     pid_t pid = fork();
@@ -123,5 +140,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(what, "sigstate") == 0)
         return print_signal_state();
+    if (strcmp(what, "flood") == 0)
+        return flood(atof(arg));
     return 2;
 }
