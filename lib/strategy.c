@@ -1,5 +1,7 @@
 #include "strategy.h"
 
+#include "gil.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -42,17 +44,33 @@ struct thread_job {
     const struct workload *workload;
     size_t task;
     struct task_record *record;
+    struct gil *gil; /* threads+gil: the lock to hold while computing; else NULL */
 };
+
+/* The GIL's hooks: let go around waiting, offer it up between chunks. */
+static void gil_drop_hook(void *gil) { gil_drop(gil); }
+static void gil_take_hook(void *gil) { gil_take(gil); }
+static void gil_yield_hook(void *gil) { gil_yield_if_asked(gil); }
 
 static void *thread_main(void *arg)
 {
     struct thread_job *job = arg;
-    run_one(job->workload, job->task, job->record);
+    if (job->gil == NULL) {
+        run_one(job->workload, job->task, job->record);
+        return NULL;
+    }
+    struct workload_hooks hooks = {gil_drop_hook, gil_take_hook, gil_yield_hook, job->gil};
+    job->record->span.start = stopwatch_now(); /* waiting for the lock counts: it is part of the task */
+    gil_take(job->gil);
+    job->record->checksum = workload_run_task_hooked(job->workload, job->task, &hooks);
+    gil_drop(job->gil);
+    job->record->span.end = stopwatch_now();
     return NULL;
 }
 
-static int run_threads(const struct workload *w, size_t ntasks,
-                       struct task_record *records, const char **failed_call)
+/* One thread per task; with a gil, each must hold it to compute. */
+static int run_in_threads(const struct workload *w, size_t ntasks, struct task_record *records,
+                          const char **failed_call, struct gil *gil)
 {
     pthread_t *threads = calloc(ntasks, sizeof *threads);
     struct thread_job *jobs = calloc(ntasks, sizeof *jobs);
@@ -64,7 +82,7 @@ static int run_threads(const struct workload *w, size_t ntasks,
         goto out;
     }
     for (; started < ntasks; started++) {
-        jobs[started] = (struct thread_job){w, started, &records[started]};
+        jobs[started] = (struct thread_job){w, started, &records[started], gil};
         err = pthread_create(&threads[started], NULL, thread_main, &jobs[started]);
         if (err != 0) { /* pthread_* return the error instead of setting errno */
             *failed_call = "pthread_create";
@@ -79,12 +97,42 @@ out:
     return -err;
 }
 
+static int run_threads(const struct workload *w, size_t ntasks, struct task_record *records,
+                       const char **failed_call)
+{
+    return run_in_threads(w, ntasks, records, failed_call, NULL);
+}
+
 const struct strategy strategy_threads = {
     .name = "threads",
     .explains = "one pthread per task, sharing this process's memory",
     .overlaps_waiting = true,
     .computes_in_parallel = true,
     .run = run_threads,
+};
+
+/* ---- threads+gil ----------------------------------------------------- */
+
+static int run_threads_gil(const struct workload *w, size_t ntasks, struct task_record *records,
+                           const char **failed_call)
+{
+    struct gil gil;
+    int err = gil_init(&gil, gil_switch_interval());
+    if (err != 0) {
+        *failed_call = "pthread_mutex_init or pthread_cond_init";
+        return err;
+    }
+    err = run_in_threads(w, ntasks, records, failed_call, &gil);
+    gil_destroy(&gil);
+    return err;
+}
+
+const struct strategy strategy_threads_gil = {
+    .name = "threads+gil",
+    .explains = "one pthread per task, but one global lock to compute (like CPython)",
+    .overlaps_waiting = true,      /* the lock is let go while sleeping */
+    .computes_in_parallel = false, /* only the holder computes */
+    .run = run_threads_gil,
 };
 
 /* ---- processes ------------------------------------------------------- */
@@ -170,6 +218,7 @@ const struct strategy strategy_processes = {
 const struct strategy *const strategy_all[] = {
     &strategy_sequential,
     &strategy_threads,
+    &strategy_threads_gil,
     &strategy_processes,
     NULL,
 };

@@ -5,6 +5,8 @@
  *
  *   sequential  one task after another, in this thread
  *   threads     one pthread per task, all started, then all joined
+ *   threads+gil the same threads, but each must hold one global lock to
+ *               compute, as in CPython (see gil.h)
  *   processes   one fork()ed child per task, all started, then all reaped;
  *               each child writes its span and checksum into memory shared
  *               before the fork (one slot per task, so none can overwrite
@@ -48,6 +50,7 @@ struct strategy {
 
 extern const struct strategy strategy_sequential;
 extern const struct strategy strategy_threads;
+extern const struct strategy strategy_threads_gil; /* threads that share one global lock (gil.h) */
 extern const struct strategy strategy_processes;
 
 /* Every strategy, NULL-terminated, in the order tables list them. */

@@ -35,19 +35,36 @@ static void sleep_until(double deadline)
         continue;
 }
 
+/* The state of one computation, so that it can stop and go on in chunks. */
+struct xorshift {
+    uint64_t x, sum;
+};
+
+static struct xorshift xorshift_start(uint64_t seed)
+{
+    return (struct xorshift){.x = mix(seed) | 1u, .sum = 0}; /* xorshift must not start at 0 */
+}
+
 /* xorshift64*: each round depends on the one before, so the compiler can
  * neither skip rounds nor compute them all at once. */
-static uint64_t compute(uint64_t seed, uint64_t units)
+static void xorshift_rounds(struct xorshift *s, uint64_t units)
 {
-    uint64_t x = mix(seed) | 1u; /* xorshift must not start at 0 */
-    uint64_t sum = 0;
+    uint64_t x = s->x, sum = s->sum;
     for (uint64_t i = 0; i < units; i++) {
         x ^= x >> 12;
         x ^= x << 25;
         x ^= x >> 27;
         sum += x * 0x2545f4914f6cdd1du;
     }
-    return sum;
+    s->x = x;
+    s->sum = sum;
+}
+
+static uint64_t compute(uint64_t seed, uint64_t units)
+{
+    struct xorshift s = xorshift_start(seed);
+    xorshift_rounds(&s, units);
+    return s.sum;
 }
 
 uint64_t workload_token(size_t task)
@@ -57,11 +74,31 @@ uint64_t workload_token(size_t task)
 
 uint64_t workload_run_task(const struct workload *w, size_t task)
 {
+    return workload_run_task_hooked(w, task, NULL);
+}
+
+uint64_t workload_run_task_hooked(const struct workload *w, size_t task, const struct workload_hooks *hooks)
+{
+    static const struct workload_hooks none = {0};
+    const struct workload_hooks *h = hooks != NULL ? hooks : &none;
     if (w->kind == WORKLOAD_SLEEP) {
-        sleep_until(stopwatch_now() + w->seconds);
+        double deadline = stopwatch_now() + w->seconds;
+        if (h->before_wait != NULL)
+            h->before_wait(h->context);
+        sleep_until(deadline);
+        if (h->after_wait != NULL)
+            h->after_wait(h->context);
         return workload_token(task);
     }
-    return compute(task, w->units);
+    if (h->between_chunks == NULL)
+        return compute(task, w->units);
+    struct xorshift s = xorshift_start(task);
+    for (uint64_t done = 0; done < w->units; done += WORKLOAD_CHUNK) {
+        uint64_t left = w->units - done;
+        xorshift_rounds(&s, left < WORKLOAD_CHUNK ? left : WORKLOAD_CHUNK);
+        h->between_chunks(h->context);
+    }
+    return s.sum;
 }
 
 void workload_calibrate(struct workload *w)

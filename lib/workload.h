@@ -32,6 +32,21 @@ const char *workload_kind_name(enum workload_kind kind);
  * signal that interrupts it neither shortens nor lengthens it. */
 uint64_t workload_run_task(const struct workload *w, size_t task);
 
+/* What a strategy may need to do while a task runs, e.g. a global lock:
+ * give it up around waiting, and offer it to others between chunks of
+ * computing. Any hook may be NULL. */
+struct workload_hooks {
+    void (*before_wait)(void *context);
+    void (*after_wait)(void *context);
+    void (*between_chunks)(void *context); /* every WORKLOAD_CHUNK units */
+    void *context;
+};
+
+#define WORKLOAD_CHUNK 16384 /* units between between_chunks calls: some 10-20 microseconds */
+
+/* workload_run_task with hooks. The checksum is the same as without. */
+uint64_t workload_run_task_hooked(const struct workload *w, size_t task, const struct workload_hooks *hooks);
+
 /* Sets w->units so that one cpu task takes about w->seconds of CPU time on
  * this machine, by timing a few short runs in the calling thread. Takes
  * about 0.1 s. Call it once per demo so every strategy does the same work. */

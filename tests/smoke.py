@@ -23,7 +23,10 @@ RESULT_KEYS = {"strategy", "wall_s", "wall_min_s", "wall_max_s", "user_s", "sys_
                "cpu_use", "speedup", "ideal_speedup", "efficiency", "checksum",
                "checksum_ok", "runs"}
 # The strategies each demo measures by default.
-STRATEGIES = {"parallel_children": ["sequential", "processes"]}.get(name, ["sequential", "threads", "processes"])
+STRATEGIES = {"parallel_children": ["sequential", "processes"],
+              "gil": ["sequential", "threads", "threads+gil", "processes"]}.get(name, ["sequential", "threads", "processes"])
+# Demos that measure both workloads, with each result naming its own.
+BOTH_WORKLOADS = ("versus", "gil")
 
 
 def run(*args):
@@ -53,14 +56,14 @@ def check_json(args, expect_cpus=None):
     for r in results:
         check("result keys", RESULT_KEYS <= r.keys(), sorted(RESULT_KEYS - r.keys()))
         check("checksum ok", r["checksum_ok"] is True, r)
-    if name == "versus":
-        check("no top-level workload in versus", "workload" not in doc, doc.keys())
+    if name in BOTH_WORKLOADS:
+        check("no top-level workload", "workload" not in doc, doc.keys())
         seen = sorted((r["workload"], tuple(r["cpus_allowed"]), r["strategy"]) for r in results)
         allowed = tuple(doc["machine"]["cpus_allowed"])
-        wanted = sorted((w, c, s) for w in ("sleep", "cpu") for c in (allowed, allowed[:1])
-                        for s in STRATEGIES)
-        check("versus: one result per workload, CPU set and strategy", seen == wanted, seen)
-        check("versus: two verdicts", len(doc["verdicts"]) == 2, doc["verdicts"])
+        cpu_sets = (allowed, allowed[:1]) if name == "versus" else (allowed,)  # versus also pins to one
+        wanted = sorted((w, c, s) for w in ("sleep", "cpu") for c in cpu_sets for s in STRATEGIES)
+        check("one result per workload, CPU set and strategy", seen == wanted, seen)
+        check("two verdicts", len(doc["verdicts"]) == 2, doc["verdicts"])
     else:
         check("workload keys", {"kind", "tasks", "seconds", "units"} <= doc["workload"].keys(), doc)
         check("one result per strategy", [r["strategy"] for r in results] == STRATEGIES,
@@ -83,7 +86,7 @@ check_json(["--quick", "--json", "--cpus", "0"], expect_cpus=[0])
 
 p = run("--quick", "--csv")
 rows = p.stdout.strip().splitlines()
-wanted_rows = 12 if name == "versus" else len(STRATEGIES)
+wanted_rows = {"versus": 12, "gil": 8}.get(name, len(STRATEGIES))
 check("--csv exits 0", p.returncode == 0, p.stderr)
 check("--csv: header and one row per result", len(rows) == 1 + wanted_rows and "wall_s" in rows[0], rows)
 

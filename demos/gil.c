@@ -1,0 +1,131 @@
+/*
+ * gil: why the seed's Python reaches for subprocess. Threads that must hold
+ * one global lock to compute, as in CPython, against plain threads and
+ * processes, for sleeping tasks and for computing tasks.
+ *
+ * Usage: gil [--switch-interval S] [--tasks N] [--seconds S] [--quick] [--json] ...
+ *
+ * Sleeping lets go of the lock, so sleeps still overlap under the GIL (about
+ * 10x). Computing needs the lock, so threads+gil computes one task at a
+ * time (about 1.0x) while processes, each with its own interpreter and so
+ * its own lock, reach about CPUs x. notes/11-gil.md walks through a run.
+ */
+#include "demo.h"
+#include "gil.h"
+#include "report.h"
+#include "stats.h"
+
+#include <stdio.h>
+
+#define SLEEP_TASKS 10
+#define SLEEP_SECONDS 0.1
+#define CPU_SECONDS 0.25 /* and one cpu task per CPU */
+#define QUICK_SLEEP_SECONDS 0.02
+#define QUICK_CPU_SECONDS 0.05
+
+static double switch_interval = GIL_DEFAULT_INTERVAL;
+
+static const struct demo_flag flags[] = {
+    {"switch-interval", DEMO_FLAG_SECONDS, "S", "how long a waiter waits before asking for the lock (default 0.005)",
+     &switch_interval},
+    {0},
+};
+
+static const struct demo_info demo = {
+    .name = "gil",
+    .summary = "Threads that share one global lock (like CPython's GIL) against plain threads\n"
+               "and processes: the lock stops computing in parallel, not waiting.",
+    .note = "notes/11-gil.md",
+    .default_tasks = SLEEP_TASKS, .default_seconds = SLEEP_SECONDS,
+    .quick_tasks = SLEEP_TASKS, .quick_seconds = QUICK_SLEEP_SECONDS,
+    .default_strategies = "sequential,threads,threads+gil,processes",
+    .harness = true,
+    .flags = flags,
+};
+
+/* The speedup of strategy `name` in c, cut to 2 places, or 0 if not measured. */
+static double speedup_of(const struct comparison *c, const char *name)
+{
+    const struct measurement *m = harness_find(c, name);
+    return m != NULL ? stats_round_down(harness_speedup(c, m), 2) : 0.0;
+}
+
+static void gil_verdicts(const struct comparison *sleeping, const struct comparison *computing,
+                         char verdicts[][VERDICT_SIZE])
+{
+    double gil_sleep = speedup_of(sleeping, "threads+gil"), gil_cpu = speedup_of(computing, "threads+gil");
+    double threads_cpu = speedup_of(computing, "threads"), processes_cpu = speedup_of(computing, "processes");
+    size_t cpus = computing->cpus.count;
+    if (gil_sleep == 0.0 || gil_cpu == 0.0) {
+        snprintf(verdicts[0], VERDICT_SIZE, "gil: nothing to judge (measure sequential and threads+gil)");
+        snprintf(verdicts[1], VERDICT_SIZE, "gil: see the tables");
+        return;
+    }
+    if (gil_sleep >= 0.8 * (double)sleeping->ntasks)
+        snprintf(verdicts[0], VERDICT_SIZE, "sleep: threads+gil %.2fx -> the lock is let go while waiting: "
+                 "waits still overlap", gil_sleep);
+    else
+        snprintf(verdicts[0], VERDICT_SIZE, "sleep: threads+gil only %.2fx of %zux -> tasks too short, or "
+                 "a busy machine", gil_sleep, sleeping->ntasks);
+    if (cpus < 2 || computing->ntasks < 2)
+        snprintf(verdicts[1], VERDICT_SIZE, "cpu: threads+gil %.2fx -> with 1 CPU or 1 task nothing could "
+                 "compute in parallel anyway", gil_cpu);
+    else if (gil_cpu < 1.2)
+        snprintf(verdicts[1], VERDICT_SIZE, "cpu: threads+gil %.2fx, threads %.2fx, processes %.2fx -> one "
+                 "lock, one computing thread: processes each have their own", gil_cpu, threads_cpu,
+                 processes_cpu);
+    else
+        snprintf(verdicts[1], VERDICT_SIZE, "cpu: threads+gil %.2fx?! -> more than one thread computed at "
+                 "once: the lock is not doing its job", gil_cpu);
+}
+
+int main(int argc, char **argv)
+{
+    struct options opts;
+    struct machine m;
+    int status = options_parse(argc, argv, &demo, &opts);
+    if (status != OPTIONS_RUN)
+        return status;
+    if ((status = demo_setup(&demo, &opts, &m)) != 0)
+        return status;
+    gil_set_switch_interval(switch_interval); /* sys.setswitchinterval */
+
+    struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts.seconds};
+    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = opts.seconds};
+    if (!opts.seconds_given)
+        computing.seconds = opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS;
+    workload_calibrate(&computing);
+    size_t cpu_tasks = opts.tasks_given ? opts.tasks : opts.cpus.count;
+
+    struct comparison c[2];
+    if ((status = demo_measure(&demo, &opts, opts.tasks, &sleeping, &c[0])) != 0)
+        return status;
+    if ((status = demo_measure(&demo, &opts, cpu_tasks, &computing, &c[1])) != 0) {
+        harness_free(&c[0]);
+        return status;
+    }
+    char verdicts[2][VERDICT_SIZE];
+    gil_verdicts(&c[0], &c[1], verdicts);
+    if (opts.json) {
+        report_json(stdout, &demo, &m, c, 2, true, verdicts, 2);
+    } else if (opts.csv) {
+        report_csv(stdout, c, 2, true);
+    } else {
+        report_header(&demo, &opts, &m);
+        printf("switch interval: %g s (a waiter asks the holder to let go after this long)\n", switch_interval);
+        for (int i = 0; i < 2; i++) {
+            report_workload_title(&c[i], &opts);
+            report_table(&c[i], &opts);
+        }
+        report_legend();
+        report_timeline(&c[1], &opts);
+        report_verdicts(verdicts, 2, &opts);
+        report_note(&demo);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!harness_checksums_ok(&c[i]))
+            status = 1;
+        harness_free(&c[i]);
+    }
+    return status;
+}
