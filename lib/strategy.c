@@ -220,6 +220,7 @@ const struct strategy *const strategy_all[] = {
     &strategy_threads,
     &strategy_threads_gil,
     &strategy_processes,
+    &strategy_event_loop,
     NULL,
 };
 

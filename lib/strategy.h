@@ -7,6 +7,8 @@
  *   threads     one pthread per task, all started, then all joined
  *   threads+gil the same threads, but each must hold one global lock to
  *               compute, as in CPython (see gil.h)
+ *   event_loop  one thread, one timer per task, no threads or children
+ *               (event_loop.c): waits overlap, computing runs in turn
  *   processes   one fork()ed child per task, all started, then all reaped;
  *               each child writes its span and checksum into memory shared
  *               before the fork (one slot per task, so none can overwrite
@@ -52,6 +54,7 @@ extern const struct strategy strategy_sequential;
 extern const struct strategy strategy_threads;
 extern const struct strategy strategy_threads_gil; /* threads that share one global lock (gil.h) */
 extern const struct strategy strategy_processes;
+extern const struct strategy strategy_event_loop; /* one thread, one timer per task (event_loop.c) */
 
 /* Every strategy, NULL-terminated, in the order tables list them. */
 extern const struct strategy *const strategy_all[];

@@ -6,6 +6,8 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #define NTASKS 8
@@ -142,4 +144,64 @@ Test(harness, pinned_to_cpu_0_reports_cpu_0)
     cr_assert_eq(c.cpus.count, 1);
     cr_assert_eq(c.cpus.ids[0], 0);
     harness_free(&c);
+}
+
+/* Threads of process `pid`, from /proc/PID/status; -1 once it is gone. */
+static int thread_count(pid_t pid)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    int threads = -1;
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "Threads: %d", &threads) == 1)
+            break;
+    if (f != NULL)
+        fclose(f);
+    return threads;
+}
+
+/* 1,000 sleeps of 0.2 s in one thread: watched from outside while it runs. */
+Test(strategy, event_loop_overlaps_a_thousand_sleeps_in_one_thread, .timeout = 20)
+{
+    enum { TASKS = 1000 };
+    int result[2];
+    cr_assert_eq(pipe(result), 0);
+    pid_t pid = fork();
+    if (pid == 0) { /* the child runs the event loop and reports wall time and overlap */
+        struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = 0.2};
+        static struct task_record records[TASKS];
+        const char *failed_call = NULL;
+        double start = stopwatch_now();
+        int err = strategy_event_loop.run(&w, TASKS, records, &failed_call);
+        double report[2] = {stopwatch_now() - start, 1.0};
+        double latest_start = 0.0, earliest_end = 1e300;
+        for (int i = 0; i < TASKS; i++) {
+            latest_start = records[i].span.start > latest_start ? records[i].span.start : latest_start;
+            earliest_end = records[i].span.end < earliest_end ? records[i].span.end : earliest_end;
+        }
+        report[1] = err == 0 && latest_start < earliest_end ? 1.0 : 0.0; /* every span overlaps every other */
+        _exit(write(result[1], report, sizeof report) == sizeof report ? 0 : 1);
+    }
+    close(result[1]);
+    int most_threads = 0, threads;
+    while ((threads = thread_count(pid)) > 0) { /* sample until it exits */
+        if (threads > most_threads)
+            most_threads = threads;
+        if (waitpid(pid, NULL, WNOHANG) == pid)
+            break;
+        usleep(5000);
+    }
+    double report[2] = {0};
+    cr_assert_eq(read(result[0], report, sizeof report), (ssize_t)sizeof report);
+    close(result[0]);
+    waitpid(pid, NULL, 0);
+    cr_assert_eq(most_threads, 1, "the event loop ran %d threads", most_threads);
+    cr_assert_lt(report[0], 0.8, "1,000 sleeps of 0.2 s took %.3f s", report[0]);
+    cr_assert_eq(report[1], 1.0, "not every span overlapped the others");
+}
+
+Test(strategy, event_loop_computes_what_sequential_computes)
+{
+    cr_assert_eq(run_tiny_tasks(&strategy_event_loop), run_tiny_tasks(&strategy_sequential));
 }

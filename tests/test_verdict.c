@@ -222,7 +222,7 @@ Test(verdict_speedup, is_zero_without_sequential_or_without_others)
 /* ---- harness_ideal_speedup and harness_speedup --------------------------- */
 
 /* A strategy that overlaps waiting but computes on one CPU (like an event loop). */
-static const struct strategy strategy_event_loop = {
+static const struct strategy waits_only_strategy = {
     .name = "event-loop",
     .explains = "a test strategy",
     .overlaps_waiting = true,
@@ -265,7 +265,7 @@ Test(ideal_speedup, cpu_is_1_for_sequential)
 Test(ideal_speedup, cpu_is_1_for_a_strategy_that_only_overlaps_waiting)
 {
     struct comparison c = make(WORKLOAD_CPU, 10, 2, 10.0, 0.0, 0.0);
-    struct measurement m = {.strategy = &strategy_event_loop, .wall = 10.0};
+    struct measurement m = {.strategy = &waits_only_strategy, .wall = 10.0};
     cr_assert_float_eq(harness_ideal_speedup(&c, &m), 1.0, 1e-12);
     c.workload.kind = WORKLOAD_SLEEP;
     cr_assert_float_eq(harness_ideal_speedup(&c, &m), 10.0, 1e-12);
