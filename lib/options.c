@@ -180,6 +180,30 @@ static int parse_count(const struct demo_info *demo, const char *flag, const cha
     return 0;
 }
 
+/* A --tasks list, e.g. "10,100,1000": each a count in range. */
+static int parse_sizes(const struct demo_info *demo, const char *text, struct options *out)
+{
+    char copy[256];
+    if (strlen(text) >= sizeof copy)
+        return bad_usage(demo, "--tasks", "the list is too long");
+    strcpy(copy, text);
+    out->size_count = 0;
+    char *saveptr = NULL;
+    for (char *item = strtok_r(copy, ",", &saveptr); item != NULL; item = strtok_r(NULL, ",", &saveptr)) {
+        long value;
+        int status = parse_count(demo, "--tasks", item, 1, OPTIONS_MAX_TASKS, &value);
+        if (status != 0)
+            return status;
+        if (out->size_count == OPTIONS_MAX_SIZES)
+            return bad_usage(demo, "--tasks", "at most %d sizes", OPTIONS_MAX_SIZES);
+        out->sizes[out->size_count++] = (size_t)value;
+    }
+    if (out->size_count == 0)
+        return bad_usage(demo, "--tasks", "needs at least one size");
+    out->tasks = out->sizes[0];
+    return 0;
+}
+
 static int parse_seconds(const struct demo_info *demo, const char *flag, const char *text, double *out)
 {
     char *end;
@@ -358,7 +382,9 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
     while (status == 0 && (opt = getopt_long(argc, argv, short_options, table, NULL)) != -1) {
         switch (opt) {
         case 'n':
-            if ((status = parse_count(demo, "--tasks", optarg, 1, OPTIONS_MAX_TASKS, &value)) == 0)
+            if (demo->tasks_list && strchr(optarg, ',') != NULL)
+                status = parse_sizes(demo, optarg, out);
+            else if ((status = parse_count(demo, "--tasks", optarg, 1, OPTIONS_MAX_TASKS, &value)) == 0)
                 out->tasks = (size_t)value;
             out->tasks_given = true;
             break;

@@ -52,11 +52,16 @@ struct demo_info {
     int default_warmup;             /* with default_runs set: the warm-ups (may be 0); else 1 */
     const struct strategy *const *strategies; /* NULL-terminated; NULL: strategy_all */
     const struct demo_flag *flags;  /* its own flags, ending in {0}; may be NULL */
+    bool tasks_list;                /* --tasks may be a list, e.g. 10,100,1000 (a sweep) */
 };
 
+#define OPTIONS_MAX_SIZES 16 /* sizes in a --tasks list */
+
 struct options {
-    size_t tasks;
+    size_t tasks;     /* with a --tasks list: its first size */
     bool tasks_given; /* --tasks was on the command line */
+    size_t sizes[OPTIONS_MAX_SIZES]; /* a --tasks list (demo_info.tasks_list): each size */
+    size_t size_count;               /* 0: no list was given */
     double seconds;
     bool seconds_given;
     int runs;

@@ -24,9 +24,11 @@ RESULT_KEYS = {"strategy", "wall_s", "wall_min_s", "wall_max_s", "user_s", "sys_
                "checksum_ok", "runs"}
 # The strategies each demo measures by default.
 STRATEGIES = {"parallel_children": ["sequential", "processes"],
-              "gil": ["sequential", "threads", "threads+gil", "processes"]}.get(name, ["sequential", "threads", "processes"])
+              "gil": ["sequential", "threads", "threads+gil", "processes"],
+              "event_loop": ["sequential", "event_loop", "threads", "processes"]}.get(
+                  name, ["sequential", "threads", "processes"])
 # Demos that measure both workloads, with each result naming its own.
-BOTH_WORKLOADS = ("versus", "gil")
+BOTH_WORKLOADS = ("versus", "gil", "event_loop")
 
 
 def run(*args):
@@ -86,9 +88,18 @@ check_json(["--quick", "--json", "--cpus", "0"], expect_cpus=[0])
 
 p = run("--quick", "--csv")
 rows = p.stdout.strip().splitlines()
-wanted_rows = {"versus": 12, "gil": 8}.get(name, len(STRATEGIES))
+wanted_rows = {"versus": 12, "gil": 8, "event_loop": 8}.get(name, len(STRATEGIES))
 check("--csv exits 0", p.returncode == 0, p.stderr)
 check("--csv: header and one row per result", len(rows) == 1 + wanted_rows and "wall_s" in rows[0], rows)
+
+if name == "event_loop":  # the sweep: each size under three strategies, each in a fresh process
+    p = run("--tasks", "10,20", "--seconds", "0.05", "--json")
+    check("sweep exits 0", p.returncode == 0, p.stderr)
+    sweep = json.loads(p.stdout)["sweep"] if p.returncode == 0 else []
+    seen = sorted((e["tasks"], e["strategy"]) for e in sweep)
+    check("sweep: each size under each strategy",
+          seen == sorted((t, s) for t in (10, 20) for s in ("event_loop", "threads", "processes")), seen)
+    check("sweep: wall and memory for each", all("wall_s" in e and e["peak_rss_mib"] > 0 for e in sweep), sweep)
 
 p = run("--help")
 check("--help exits 0", p.returncode == 0, p.stderr)

@@ -1,0 +1,254 @@
+/*
+ * event_loop: waiting without threads. One thread keeps one timer per task
+ * and sleeps until the next is due, the way asyncio or Node.js wait: sleeps
+ * overlap as well as with threads or processes, at a fraction of the cost.
+ * Computing cannot overlap there: the loop runs cpu tasks one after another.
+ *
+ * Usage: event_loop [--tasks N] [--seconds S] [--quick] [--json] ...
+ *        event_loop --tasks 10,100,1000,10000    (a sweep: wall time and memory)
+ *
+ * The sweep runs each strategy at each size in a fresh process and reports
+ * its wall time and peak memory (ru_maxrss): the event loop holds 10,000
+ * one-second sleeps in about 1 s and a few MiB. notes/13-event_loop.md.
+ */
+#include "demo.h"
+#include "report.h"
+#include "stats.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SWEEP_SECONDS 1.0     /* each task's sleep in a sweep, unless --seconds */
+#define CPU_SECONDS 0.25      /* each cpu task in the tables; one per CPU */
+#define QUICK_CPU_SECONDS 0.05
+#define PROCESS_CAP 2000      /* children at most, in a sweep */
+
+static const struct demo_info demo = {
+    .name = "event_loop",
+    .summary = "Sleeping tasks in one thread with one timer each, against threads and\n"
+               "processes; computing tasks too. --tasks 10,100,1000,10000 sweeps sizes.",
+    .note = "notes/13-event_loop.md",
+    .default_tasks = 10, .default_seconds = 0.2,
+    .quick_tasks = 10, .quick_seconds = 0.05,
+    .default_strategies = "sequential,event_loop,threads,processes",
+    .harness = true,
+    .tasks_list = true,
+};
+
+/* ---- the tables ---------------------------------------------------- */
+
+static void table_verdicts(const struct comparison *sleeping, const struct comparison *computing,
+                           char verdicts[][VERDICT_SIZE])
+{
+    const struct measurement *loop_sleep = harness_find(sleeping, "event_loop");
+    const struct measurement *loop_cpu = harness_find(computing, "event_loop");
+    if (loop_sleep == NULL || loop_cpu == NULL || harness_find(sleeping, "sequential") == NULL) {
+        snprintf(verdicts[0], VERDICT_SIZE, "event_loop: nothing to judge (measure sequential and event_loop)");
+        snprintf(verdicts[1], VERDICT_SIZE, "event_loop: see the tables");
+        return;
+    }
+    double s = stats_round_down(harness_speedup(sleeping, loop_sleep), 2);
+    double c = stats_round_down(harness_speedup(computing, loop_cpu), 2);
+    if (s >= 0.8 * (double)sleeping->ntasks)
+        snprintf(verdicts[0], VERDICT_SIZE, "sleep: event_loop %.2fx in one thread -> waits overlap without "
+                 "threads or processes", s);
+    else
+        snprintf(verdicts[0], VERDICT_SIZE, "sleep: event_loop only %.2fx of %zux -> tasks too short, or a "
+                 "busy machine", s, sleeping->ntasks);
+    if (c < 1.2)
+        snprintf(verdicts[1], VERDICT_SIZE, "cpu: event_loop %.2fx -> one thread computes one task at a time, "
+                 "as sequential does", c);
+    else
+        snprintf(verdicts[1], VERDICT_SIZE, "cpu: event_loop %.2fx?! -> one thread cannot compute two tasks "
+                 "at once: a noisy run?", c);
+}
+
+static int run_tables(const struct options *opts, const struct machine *m)
+{
+    struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts->seconds};
+    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = opts->seconds};
+    if (!opts->seconds_given)
+        computing.seconds = opts->quick ? QUICK_CPU_SECONDS : CPU_SECONDS;
+    workload_calibrate(&computing);
+    size_t cpu_tasks = opts->tasks_given ? opts->tasks : opts->cpus.count;
+    struct comparison c[2];
+    int status = demo_measure(&demo, opts, opts->tasks, &sleeping, &c[0]);
+    if (status != 0)
+        return status;
+    if ((status = demo_measure(&demo, opts, cpu_tasks, &computing, &c[1])) != 0) {
+        harness_free(&c[0]);
+        return status;
+    }
+    char verdicts[2][VERDICT_SIZE];
+    table_verdicts(&c[0], &c[1], verdicts);
+    if (opts->json) {
+        report_json(stdout, &demo, m, c, 2, true, verdicts, 2);
+    } else if (opts->csv) {
+        report_csv(stdout, c, 2, true);
+    } else {
+        report_header(&demo, opts, m);
+        for (int i = 0; i < 2; i++) {
+            report_workload_title(&c[i], opts);
+            report_table(&c[i], opts);
+        }
+        report_legend();
+        report_timeline(&c[1], opts);
+        report_verdicts(verdicts, 2, opts);
+        report_note(&demo);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!harness_checksums_ok(&c[i]))
+            status = 1;
+        harness_free(&c[i]);
+    }
+    return status;
+}
+
+/* ---- the sweep ------------------------------------------------------ */
+
+/* One strategy at one size, measured in a fresh process. */
+struct point {
+    size_t tasks;
+    const struct strategy *strategy;
+    bool capped;          /* not run: more children than PROCESS_CAP */
+    bool failed;
+    double wall;          /* seconds */
+    double peak_mib;      /* the measuring process's peak RSS */
+    double child_peak_mib; /* processes: the largest child's peak RSS */
+    char failure[128];
+};
+
+static double mib(long kib)
+{
+    return (double)kib / 1024.0;
+}
+
+/* In a fresh child (so that its peak memory is this measurement's alone):
+ * one run, no warm-up; the figures come back through a pipe. */
+static void measure_point(struct point *p, double seconds)
+{
+    int pipefd[2];
+    if (pipe(pipefd) != 0) {
+        p->failed = true;
+        snprintf(p->failure, sizeof p->failure, "pipe: %s", strerror(errno));
+        return;
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pipefd[0]);
+        struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = seconds};
+        const struct strategy *list[] = {p->strategy};
+        struct harness_plan plan = {.strategies = list, .count = 1, .ntasks = p->tasks, .runs = 1};
+        struct comparison c;
+        const char *failed_call = "?";
+        int err = harness_compare(&plan, &w, &c, &failed_call);
+        struct rusage self, children;
+        getrusage(RUSAGE_SELF, &self);
+        getrusage(RUSAGE_CHILDREN, &children);
+        struct point out = *p;
+        out.failed = err != 0;
+        if (err != 0)
+            snprintf(out.failure, sizeof out.failure, "%s: %s", failed_call, strerror(-err));
+        else {
+            out.wall = c.results[0].wall;
+            out.failed = !harness_checksums_ok(&c);
+            harness_free(&c);
+        }
+        out.peak_mib = mib(self.ru_maxrss);
+        out.child_peak_mib = mib(children.ru_maxrss);
+        _exit(write(pipefd[1], &out, sizeof out) == sizeof out ? 0 : 1);
+    }
+    close(pipefd[1]);
+    ssize_t got = pid > 0 ? read(pipefd[0], p, sizeof *p) : -1;
+    close(pipefd[0]);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+    if (got != (ssize_t)sizeof *p) {
+        p->failed = true;
+        snprintf(p->failure, sizeof p->failure, "the measuring process died");
+    }
+}
+
+static void print_point(const struct point *p)
+{
+    printf("%7zu  %-11s", p->tasks, p->strategy->name);
+    if (p->capped)
+        printf(" %8s %9s   capped at %d children (see below)\n", "-", "-", PROCESS_CAP);
+    else if (p->failed)
+        printf(" %8s %9s   failed: %s\n", "-", "-", p->failure);
+    else if (p->strategy == &strategy_processes)
+        printf(" %8.3f %9.1f   + %zu children, each up to %.1f MiB\n", p->wall, p->peak_mib, p->tasks,
+               p->child_peak_mib);
+    else
+        printf(" %8.3f %9.1f\n", p->wall, p->peak_mib);
+}
+
+static void print_sweep_json(const struct machine *m, const struct point *points, size_t n, double seconds)
+{
+    printf("{\"demo\": \"event_loop\", \"version\": \"%s\", \"machine\": {\"cpus_online\": %d, \"kernel\": ",
+           ATONCE_VERSION, m->cpus_online);
+    report_json_string(stdout, m->kernel);
+    printf("}, \"seconds\": %g, \"sweep\": [", seconds);
+    for (size_t i = 0; i < n; i++) {
+        const struct point *p = &points[i];
+        printf("%s{\"tasks\": %zu, \"strategy\": \"%s\", \"capped\": %s, \"failed\": %s", i > 0 ? ", " : "",
+               p->tasks, p->strategy->name, p->capped ? "true" : "false", p->failed ? "true" : "false");
+        if (!p->capped && !p->failed)
+            printf(", \"wall_s\": %.9g, \"peak_rss_mib\": %.4g, \"child_peak_rss_mib\": %.4g", p->wall,
+                   p->peak_mib, p->child_peak_mib);
+        printf("}");
+    }
+    printf("]}\n");
+}
+
+static int run_sweep(const struct options *opts, const struct machine *m)
+{
+    static const struct strategy *const sweep_strategies[] = {&strategy_event_loop, &strategy_threads,
+                                                              &strategy_processes};
+    double seconds = opts->seconds_given ? opts->seconds : SWEEP_SECONDS;
+    struct point points[OPTIONS_MAX_SIZES * 3];
+    size_t n = 0;
+    bool any_capped = false;
+    for (size_t s = 0; s < opts->size_count; s++)
+        for (size_t k = 0; k < 3; k++) {
+            struct point *p = &points[n++];
+            *p = (struct point){.tasks = opts->sizes[s], .strategy = sweep_strategies[k]};
+            p->capped = p->strategy == &strategy_processes && p->tasks > PROCESS_CAP;
+            any_capped |= p->capped;
+            if (!p->capped)
+                measure_point(p, seconds);
+        }
+    if (opts->json) {
+        print_sweep_json(m, points, n, seconds);
+        return 0;
+    }
+    report_header(&demo, opts, m);
+    printf("\nsweep: each task sleeps %g s; one run per size, each in a fresh process;\n"
+           "peak MiB is that process's peak memory (getrusage ru_maxrss)\n\n", seconds);
+    printf("%7s  %-11s %8s %9s\n", "tasks", "strategy", "wall s", "peak MiB");
+    for (size_t i = 0; i < n; i++)
+        print_point(&points[i]);
+    if (any_capped)
+        printf("\nprocesses capped at %d: each child is a whole process (page tables, kernel\n"
+               "structures, a slot under RLIMIT_NPROC); thousands more would take seconds to\n"
+               "fork and reap and could exhaust a shared machine's process limit.\n", PROCESS_CAP);
+    report_note(&demo);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct options opts;
+    struct machine m;
+    int status = options_parse(argc, argv, &demo, &opts);
+    if (status != OPTIONS_RUN)
+        return status;
+    if ((status = demo_setup(&demo, &opts, &m)) != 0)
+        return status;
+    return opts.size_count > 0 ? run_sweep(&opts, &m) : run_tables(&opts, &m);
+}
