@@ -60,6 +60,18 @@ double stats_efficiency(double speedup, double ideal)
     return ideal > 0.0 ? speedup / ideal : 0.0;
 }
 
+double stats_amdahl(double serial, double workers)
+{
+    return 1.0 / (serial + (1.0 - serial) / workers);
+}
+
+double stats_karp_flatt(double speedup, double workers)
+{
+    if (workers <= 1.0 || speedup <= 0.0)
+        return NAN; /* one worker has no parallel part to judge */
+    return (1.0 / speedup - 1.0 / workers) / (1.0 - 1.0 / workers);
+}
+
 double stats_round_down(double value, int decimals)
 {
     double scale = pow(10.0, decimals);

@@ -22,6 +22,15 @@ double stats_speedup(double baseline_wall, double wall);
 /* What share of the ideal speedup was reached: speedup / ideal. */
 double stats_efficiency(double speedup, double ideal);
 
+/* Amdahl's law: the speedup on `workers` workers of a job whose share
+ * `serial` (0..1) cannot run in parallel: 1 / (serial + (1 - serial) / workers). */
+double stats_amdahl(double serial, double workers);
+
+/* Karp-Flatt: the serial share that a measured speedup on `workers`
+ * workers (more than 1) implies: (1/speedup - 1/workers) / (1 - 1/workers).
+ * It grows with workers when the overhead of more workers is the limit. */
+double stats_karp_flatt(double speedup, double workers);
+
 /* `value` cut to `decimals` places, never rounded up: for showing ratios,
  * so that 9.996x reads 9.99x and not a perfect-looking 10.00x. */
 double stats_round_down(double value, int decimals);

@@ -5,6 +5,7 @@
 #include "workload.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <string.h>
 
 #define EPSILON 1e-12
@@ -174,4 +175,21 @@ Test(stats, round_down_never_rounds_up)
     cr_assert_float_eq(stats_round_down(99.96, 0), 99.0, 1e-12);
     cr_assert_float_eq(stats_round_down(1.15, 2), 1.15, 1e-12); /* not 1.14 from 1.1499999... */
     cr_assert_float_eq(stats_round_down(2.0, 2), 2.0, 1e-12);
+}
+
+Test(stats, amdahl_against_hand_computed_values)
+{
+    cr_assert_float_eq(stats_amdahl(0.0, 4), 4.0, 1e-12);      /* all parallel: 4 workers, 4x */
+    cr_assert_float_eq(stats_amdahl(1.0, 4), 1.0, 1e-12);      /* all serial: 1x */
+    cr_assert_float_eq(stats_amdahl(0.1, 2), 1.0 / 0.55, 1e-12); /* 1 / (0.1 + 0.45) = 1.8181... */
+    cr_assert_float_eq(stats_amdahl(0.25, 8), 1.0 / 0.34375, 1e-12);
+}
+
+Test(stats, karp_flatt_against_hand_computed_values)
+{
+    cr_assert_float_eq(stats_karp_flatt(2.0, 2), 0.0, 1e-12);  /* perfect: no serial share */
+    cr_assert_float_eq(stats_karp_flatt(1.0, 2), 1.0, 1e-12);  /* no speedup: all serial */
+    cr_assert_float_eq(stats_karp_flatt(1.6, 2), 0.25, 1e-12); /* (0.625 - 0.5) / 0.5 */
+    cr_assert_float_eq(stats_karp_flatt(stats_amdahl(0.1, 4), 4), 0.1, 1e-12); /* recovers Amdahl's f */
+    cr_assert(isnan(stats_karp_flatt(1.0, 1)), "one worker: nothing to judge");
 }
