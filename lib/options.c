@@ -330,6 +330,16 @@ static int set_demo_flag(const struct demo_info *demo, const struct demo_flag *f
         return 0;
     case DEMO_FLAG_SECONDS:
         return parse_seconds(demo, flag, value, (double *)f->target);
+    case DEMO_FLAG_FRACTION: {
+        char *end;
+        double fraction = strtod(value, &end);
+        if (value[0] == '\0' || *end != '\0' || !isfinite(fraction))
+            return bad_usage(demo, flag, "'%s' is not a number", value);
+        if (fraction < 0.0 || fraction >= 1.0)
+            return bad_usage(demo, flag, "'%s' must be from 0 up to (not including) 1", value);
+        *(double *)f->target = fraction;
+        return 0;
+    }
     }
     return 0;
 }

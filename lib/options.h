@@ -27,6 +27,7 @@ enum demo_flag_kind {
     DEMO_FLAG_SWITCH,  /* no value: sets a bool to true */
     DEMO_FLAG_TEXT,    /* a non-empty string: sets a const char * */
     DEMO_FLAG_SECONDS, /* a finite duration > 0: sets a double */
+    DEMO_FLAG_FRACTION, /* a number from 0 up to (not including) 1: sets a double */
 };
 
 struct demo_flag {

@@ -41,7 +41,17 @@ check("ends with its note", bool(lines) and lines[-1].startswith("Read alongside
 if lines:
     note = lines[-1].removeprefix("Read alongside: ")
     check("the note exists", os.path.isfile(os.path.join(root, note)), note)
-if name != "spawn_cost":  # a table, not a conversation between processes
+if name == "scaling":
+    import json
+    p = run("--quick", "--json")
+    doc = json.loads(p.stdout) if p.returncode == 0 else {"points": [], "cpus": -1}
+    check("--json: one point per worker count, 1 .. 2 x CPUs",
+          [q["workers"] for q in doc["points"]] == list(range(1, 2 * doc["cpus"] + 1)), p.stdout[:200])
+    check("--json: every worker count computed the same", all(q["checksum_ok"] for q in doc["points"]), doc)
+    p = run("--serial-fraction", "1.5")
+    check("--serial-fraction 1.5 exits 2 naming it", p.returncode == 2 and "--serial-fraction" in p.stderr,
+          p.stderr)
+elif name != "spawn_cost":  # a table, not a conversation between processes
     speakers = ("parent:", "child ", "chain ", "forker ")
     check("lines say who is speaking", any(line.startswith(speakers) for line in lines), lines[:3])
 else:

@@ -1,0 +1,248 @@
+/*
+ * scaling: strong scaling. One fixed amount of computing, split into 48
+ * chunks, done by a pool of 1, 2, ... up to twice as many workers as CPUs.
+ * Per worker count: wall time, speedup, efficiency, what Amdahl's law
+ * predicts, and the serial share the measurement implies (Karp-Flatt);
+ * then a plot of measured, ideal and Amdahl speedup against workers.
+ *
+ * Usage: scaling [--serial-fraction F] [--seconds S] [--tasks N] [--quick] [--json] ...
+ *
+ * Speedup climbs until the workers match the CPUs, then stops: extra
+ * workers only take turns, and pay for switching. --serial-fraction adds a
+ * part that only one thread can do, and Amdahl's ceiling comes down with
+ * it. notes/14-scaling.md walks through a run.
+ */
+#include "demo.h"
+#include "pool.h"
+#include "report.h"
+#include "stats.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#define MAX_WORKERS 64
+#define PLOT_ROWS 10
+
+static double serial_fraction = 0.0;
+
+static const struct demo_flag flags[] = {
+    {"serial-fraction", DEMO_FLAG_FRACTION, "F", "share of the job only one thread can do (default 0)",
+     &serial_fraction},
+    {0},
+};
+
+/* ---- the pool as a strategy: its size is set before each measurement -- */
+
+static size_t pool_workers = 1;
+static struct workload serial_part; /* done by one thread before the chunks */
+
+struct chunk_job {
+    const struct workload *w;
+    struct task_record *records;
+};
+
+static void run_chunk(size_t index, size_t worker, void *context)
+{
+    struct chunk_job *job = context;
+    (void)worker;
+    job->records[index].span.start = stopwatch_now();
+    job->records[index].checksum = workload_run_task(job->w, index);
+    job->records[index].span.end = stopwatch_now();
+}
+
+static int run_pool(const struct workload *w, size_t ntasks, struct task_record *records,
+                    const char **failed_call)
+{
+    if (serial_part.units > 0) { /* the part no worker can share */
+        volatile uint64_t sink = workload_run_task(&serial_part, 0);
+        (void)sink;
+    }
+    struct chunk_job job = {w, records};
+    return pool_run(pool_workers, ntasks, run_chunk, &job, failed_call);
+}
+
+static const struct strategy pool = {
+    .name = "pool",
+    .explains = "a pool of worker threads sharing the chunks of one job",
+    .computes_in_parallel = true,
+    .run = run_pool,
+};
+
+static const struct strategy *const strategies[] = {&pool, NULL};
+
+static const struct demo_info demo = {
+    .name = "scaling",
+    .summary = "One fixed job split among 1 .. 2 x CPUs worker threads (strong scaling): speedup,\n"
+               "efficiency, Amdahl's prediction and the Karp-Flatt serial share, and a plot.",
+    .note = "notes/14-scaling.md",
+    .default_tasks = 48, .default_seconds = 0.5, /* 48 chunks share 0.5 s of computing */
+    .quick_tasks = 48, .quick_seconds = 0.1,
+    .default_strategies = "pool",
+    .harness = true,
+    .strategies = strategies,
+    .flags = flags,
+};
+
+/* ---- one point per worker count ------------------------------------- */
+
+struct point {
+    size_t workers;
+    struct comparison c;
+    double speedup, ideal, amdahl, karp_flatt;
+};
+
+static void compute_point(struct point *p, double one_worker_wall, size_t cpus)
+{
+    double wall = p->c.results[0].wall, usable = (double)(p->workers < cpus ? p->workers : cpus);
+    p->speedup = stats_speedup(one_worker_wall, wall);
+    p->ideal = usable;
+    p->amdahl = stats_amdahl(serial_fraction, usable); /* more workers than CPUs add no CPUs */
+    p->karp_flatt = stats_karp_flatt(p->speedup, usable); /* its p is processors, not workers */
+}
+
+static void print_table(const struct point *points, size_t n)
+{
+    printf("\n%7s %8s  %-13s %8s %6s %5s %8s %11s\n", "workers", "wall s", "min-max s", "speedup", "ideal",
+           "eff", "amdahl", "karp-flatt");
+    for (size_t i = 0; i < n; i++) {
+        const struct point *p = &points[i];
+        const struct measurement *m = &p->c.results[0];
+        char range[32], karp[16];
+        snprintf(range, sizeof range, "%.3f-%.3f", m->wall_min, m->wall_max);
+        if (isnan(p->karp_flatt))
+            snprintf(karp, sizeof karp, "-");
+        else
+            snprintf(karp, sizeof karp, "%.3f", p->karp_flatt);
+        printf("%7zu %8.3f  %-13s %7.2fx %5.0fx %4.0f%% %7.2fx %11s\n", p->workers, m->wall, range,
+               stats_round_down(p->speedup, 2), p->ideal,
+               stats_round_down(100.0 * stats_efficiency(p->speedup, p->ideal), 0), p->amdahl, karp);
+    }
+    printf("ideal = min(workers, CPUs); amdahl = 1 / (f + (1 - f) / ideal) with f = %g;\n"
+           "karp-flatt = the serial share this speedup implies on `ideal` CPUs (near f,\n"
+           "plus whatever more workers cost).\n",
+           serial_fraction);
+}
+
+/* Which mark goes in a plot cell: measured over Amdahl over ideal. */
+static char plot_mark(const struct point *p, double low, double high)
+{
+    if (p->speedup >= low && p->speedup < high)
+        return '*';
+    if (p->amdahl >= low && p->amdahl < high)
+        return 'a';
+    if (p->ideal >= low && p->ideal < high)
+        return 'o';
+    return ' ';
+}
+
+static void print_plot(const struct point *points, size_t n)
+{
+    double top = 0.0;
+    for (size_t i = 0; i < n; i++)
+        top = fmax(top, fmax(points[i].speedup, points[i].ideal));
+    double step = top / PLOT_ROWS;
+    printf("\nspeedup against workers: * measured, a Amdahl, o ideal (* hides a, a hides o)\n");
+    for (int row = PLOT_ROWS; row >= 1; row--) {
+        double low = step * (row - 0.5), high = step * (row + 0.5);
+        printf("%5.2fx |", step * row);
+        for (size_t i = 0; i < n; i++)
+            printf("  %c ", plot_mark(&points[i], low, high));
+        printf("\n");
+    }
+    printf("       +");
+    for (size_t i = 0; i < n; i++)
+        printf("----");
+    printf("\n        ");
+    for (size_t i = 0; i < n; i++)
+        printf("%3zu ", points[i].workers);
+    printf("  workers\n");
+}
+
+static void print_json(const struct machine *m, const struct point *points, size_t n)
+{
+    printf("{\"demo\": \"scaling\", \"version\": \"%s\", \"machine\": {\"cpus_online\": %d, \"kernel\": ",
+           ATONCE_VERSION, m->cpus_online);
+    report_json_string(stdout, m->kernel);
+    printf("}, \"cpus\": %zu, \"serial_fraction\": %g, \"points\": [", points[0].c.cpus.count, serial_fraction);
+    for (size_t i = 0; i < n; i++) {
+        const struct point *p = &points[i];
+        const struct measurement *r = &p->c.results[0];
+        printf("%s{\"workers\": %zu, \"wall_s\": %.9g, \"wall_min_s\": %.9g, \"wall_max_s\": %.9g, "
+               "\"speedup\": %.9g, \"ideal_speedup\": %g, \"efficiency\": %.9g, \"amdahl\": %.9g, "
+               "\"karp_flatt\": ",
+               i > 0 ? ", " : "", p->workers, r->wall, r->wall_min, r->wall_max, p->speedup, p->ideal,
+               stats_efficiency(p->speedup, p->ideal), p->amdahl);
+        if (isnan(p->karp_flatt))
+            printf("null");
+        else
+            printf("%.9g", p->karp_flatt);
+        printf(", \"checksum_ok\": %s}", r->checksum == points[0].c.results[0].checksum ? "true" : "false");
+    }
+    printf("]}\n");
+}
+
+/* The verdict: where the speedup stopped, and why. */
+static void verdict(const struct point *points, size_t n, size_t cpus, char *buf, size_t size)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (points[i].speedup > points[best].speedup)
+            best = i;
+    const struct point *last = &points[n - 1];
+    snprintf(buf, size, "scaling: best %.2fx with %zu workers, %.2fx with %zu -> speedup stops at the %zu "
+             "CPU%s: more workers only take turns", stats_round_down(points[best].speedup, 2),
+             points[best].workers, stats_round_down(last->speedup, 2), last->workers, cpus,
+             cpus == 1 ? "" : "s");
+}
+
+int main(int argc, char **argv)
+{
+    struct options opts;
+    struct machine m;
+    int status = options_parse(argc, argv, &demo, &opts);
+    if (status != OPTIONS_RUN)
+        return status;
+    if ((status = demo_setup(&demo, &opts, &m)) != 0)
+        return status;
+    size_t cpus = opts.cpus.count, n = 2 * cpus < MAX_WORKERS ? 2 * cpus : MAX_WORKERS;
+
+    /* The job: --seconds of computing in all; a share f of it serial. */
+    struct workload chunk = {.kind = WORKLOAD_CPU, .seconds = opts.seconds * (1.0 - serial_fraction) / (double)opts.tasks};
+    serial_part = (struct workload){.kind = WORKLOAD_CPU, .seconds = opts.seconds * serial_fraction};
+    workload_calibrate(&chunk);
+    if (serial_fraction > 0.0)
+        workload_calibrate(&serial_part);
+
+    struct point points[MAX_WORKERS];
+    for (size_t i = 0; i < n; i++) {
+        points[i].workers = pool_workers = i + 1;
+        if ((status = demo_measure(&demo, &opts, opts.tasks, &chunk, &points[i].c)) != 0) {
+            for (size_t j = 0; j < i; j++)
+                harness_free(&points[j].c);
+            return status;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        compute_point(&points[i], points[0].c.results[0].wall, cpus);
+        if (points[i].c.results[0].checksum != points[0].c.results[0].checksum)
+            status = 1; /* every worker count must compute the same thing */
+    }
+    char line[1][VERDICT_SIZE];
+    verdict(points, n, cpus, line[0], sizeof line[0]);
+    if (opts.json) {
+        print_json(&m, points, n);
+    } else {
+        report_header(&demo, &opts, &m);
+        printf("\nthe job: %g s of computing in %zu chunks, %g of it serial\n", opts.seconds, opts.tasks,
+               serial_fraction);
+        print_table(points, n);
+        if (status != 0)
+            printf("MISMATCH: a worker count computed something else: a bug, not a timing.\n");
+        print_plot(points, n);
+        report_verdicts(line, 1, &opts);
+        report_note(&demo);
+    }
+    for (size_t i = 0; i < n; i++)
+        harness_free(&points[i].c);
+    return status;
+}
