@@ -189,10 +189,18 @@ static void verdict(const struct point *points, size_t n, size_t cpus, char *buf
         if (points[i].speedup > points[best].speedup)
             best = i;
     const struct point *last = &points[n - 1];
-    snprintf(buf, size, "scaling: best %.2fx with %zu workers, %.2fx with %zu -> speedup stops at the %zu "
-             "CPU%s: more workers only take turns", stats_round_down(points[best].speedup, 2),
-             points[best].workers, stats_round_down(last->speedup, 2), last->workers, cpus,
-             cpus == 1 ? "" : "s");
+    char measured[96];
+    snprintf(measured, sizeof measured, "scaling: best %.2fx (%zu workers), %.2fx with %zu",
+             stats_round_down(points[best].speedup, 2), points[best].workers,
+             stats_round_down(last->speedup, 2), last->workers);
+    if (cpus < 2)
+        snprintf(buf, size, "%s -> 1 CPU: no number of workers can speed it up", measured);
+    else if (serial_fraction > 0.0)
+        snprintf(buf, size, "%s -> the serial %g caps it: Amdahl allows %.2fx on %zu CPUs", measured,
+                 serial_fraction, stats_amdahl(serial_fraction, (double)cpus), cpus);
+    else
+        snprintf(buf, size, "%s -> speedup stops at the %zu CPUs: more workers only take turns", measured,
+                 cpus);
 }
 
 int main(int argc, char **argv)
