@@ -189,18 +189,17 @@ static void verdict(const struct point *points, size_t n, size_t cpus, char *buf
         if (points[i].speedup > points[best].speedup)
             best = i;
     const struct point *last = &points[n - 1];
-    char measured[96];
-    snprintf(measured, sizeof measured, "scaling: best %.2fx (%zu workers), %.2fx with %zu",
-             stats_round_down(points[best].speedup, 2), points[best].workers,
-             stats_round_down(last->speedup, 2), last->workers);
+    char why[80];
     if (cpus < 2)
-        snprintf(buf, size, "%s -> 1 CPU: no number of workers can speed it up", measured);
+        snprintf(why, sizeof why, "1 CPU: no number of workers can speed it up");
     else if (serial_fraction > 0.0)
-        snprintf(buf, size, "%s -> the serial %g caps it: Amdahl allows %.2fx on %zu CPUs", measured,
-                 serial_fraction, stats_amdahl(serial_fraction, (double)cpus), cpus);
+        snprintf(why, sizeof why, "the serial share caps it: Amdahl allows %.2fx on %d CPUs",
+                 stats_amdahl(serial_fraction, (double)cpus), (int)cpus);
     else
-        snprintf(buf, size, "%s -> speedup stops at the %zu CPUs: more workers only take turns", measured,
-                 cpus);
+        snprintf(why, sizeof why, "speedup stops at the %d CPUs: more workers only take turns", (int)cpus);
+    snprintf(buf, size, "scaling: best %.2fx (%zu workers), %.2fx with %zu -> %s",
+             stats_round_down(points[best].speedup, 2), points[best].workers,
+             stats_round_down(last->speedup, 2), last->workers, why);
 }
 
 int main(int argc, char **argv)

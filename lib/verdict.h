@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#define VERDICT_SIZE 160
+#define VERDICT_SIZE 256
 
 /* What one comparison shows, e.g.
  * "sleep: 9.97x with 10 tasks on 2 CPUs -> the waiting overlapped". */
