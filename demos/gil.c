@@ -122,6 +122,8 @@ int main(int argc, char **argv)
         report_verdicts(verdicts, 2, &opts);
         report_note(&demo);
     }
+    if (demo_write_trace(&demo, &opts, c, 2) != 0)
+        status = 1;
     for (int i = 0; i < 2; i++) {
         if (!harness_checksums_ok(&c[i]))
             status = 1;

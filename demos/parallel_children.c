@@ -61,8 +61,9 @@ static int run_one_after_another(const struct workload *w, size_t ntasks, struct
 {
     for (size_t i = 0; i < ntasks; i++) {
         struct child c;
-        records[i].span.start = stopwatch_now();
+        span_start(&records[i].span);
         int err = start_sleeper(w, &c);
+        records[i].span.pid = records[i].span.tid = (int)c.pid; /* the task is the child */
         if (err == 0)
             err = finish_sleeper(&c, i, &records[i]);
         if (err != 0) {
@@ -85,9 +86,10 @@ static int run_all_at_once(const struct workload *w, size_t ntasks, struct task_
     size_t started = 0;
     int err = 0;
     for (; started < ntasks && err == 0; started++) {
-        records[started].span.start = stopwatch_now();
+        span_start(&records[started].span);
         if ((err = start_sleeper(w, &children[started])) != 0)
             break;
+        records[started].span.pid = records[started].span.tid = (int)children[started].pid;
     }
     for (size_t i = 0; i < started; i++) { /* wait for every child started, even after a failure */
         int finished = finish_sleeper(&children[i], i, &records[i]);

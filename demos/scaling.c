@@ -45,9 +45,9 @@ static void run_chunk(size_t index, size_t worker, void *context)
 {
     struct chunk_job *job = context;
     (void)worker;
-    job->records[index].span.start = stopwatch_now();
+    span_start(&job->records[index].span);
     job->records[index].checksum = workload_run_task(job->w, index);
-    job->records[index].span.end = stopwatch_now();
+    span_end(&job->records[index].span);
 }
 
 static int run_pool(const struct workload *w, size_t ntasks, struct task_record *records,
@@ -249,6 +249,11 @@ int main(int argc, char **argv)
         report_verdicts(line, 1, &opts);
         report_note(&demo);
     }
+    struct comparison traced[MAX_WORKERS]; /* borrowed: the points still own their spans */
+    for (size_t i = 0; i < n; i++)
+        traced[i] = points[i].c;
+    if (demo_write_trace(&demo, &opts, traced, n) != 0)
+        status = 1;
     for (size_t i = 0; i < n; i++)
         harness_free(&points[i].c);
     return status;

@@ -114,6 +114,8 @@ int main(int argc, char **argv)
     verdict_versus(&c[CPU_ALL], &c[CPU_ONE], verdicts[1], sizeof verdicts[1]);
     report_all(&opts, &m, c, verdicts);
 
+    if (demo_write_trace(&demo, &opts, c, COMPARISONS) != 0)
+        status = 1;
     for (int i = 0; i < COMPARISONS; i++) {
         if (!harness_checksums_ok(&c[i]))
             status = 1;

@@ -3,6 +3,7 @@
 #include "report.h"
 #include "verdict.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,6 +51,22 @@ int demo_measure(const struct demo_info *demo, const struct options *opts, size_
     return err == 0 ? 0 : demo_fail(demo, failed_call, err);
 }
 
+int demo_write_trace(const struct demo_info *demo, const struct options *opts,
+                     const struct comparison *comparisons, size_t count)
+{
+    if (opts->trace == NULL)
+        return 0;
+    FILE *to = fopen(opts->trace, "w");
+    if (to == NULL) {
+        fprintf(stderr, "%s: --trace: cannot write %s: %s\n", demo->name, opts->trace, strerror(errno));
+        return 1;
+    }
+    int err = report_trace(to, comparisons, count);
+    if (fclose(to) != 0 && err == 0)
+        err = -errno;
+    return err == 0 ? 0 : demo_fail(demo, "--trace", err);
+}
+
 int demo_run_single(const struct demo_info *demo, const struct options *opts, struct workload *w)
 {
     struct machine m;
@@ -77,6 +94,8 @@ int demo_run_single(const struct demo_info *demo, const struct options *opts, st
         report_note(demo);
     }
     status = harness_checksums_ok(&c) ? 0 : 1;
+    if (demo_write_trace(demo, opts, &c, 1) != 0)
+        status = 1;
     harness_free(&c);
     return status;
 }

@@ -22,6 +22,11 @@ int demo_setup(const struct demo_info *demo, const struct options *opts, struct 
 int demo_measure(const struct demo_info *demo, const struct options *opts, size_t ntasks,
                  const struct workload *w, struct comparison *out);
 
+/* With --trace FILE, writes the comparisons' timeline there (report_trace).
+ * Returns 0 or an exit status (1: the file could not be written). */
+int demo_write_trace(const struct demo_info *demo, const struct options *opts,
+                     const struct comparison *comparisons, size_t count);
+
 /* The whole of a one-workload demo (sleep, cpu): set up, measure, report
  * as the options ask. Returns the exit status: 0, or 1 on a failure or a
  * checksum mismatch. */

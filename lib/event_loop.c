@@ -24,9 +24,9 @@
 static int run_computing(const struct workload *w, size_t ntasks, struct task_record *records)
 {
     for (size_t i = 0; i < ntasks; i++) { /* one callback at a time, each to its end */
-        records[i].span.start = stopwatch_now();
+        span_start(&records[i].span);
         records[i].checksum = workload_run_task(w, i);
-        records[i].span.end = stopwatch_now();
+        span_end(&records[i].span);
     }
     return 0;
 }
@@ -52,7 +52,7 @@ static int run_sleeping(const struct workload *w, size_t ntasks, struct task_rec
      * armed in order, so the deadlines are already sorted: the timer queue
      * is first in, first out. (A general loop keeps them in a heap.) */
     for (size_t i = 0; i < ntasks; i++)
-        records[i].span.start = stopwatch_now();
+        span_start(&records[i].span);
     size_t next = 0; /* the earliest timer not yet due */
     while (next < ntasks) {
         int err = wait_until(records[next].span.start + w->seconds, failed_call);

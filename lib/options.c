@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_NO_COLOR = 1000, OPT_JSON, OPT_CSV, OPT_QUICK, OPT_VERSION, OPT_CPUS, OPT_STRATEGIES, OPT_WARMUP };
+enum { OPT_NO_COLOR = 1000, OPT_JSON, OPT_CSV, OPT_QUICK, OPT_VERSION, OPT_CPUS, OPT_STRATEGIES, OPT_WARMUP, OPT_TRACE };
 enum { OPT_DEMO_FLAG = 2000 }; /* + the index in demo->flags */
 #define MAX_OPTIONS 40
 
@@ -24,6 +24,7 @@ static const struct option harness_options[] = {
     {"quick", no_argument, NULL, OPT_QUICK},
     {"json", no_argument, NULL, OPT_JSON},
     {"csv", no_argument, NULL, OPT_CSV},
+    {"trace", required_argument, NULL, OPT_TRACE},
     {NULL, 0, NULL, 0},
 };
 
@@ -80,7 +81,7 @@ void options_print_usage(FILE *to, const struct demo_info *demo)
     fprintf(to, "Usage: %s", demo->name);
     if (demo->harness)
         fprintf(to, " [--tasks N] [--seconds S] [--runs R] [--warmup W] [--strategies LIST]\n"
-                    "       [--cpus LIST] [--quick] [--json | --csv]");
+                    "       [--cpus LIST] [--quick] [--json | --csv] [--trace FILE]");
     for (size_t i = 0; i < flag_count(demo); i++) {
         const struct demo_flag *f = &demo->flags[i];
         if (f->kind == DEMO_FLAG_SWITCH)
@@ -126,7 +127,8 @@ static void print_harness_help(const struct demo_info *demo)
            "      --cpus LIST      run only on these CPUs, e.g. 0 or 0,1 or 0-3\n"
            "      --quick          short defaults for a rehearsal: 3 s or less in all\n"
            "      --json           print one JSON object instead of the table\n"
-           "      --csv            print CSV rows instead of the table\n",
+           "      --csv            print CSV rows instead of the table\n"
+           "      --trace FILE     also write a timeline for ui.perfetto.dev / chrome://tracing\n",
            tasks, OPTIONS_MAX_TASKS, demo->default_seconds,
            demo->default_runs > 0 ? demo->default_runs : 3, demo->default_runs > 0 ? demo->default_warmup : 1,
            demo->default_strategies);
@@ -426,6 +428,11 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
             break;
         case OPT_CSV:
             out->csv = true;
+            break;
+        case OPT_TRACE:
+            if (optarg[0] == '\0')
+                status = bad_usage(demo, "--trace", "needs a file name");
+            out->trace = optarg;
             break;
         case OPT_NO_COLOR:
             no_color = true;

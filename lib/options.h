@@ -75,6 +75,7 @@ struct options {
     bool json;
     bool csv;
     bool color; /* stdout is a terminal, and neither NO_COLOR nor --no-color */
+    const char *trace; /* --trace FILE: write a Perfetto / chrome://tracing timeline there */
 };
 
 /* options_parse's answer when the demo should go on and run. */

@@ -2,7 +2,9 @@
 
 #include "stats.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <math.h>
 #include <string.h>
 
@@ -179,6 +181,59 @@ void report_verdicts(char verdicts[][VERDICT_SIZE], size_t count, const struct o
 void report_note(const struct demo_info *demo)
 {
     printf("\nRead alongside: %s\n", demo->note);
+}
+
+/* ---- the trace ------------------------------------------------------- */
+
+struct trace_event {
+    double ts, dur; /* microseconds */
+    size_t task;
+    int pid, tid;
+    const struct comparison *c;
+    const struct measurement *m;
+};
+
+static int by_start(const void *a, const void *b)
+{
+    double x = ((const struct trace_event *)a)->ts, y = ((const struct trace_event *)b)->ts;
+    return (x > y) - (x < y);
+}
+
+int report_trace(FILE *to, const struct comparison *comparisons, size_t count)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++)
+        total += comparisons[i].count * comparisons[i].ntasks;
+    struct trace_event *events = calloc(total > 0 ? total : 1, sizeof *events);
+    if (events == NULL)
+        return -ENOMEM;
+    size_t n = 0;
+    double offset = 0.0; /* where the next strategy's run starts on the trace, in seconds */
+    for (size_t i = 0; i < count; i++)
+        for (size_t r = 0; r < comparisons[i].count; r++) {
+            const struct measurement *m = &comparisons[i].results[r];
+            for (size_t t = 0; t < comparisons[i].ntasks; t++) {
+                const struct span *s = &m->spans[t];
+                events[n++] = (struct trace_event){(offset + s->start) * 1e6, (s->end - s->start) * 1e6,
+                                                   t, s->pid, s->tid, &comparisons[i], m};
+            }
+            offset += m->wall * 1.1; /* a small gap between strategies */
+        }
+    qsort(events, n, sizeof *events, by_start);
+    fputs("{\"traceEvents\": [\n", to);
+    for (size_t i = 0; i < n; i++) {
+        const struct trace_event *e = &events[i];
+        char cpus[256];
+        cpu_list_format(&e->c->cpus, cpus, sizeof cpus);
+        fprintf(to, "  {\"name\": \"task %zu\", \"cat\": \"%s\", \"ph\": \"X\", \"ts\": %.3f, \"dur\": %.3f, "
+                    "\"pid\": %d, \"tid\": %d, \"args\": {\"strategy\": \"%s\", \"workload\": \"%s\", "
+                    "\"cpus\": \"%s\"}}%s\n",
+                e->task, e->m->strategy->name, e->ts, e->dur > 0.0 ? e->dur : 0.0, e->pid, e->tid,
+                e->m->strategy->name, workload_kind_name(e->c->workload.kind), cpus, i + 1 < n ? "," : "");
+    }
+    fputs("], \"displayTimeUnit\": \"ms\"}\n", to);
+    free(events);
+    return 0;
 }
 
 /* ---- JSON and CSV ---------------------------------------------------- */

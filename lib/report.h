@@ -47,6 +47,14 @@ void report_json(FILE *to, const struct demo_info *demo, const struct machine *m
 void report_csv(FILE *to, const struct comparison *comparisons, size_t count,
                 bool per_result_workload);
 
+/* Chrome Trace Event JSON, which ui.perfetto.dev and chrome://tracing open
+ * as a timeline: {"traceEvents": [...]}, one complete ("X") event per task
+ * with its real pid and tid, times in microseconds, ordered by start. The
+ * median run of each strategy is laid after the one before, in the order
+ * measured, so the strategies stand side by side on one time axis.
+ * Returns 0 or -ENOMEM. */
+int report_trace(FILE *to, const struct comparison *comparisons, size_t count);
+
 /* Writes `text` as a JSON string: quotes, backslashes and control
  * characters escaped. */
 void report_json_string(FILE *to, const char *text);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 static double timespec_seconds(struct timespec ts)
 {
@@ -19,6 +20,18 @@ double stopwatch_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts); /* cannot fail for this clock */
     return timespec_seconds(ts);
+}
+
+void span_start(struct span *s)
+{
+    s->start = stopwatch_now();
+    s->pid = (int)getpid();
+    s->tid = (int)gettid();
+}
+
+void span_end(struct span *s)
+{
+    s->end = stopwatch_now();
 }
 
 double stopwatch_thread_cpu(void)

@@ -12,11 +12,19 @@
 #ifndef ATONCE_STOPWATCH_H
 #define ATONCE_STOPWATCH_H
 
-/* One task's time on the monotonic clock, in seconds. */
+/* One task's time on the monotonic clock, in seconds, and who ran it. */
 struct span {
     double start;
     double end;
+    int pid; /* the process that ran the task */
+    int tid; /* and its thread (the kernel's id, as in /proc/PID/task/TID) */
 };
+
+/* Starts a span now, in the calling thread: its start time, pid and tid. */
+void span_start(struct span *s);
+
+/* Ends a span now. */
+void span_end(struct span *s);
 
 /* CPU time, in seconds. */
 struct cpu_times {

@@ -14,9 +14,9 @@
 /* Runs one task and fills its record: the unit every strategy shares. */
 static void run_one(const struct workload *w, size_t task, struct task_record *record)
 {
-    record->span.start = stopwatch_now();
+    span_start(&record->span);
     record->checksum = workload_run_task(w, task);
-    record->span.end = stopwatch_now();
+    span_end(&record->span);
 }
 
 /* ---- sequential ------------------------------------------------------ */
@@ -60,11 +60,11 @@ static void *thread_main(void *arg)
         return NULL;
     }
     struct workload_hooks hooks = {gil_drop_hook, gil_take_hook, gil_yield_hook, job->gil};
-    job->record->span.start = stopwatch_now(); /* waiting for the lock counts: it is part of the task */
+    span_start(&job->record->span); /* waiting for the lock counts: it is part of the task */
     gil_take(job->gil);
     job->record->checksum = workload_run_task_hooked(job->workload, job->task, &hooks);
     gil_drop(job->gil);
-    job->record->span.end = stopwatch_now();
+    span_end(&job->record->span);
     return NULL;
 }
 

@@ -92,6 +92,27 @@ wanted_rows = {"versus": 12, "gil": 8, "event_loop": 8}.get(name, len(STRATEGIES
 check("--csv exits 0", p.returncode == 0, p.stderr)
 check("--csv: header and one row per result", len(rows) == 1 + wanted_rows and "wall_s" in rows[0], rows)
 
+# --trace: Chrome Trace Event JSON, one complete event per task, by start time
+trace_path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"atonce-trace-{name}-{os.getpid()}.json")
+p = run("--quick", "--json", "--trace", trace_path)
+try:
+    with open(trace_path) as f:
+        events = json.load(f)["traceEvents"]
+    os.unlink(trace_path)
+except (OSError, ValueError, KeyError) as e:
+    events = []
+    check("--trace writes a JSON trace", False, e)
+doc = json.loads(p.stdout) if p.returncode == 0 else {"results": []}
+tasks = doc["workload"]["tasks"] if "workload" in doc else None
+x_events = [e for e in events if e.get("ph") == "X"]
+if tasks is not None:
+    check("--trace: one X event per task", len(x_events) == tasks * len(doc["results"]), len(x_events))
+else:
+    check("--trace: one X event per task", len(x_events) >= len(doc["results"]), len(x_events))
+check("--trace: dur >= 0", all(e["dur"] >= 0 for e in x_events), x_events[:2])
+check("--trace: ordered by start", [e["ts"] for e in x_events] == sorted(e["ts"] for e in x_events), "")
+check("--trace: real pids and tids", all(e["pid"] > 0 and e["tid"] > 0 for e in x_events), x_events[:2])
+
 if name == "event_loop":  # the sweep: each size under three strategies, each in a fresh process
     p = run("--tasks", "10,20", "--seconds", "0.05", "--json")
     check("sweep exits 0", p.returncode == 0, p.stderr)
