@@ -86,7 +86,7 @@ static int run_tables(const struct options *opts, const struct machine *m)
     char verdicts[2][VERDICT_SIZE];
     table_verdicts(&c[0], &c[1], verdicts);
     if (opts->json) {
-        report_json(stdout, &demo, m, c, 2, true, verdicts, 2);
+        report_json(stdout, &demo, m, c, 2, true, verdicts, 2, opts->timeline_json);
     } else if (opts->csv) {
         report_csv(stdout, c, 2, true);
     } else {

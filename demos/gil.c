@@ -107,7 +107,7 @@ int main(int argc, char **argv)
     char verdicts[2][VERDICT_SIZE];
     gil_verdicts(&c[0], &c[1], verdicts);
     if (opts.json) {
-        report_json(stdout, &demo, &m, c, 2, true, verdicts, 2);
+        report_json(stdout, &demo, &m, c, 2, true, verdicts, 2, opts.timeline_json);
     } else if (opts.csv) {
         report_csv(stdout, c, 2, true);
     } else {

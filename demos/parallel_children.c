@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 static bool no_sequential;
 static char failure[256]; /* the child error a strategy names as its failed call */
@@ -38,12 +39,22 @@ static int start_sleeper(const struct workload *w, struct child *c)
     return err;
 }
 
+/* CPU used by the children reaped so far, in seconds. */
+static double children_cpu(void)
+{
+    struct rusage r;
+    getrusage(RUSAGE_CHILDREN, &r);
+    return (double)(r.ru_utime.tv_sec + r.ru_stime.tv_sec) + (double)(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
+}
+
 /* Waits for a started sleeper; fills its record. Returns 0 or -errno. */
 static int finish_sleeper(struct child *c, size_t task, struct task_record *record)
 {
     struct child_error error = {0};
+    double before = children_cpu();
     int err = child_wait(c, -1.0, &error);
     record->span.end = stopwatch_now();
+    record->span.cpu = children_cpu() - before; /* the child's own CPU, counted when it is reaped */
     if (err != 0)
         child_error_format(&error, failure, sizeof failure);
     else if (child_returncode(c) != 0) {

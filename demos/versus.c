@@ -63,7 +63,7 @@ static void report_all(const struct options *opts, const struct machine *m, stru
                        char verdicts[][VERDICT_SIZE])
 {
     if (opts->json) {
-        report_json(stdout, &demo, m, c, COMPARISONS, true, verdicts, 2);
+        report_json(stdout, &demo, m, c, COMPARISONS, true, verdicts, 2, opts->timeline_json);
         return;
     }
     if (opts->csv) {

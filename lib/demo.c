@@ -81,7 +81,7 @@ int demo_run_single(const struct demo_info *demo, const struct options *opts, st
         return status;
     verdict_single(&c, verdict[0], sizeof verdict[0]);
     if (opts->json) {
-        report_json(stdout, demo, &m, &c, 1, false, verdict, 1);
+        report_json(stdout, demo, &m, &c, 1, false, verdict, 1, opts->timeline_json);
     } else if (opts->csv) {
         report_csv(stdout, &c, 1, false);
     } else {

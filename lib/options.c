@@ -9,7 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_NO_COLOR = 1000, OPT_JSON, OPT_CSV, OPT_QUICK, OPT_VERSION, OPT_CPUS, OPT_STRATEGIES, OPT_WARMUP, OPT_TRACE };
+enum { OPT_NO_COLOR = 1000, OPT_JSON, OPT_CSV, OPT_QUICK, OPT_VERSION, OPT_CPUS, OPT_STRATEGIES, OPT_WARMUP, OPT_TRACE,
+       OPT_TIMELINE_JSON };
 enum { OPT_DEMO_FLAG = 2000 }; /* + the index in demo->flags */
 #define MAX_OPTIONS 40
 
@@ -25,6 +26,7 @@ static const struct option harness_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"csv", no_argument, NULL, OPT_CSV},
     {"trace", required_argument, NULL, OPT_TRACE},
+    {"timeline-json", no_argument, NULL, OPT_TIMELINE_JSON},
     {NULL, 0, NULL, 0},
 };
 
@@ -81,7 +83,7 @@ void options_print_usage(FILE *to, const struct demo_info *demo)
     fprintf(to, "Usage: %s", demo->name);
     if (demo->harness)
         fprintf(to, " [--tasks N] [--seconds S] [--runs R] [--warmup W] [--strategies LIST]\n"
-                    "       [--cpus LIST] [--quick] [--json | --csv] [--trace FILE]");
+                    "       [--cpus LIST] [--quick] [--json | --csv] [--timeline-json] [--trace FILE]");
     for (size_t i = 0; i < flag_count(demo); i++) {
         const struct demo_flag *f = &demo->flags[i];
         if (f->kind == DEMO_FLAG_SWITCH)
@@ -128,7 +130,8 @@ static void print_harness_help(const struct demo_info *demo)
            "      --quick          short defaults for a rehearsal: 3 s or less in all\n"
            "      --json           print one JSON object instead of the table\n"
            "      --csv            print CSV rows instead of the table\n"
-           "      --trace FILE     also write a timeline for ui.perfetto.dev / chrome://tracing\n",
+           "      --trace FILE     also write a timeline for ui.perfetto.dev / chrome://tracing\n"
+           "      --timeline-json  with --json: each result also lists its tasks' times\n",
            tasks, OPTIONS_MAX_TASKS, demo->default_seconds,
            demo->default_runs > 0 ? demo->default_runs : 3, demo->default_runs > 0 ? demo->default_warmup : 1,
            demo->default_strategies);
@@ -428,6 +431,9 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
             break;
         case OPT_CSV:
             out->csv = true;
+            break;
+        case OPT_TIMELINE_JSON:
+            out->timeline_json = true;
             break;
         case OPT_TRACE:
             if (optarg[0] == '\0')

@@ -76,6 +76,7 @@ struct options {
     bool csv;
     bool color; /* stdout is a terminal, and neither NO_COLOR nor --no-color */
     const char *trace; /* --trace FILE: write a Perfetto / chrome://tracing timeline there */
+    bool timeline_json; /* --timeline-json: --json results list their tasks too */
 };
 
 /* options_parse's answer when the demo should go on and run. */

@@ -128,8 +128,15 @@ static void print_timeline_row(const char *label, size_t task, const struct span
     int to = timeline_column(span->end, total);
     if (to <= from) /* a task too short to see still gets one mark */
         to = from + 1 <= TIMELINE_WIDTH ? from + 1 : from;
-    for (int col = 0; col < TIMELINE_WIDTH; col++)
-        bar[col] = col >= from && col < to ? '#' : ' ';
+    /* Of the columns the task was open, the share it spent on a CPU gets '#',
+     * spread evenly: we know how much it ran, not exactly when. */
+    double open = span->end - span->start;
+    double share = open > 0.0 ? fmin(fmax(span->cpu / open, 0.0), 1.0) : 1.0;
+    for (int col = 0; col < TIMELINE_WIDTH; col++) {
+        int k = col - from; /* the column's place inside the span */
+        bool running = floor((k + 1) * share + 0.5) > floor(k * share + 0.5);
+        bar[col] = col < from || col >= to ? ' ' : running ? '#' : '-';
+    }
     bar[TIMELINE_WIDTH] = '\0';
     printf("%-11s %4zu |%s|\n", label, task, bar);
 }
@@ -149,7 +156,9 @@ void report_timeline(const struct comparison *c, const struct options *opts)
     char cpus[256];
     cpu_list_format(&c->cpus, cpus, sizeof cpus);
     printf("\n%stimeline of %s on %zu CPU%s (%s)%s: one row per task, time across from 0\n"
-           "to %.3f s; # marks a task that has started and not yet finished (median run)\n",
+           "to %.3f s (median run). A row runs from the task's start to its end: # on a\n"
+           "CPU, - waiting (for a timer, a child or its turn); the share of # is the task's\n"
+           "CPU time / its time open, spread evenly (how much it ran, not exactly when)\n",
            paint(opts, BOLD), workload_kind_name(c->workload.kind), c->cpus.count,
            c->cpus.count == 1 ? "" : "s", cpus, paint(opts, RESET), total);
     printf("%-11s %4s +%.*s+\n", "strategy", "task", TIMELINE_WIDTH,
@@ -273,8 +282,33 @@ static void json_cpu_list(FILE *to, const struct cpu_list *cpus)
     fputc(']', to);
 }
 
+/* "tasks": [...]: each task's span, CPU and lane: who ran it, numbered in
+ * order of first appearance (sequential: one lane; threads: one each). */
+static void json_tasks(FILE *to, const struct comparison *c, const struct measurement *m)
+{
+    size_t *lanes = calloc(c->ntasks > 0 ? c->ntasks : 1, sizeof *lanes), next_lane = 0;
+    fputs(", \"tasks\": [", to);
+    for (size_t t = 0; t < c->ntasks; t++) {
+        const struct span *s = &m->spans[t];
+        size_t lane = next_lane;
+        for (size_t earlier = 0; earlier < t; earlier++) /* the same thread ran an earlier task? */
+            if (m->spans[earlier].pid == s->pid && m->spans[earlier].tid == s->tid) {
+                lane = lanes != NULL ? lanes[earlier] : 0;
+                break;
+            }
+        if (lane == next_lane)
+            next_lane++;
+        if (lanes != NULL)
+            lanes[t] = lane;
+        fprintf(to, "%s{\"start_s\": %.9g, \"end_s\": %.9g, \"cpu_s\": %.9g, \"lane\": %zu}", t > 0 ? ", " : "",
+                s->start, s->end, s->cpu, lane);
+    }
+    fputc(']', to);
+    free(lanes);
+}
+
 static void json_result(FILE *to, const struct comparison *c, const struct measurement *m,
-                        bool per_result_workload)
+                        bool per_result_workload, bool with_tasks)
 {
     double speedup = harness_speedup(c, m), ideal = harness_ideal_speedup(c, m);
     char checksum[32];
@@ -302,13 +336,16 @@ static void json_result(FILE *to, const struct comparison *c, const struct measu
         fprintf(to, ", \"%s\": ", numbers[i].key);
         json_number(to, numbers[i].value);
     }
-    fprintf(to, ", \"checksum\": \"%s\", \"checksum_ok\": %s, \"runs\": %d}", checksum,
+    fprintf(to, ", \"checksum\": \"%s\", \"checksum_ok\": %s, \"runs\": %d", checksum,
             m->checksum_ok ? "true" : "false", m->runs);
+    if (with_tasks)
+        json_tasks(to, c, m);
+    fputc('}', to);
 }
 
 void report_json(FILE *to, const struct demo_info *demo, const struct machine *m,
                  const struct comparison *comparisons, size_t count, bool per_result_workload,
-                 char verdicts[][VERDICT_SIZE], size_t verdict_count)
+                 char verdicts[][VERDICT_SIZE], size_t verdict_count, bool with_tasks)
 {
     fputs("{\"demo\": ", to);
     report_json_string(to, demo->name);
@@ -332,7 +369,7 @@ void report_json(FILE *to, const struct demo_info *demo, const struct machine *m
     for (size_t i = 0; i < count; i++)
         for (size_t r = 0; r < comparisons[i].count; r++) {
             fputs(separator, to);
-            json_result(to, &comparisons[i], &comparisons[i].results[r], per_result_workload);
+            json_result(to, &comparisons[i], &comparisons[i].results[r], per_result_workload, with_tasks);
             separator = ", ";
         }
     fputs("], \"verdicts\": [", to);

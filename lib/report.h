@@ -38,10 +38,13 @@ void report_note(const struct demo_info *demo);
 
 /* The whole run as one JSON object (see README.md for the keys). With
  * per_result_workload (versus), each result names its workload and CPUs
- * and the top-level "workload" is left out. */
+ * and the top-level "workload" is left out. With with_tasks
+ * (--timeline-json), each result also lists its tasks:
+ * "tasks": [{"start_s", "end_s", "cpu_s", "lane"}, ...], lane numbering the
+ * threads or processes that ran them in order of first appearance. */
 void report_json(FILE *to, const struct demo_info *demo, const struct machine *m,
                  const struct comparison *comparisons, size_t count, bool per_result_workload,
-                 char verdicts[][VERDICT_SIZE], size_t verdict_count);
+                 char verdicts[][VERDICT_SIZE], size_t verdict_count, bool with_tasks);
 
 /* A header row, then one row per result, with the JSON result keys. */
 void report_csv(FILE *to, const struct comparison *comparisons, size_t count,

@@ -24,14 +24,16 @@ double stopwatch_now(void)
 
 void span_start(struct span *s)
 {
-    s->start = stopwatch_now();
     s->pid = (int)getpid();
     s->tid = (int)gettid();
+    s->cpu = stopwatch_thread_cpu(); /* until span_end: the thread's CPU clock at the start */
+    s->start = stopwatch_now();
 }
 
 void span_end(struct span *s)
 {
     s->end = stopwatch_now();
+    s->cpu = stopwatch_thread_cpu() - s->cpu; /* what this thread used in between */
 }
 
 double stopwatch_thread_cpu(void)

@@ -16,14 +16,16 @@
 struct span {
     double start;
     double end;
-    int pid; /* the process that ran the task */
-    int tid; /* and its thread (the kernel's id, as in /proc/PID/task/TID) */
+    double cpu; /* CPU time the task itself used, seconds: at most end - start */
+    int pid;    /* the process that ran the task */
+    int tid;    /* and its thread (the kernel's id, as in /proc/PID/task/TID) */
 };
 
-/* Starts a span now, in the calling thread: its start time, pid and tid. */
+/* Starts a span now, in the calling thread: its start time, pid and tid,
+ * and the thread's CPU clock, so that span_end can tell the CPU it used. */
 void span_start(struct span *s);
 
-/* Ends a span now. */
+/* Ends a span now, in the same thread that started it. */
 void span_end(struct span *s);
 
 /* CPU time, in seconds. */

@@ -92,6 +92,16 @@ wanted_rows = {"versus": 12, "gil": 8, "event_loop": 8}.get(name, len(STRATEGIES
 check("--csv exits 0", p.returncode == 0, p.stderr)
 check("--csv: header and one row per result", len(rows) == 1 + wanted_rows and "wall_s" in rows[0], rows)
 
+# --timeline-json: each result lists its tasks
+p = run("--quick", "--json", "--timeline-json")
+doc = json.loads(p.stdout) if p.returncode == 0 else {"results": []}
+task_keys = {"start_s", "end_s", "cpu_s", "lane"}
+check("--timeline-json: every result lists its tasks with start, end, cpu and lane",
+      bool(doc["results"]) and all(r.get("tasks") and all(task_keys <= t.keys() for t in r["tasks"])
+                                   for r in doc["results"]), p.stdout[:300])
+check("--timeline-json: no task used more CPU than it was open",
+      all(t["cpu_s"] <= t["end_s"] - t["start_s"] + 0.005 for r in doc["results"] for t in r.get("tasks", [])), "")
+
 # --trace: Chrome Trace Event JSON, one complete event per task, by start time
 trace_path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"atonce-trace-{name}-{os.getpid()}.json")
 p = run("--quick", "--json", "--trace", trace_path)

@@ -120,7 +120,7 @@ static char *json_of(const struct comparison *comparisons, size_t count, bool pe
     size_t size = 0;
     FILE *f = open_memstream(&out, &size);
     cr_assert_not_null(f);
-    report_json(f, &demo, &m, comparisons, count, per_result_workload, verdicts, verdict_count);
+    report_json(f, &demo, &m, comparisons, count, per_result_workload, verdicts, verdict_count, false);
     cr_assert_eq(fclose(f), 0);
     return out;
 }

@@ -205,3 +205,29 @@ Test(strategy, event_loop_computes_what_sequential_computes)
 {
     cr_assert_eq(run_tiny_tasks(&strategy_event_loop), run_tiny_tasks(&strategy_sequential));
 }
+
+/* Per-task CPU: on one CPU, two computing threads take turns, so each is
+ * open about twice as long as it runs; sequential tasks run all the time
+ * they are open; sleeping tasks hardly run at all. Wide bounds on purpose. */
+static double cpu_share(const struct strategy *s, const struct workload *w, size_t task)
+{
+    struct task_record records[2];
+    const char *failed_call = NULL;
+    cr_assert_eq(s->run(w, 2, records, &failed_call), 0);
+    const struct span *span = &records[task].span;
+    cr_assert_leq(span->cpu, span->end - span->start + 0.005, "%s: more CPU than time open", s->name);
+    return span->cpu / (span->end - span->start);
+}
+
+Test(strategy, per_task_cpu_shows_taking_turns_on_one_cpu, .timeout = 30)
+{
+    struct cpu_list only_0 = {.count = 1, .ids = {0}};
+    cr_assert_eq(machine_pin(&only_0), 0);
+    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = 0.2};
+    workload_calibrate(&computing);
+    cr_assert_gt(cpu_share(&strategy_sequential, &computing, 1), 0.8, "sequential runs all the time");
+    cr_assert_lt(cpu_share(&strategy_threads, &computing, 0), 0.8, "threads on one CPU take turns");
+    cr_assert_lt(cpu_share(&strategy_processes, &computing, 0), 0.8, "processes on one CPU take turns");
+    struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = 0.05};
+    cr_assert_lt(cpu_share(&strategy_threads, &sleeping, 0), 0.2, "a sleeping task hardly runs");
+}
