@@ -13,9 +13,9 @@
  *
  *   2 tasks, each computes 0.5 s of CPU, on 2 CPUs (0,1)
  *   strategy     wall s  min-max s      cpu s    use  speedup  ideal   eff  check
- *   sequential    0.980  0.980-0.988    0.980    99%    1.00x     1x  100%  ok
- *   threads       0.500  0.498-0.505    0.994   198%    1.96x     2x   98%  ok
- *   processes     0.505  0.504-0.512    1.006   199%    1.94x     2x   97%  ok
+ *   sequential    0.990  0.981-0.995    0.990    99%    1.00x     1x  100%  ok
+ *   threads       0.496  0.491-0.498    0.980   197%    1.99x     2x   99%  ok
+ *   processes     0.493  0.492-0.503    0.982   199%    2.01x     2x  100%  ok
  */
 #include "demo.h"
 

@@ -12,9 +12,9 @@
  *
  *   10 tasks, each sleeps 1 s, on 2 CPUs (0,1)
  *   strategy     wall s  min-max s      cpu s    use  speedup  ideal   eff  check
- *   sequential   10.001  10.001-10.001  0.000     0%    1.00x     1x  100%  ok
- *   threads       1.000  1.000-1.000    0.001     0%    9.99x    10x   99%  ok
- *   processes     1.001  1.001-1.001    0.003     0%    9.98x    10x   99%  ok
+ *   sequential   10.001  10.001-10.002  0.001     0%    1.00x     1x  100%  ok
+ *   threads       1.001  1.001-1.001    0.001     0%    9.99x    10x   99%  ok
+ *   processes     1.002  1.001-1.002    0.003     0%    9.98x    10x   99%  ok
  */
 #include "demo.h"
 

@@ -11,9 +11,9 @@
  * with more CPUs (parallelism). notes/03-versus.md walks through a run,
  * which ended:
  *
- *   sleep: 9.85x on 1 CPU, 9.88x on 2 CPUs
+ *   sleep: 9.79x on 1 CPU, 9.89x on 2 CPUs
  *     -> the waiting overlaps: concurrency is enough
- *   cpu: 0.98x on 1 CPU, 1.91x on 2 CPUs
+ *   cpu: 0.97x on 1 CPU, 2.00x on 2 CPUs
  *     -> only parallelism speeds up computing
  */
 #include "demo.h"
