@@ -37,6 +37,7 @@ static const struct demo_info demo = {
     .default_strategies = "sequential,event_loop,threads,processes",
     .harness = true,
     .tasks_list = true,
+    .tasks_help = "how many tasks, or a list to sweep (10,100,1000)",
 };
 
 /* ---- the tables ---------------------------------------------------- */
@@ -229,7 +230,10 @@ static int run_sweep(const struct options *opts, const struct machine *m)
         print_sweep_json(m, points, n, seconds);
         return 0;
     }
-    report_header(&demo, opts, m);
+    struct options one_run = *opts; /* the header says how each point was measured */
+    one_run.runs = 1;
+    one_run.warmup = 0;
+    report_header(&demo, &one_run, m);
     printf("\nsweep: each task sleeps %g s; one run per size, each in a fresh process;\n"
            "peak MiB is that process's peak memory (getrusage ru_maxrss)\n\n", seconds);
     printf("%7s  %-11s %8s %9s\n", "tasks", "strategy", "wall s", "peak MiB");

@@ -26,7 +26,7 @@
 static double switch_interval = GIL_DEFAULT_INTERVAL;
 
 static const struct demo_flag flags[] = {
-    {"switch-interval", DEMO_FLAG_SECONDS, "S", "how long a waiter waits before asking for the lock (default 0.005)",
+    {"switch-interval", DEMO_FLAG_SECONDS, "S", "wait this long before asking for the lock (default 0.005)",
      &switch_interval},
     {0},
 };

@@ -72,8 +72,8 @@ static const struct strategy *const strategies[] = {&pool, NULL};
 
 static const struct demo_info demo = {
     .name = "scaling",
-    .summary = "One fixed job split among 1 .. 2 x CPUs worker threads (strong scaling): speedup,\n"
-               "efficiency, Amdahl's prediction and the Karp-Flatt serial share, and a plot.",
+    .summary = "One fixed job split among 1 .. 2 x CPUs worker threads (strong scaling):\n"
+               "speedup, efficiency, Amdahl's prediction, the Karp-Flatt serial share, a plot.",
     .note = "notes/14-scaling.md",
     .default_tasks = 48, .default_seconds = 0.5, /* 48 chunks share 0.5 s of computing */
     .quick_tasks = 48, .quick_seconds = 0.1,
@@ -81,6 +81,8 @@ static const struct demo_info demo = {
     .harness = true,
     .strategies = strategies,
     .flags = flags,
+    .tasks_help = "how many chunks the job is cut into",
+    .seconds_help = "the whole job's computing, in seconds",
 };
 
 /* ---- one point per worker count ------------------------------------- */
@@ -197,9 +199,13 @@ static void verdict(const struct point *points, size_t n, size_t cpus, char *buf
                  stats_amdahl(serial_fraction, (double)cpus), (int)cpus);
     else
         snprintf(why, sizeof why, "speedup stops at the %d CPUs: more workers only take turns", (int)cpus);
-    snprintf(buf, size, "scaling: best %.2fx (%zu workers), %.2fx with %zu -> %s",
-             stats_round_down(points[best].speedup, 2), points[best].workers,
-             stats_round_down(last->speedup, 2), last->workers, why);
+    if (best == n - 1)
+        snprintf(buf, size, "scaling: best %.2fx, with the most workers (%zu) -> %s",
+                 stats_round_down(last->speedup, 2), last->workers, why);
+    else
+        snprintf(buf, size, "scaling: best %.2fx (%zu worker%s), %.2fx with %zu -> %s",
+                 stats_round_down(points[best].speedup, 2), points[best].workers,
+                 points[best].workers == 1 ? "" : "s", stats_round_down(last->speedup, 2), last->workers, why);
 }
 
 int main(int argc, char **argv)
@@ -211,6 +217,10 @@ int main(int argc, char **argv)
         return status;
     if ((status = demo_setup(&demo, &opts, &m)) != 0)
         return status;
+    if (opts.csv) { /* one table per worker count would not fit CSV's one header */
+        fprintf(stderr, "scaling: --csv: not available here; use --json\n");
+        return 2;
+    }
     size_t cpus = opts.cpus.count, n = 2 * cpus < MAX_WORKERS ? 2 * cpus : MAX_WORKERS;
 
     /* The job: --seconds of computing in all; a share f of it serial. */

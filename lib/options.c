@@ -120,8 +120,9 @@ static void print_harness_help(const struct demo_info *demo)
         snprintf(tasks, sizeof tasks, "one per CPU");
     else
         snprintf(tasks, sizeof tasks, "%zu", demo->default_tasks);
-    printf("  -n, --tasks N        how many tasks (default %s; up to %d)\n"
-           "  -s, --seconds S      how long each task takes, in seconds (default %g)\n"
+    printf("  -n, --tasks N        %s\n"
+           "                       (default %s; up to %d)\n"
+           "  -s, --seconds S      %s (default %g)\n"
            "  -r, --runs R         measured runs per strategy, median shown (default %d)\n"
            "      --warmup W       runs before measuring, not counted (default %d)\n"
            "      --strategies L   which strategies, comma-separated, from the list below\n"
@@ -130,9 +131,11 @@ static void print_harness_help(const struct demo_info *demo)
            "      --quick          short defaults for a rehearsal: 3 s or less in all\n"
            "      --json           print one JSON object instead of the table\n"
            "      --csv            print CSV rows instead of the table\n"
-           "      --trace FILE     also write a timeline for ui.perfetto.dev / chrome://tracing\n"
+           "      --trace FILE     also write a timeline for ui.perfetto.dev to open\n"
            "      --timeline-json  with --json: each result also lists its tasks' times\n",
-           tasks, OPTIONS_MAX_TASKS, demo->default_seconds,
+           demo->tasks_help != NULL ? demo->tasks_help : "how many tasks", tasks, OPTIONS_MAX_TASKS,
+           demo->seconds_help != NULL ? demo->seconds_help : "how long each task takes, in seconds",
+           demo->default_seconds,
            demo->default_runs > 0 ? demo->default_runs : 3, demo->default_runs > 0 ? demo->default_warmup : 1,
            demo->default_strategies);
 }
@@ -147,7 +150,10 @@ static void print_help(const struct demo_info *demo)
         char left[48];
         snprintf(left, sizeof left, "--%s%s%s", f->name, f->kind == DEMO_FLAG_SWITCH ? "" : " ",
                  f->kind == DEMO_FLAG_SWITCH ? "" : f->value_name);
-        printf("      %-16s %s\n", left, f->help);
+        if (strlen(left) <= 16)
+            printf("      %-16s %s\n", left, f->help);
+        else /* a long flag: its help on the next line */
+            printf("      %s\n%23s%s\n", left, "", f->help);
     }
     printf("      --no-color       no colour even on a terminal (so does NO_COLOR=1)\n"
            "  -h, --help           show this help\n"

@@ -54,6 +54,8 @@ struct demo_info {
     const struct strategy *const *strategies; /* NULL-terminated; NULL: strategy_all */
     const struct demo_flag *flags;  /* its own flags, ending in {0}; may be NULL */
     bool tasks_list;                /* --tasks may be a list, e.g. 10,100,1000 (a sweep) */
+    const char *tasks_help;         /* what --tasks means here, if not "how many tasks" */
+    const char *seconds_help;       /* what --seconds means here, if not each task's time */
 };
 
 #define OPTIONS_MAX_SIZES 16 /* sizes in a --tasks list */

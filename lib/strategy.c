@@ -129,7 +129,7 @@ static int run_threads_gil(const struct workload *w, size_t ntasks, struct task_
 
 const struct strategy strategy_threads_gil = {
     .name = "threads+gil",
-    .explains = "one pthread per task, but one global lock to compute (like CPython)",
+    .explains = "a pthread per task, but one global lock to compute (as CPython)",
     .overlaps_waiting = true,      /* the lock is let go while sleeping */
     .computes_in_parallel = false, /* only the holder computes */
     .run = run_threads_gil,
