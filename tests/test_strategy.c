@@ -225,9 +225,13 @@ Test(strategy, per_task_cpu_shows_taking_turns_on_one_cpu, .timeout = 30)
     cr_assert_eq(machine_pin(&only_0), 0);
     struct workload computing = {.kind = WORKLOAD_CPU, .seconds = 0.2};
     workload_calibrate(&computing);
-    cr_assert_gt(cpu_share(&strategy_sequential, &computing, 1), 0.8, "sequential runs all the time");
-    cr_assert_lt(cpu_share(&strategy_threads, &computing, 0), 0.8, "threads on one CPU take turns");
-    cr_assert_lt(cpu_share(&strategy_processes, &computing, 0), 0.8, "processes on one CPU take turns");
+    /* Relative, not absolute: other programs on CPU 0 lower every share alike,
+     * but two tasks taking turns run about half as much of their time. */
+    double sequential = cpu_share(&strategy_sequential, &computing, 1);
+    double threads = cpu_share(&strategy_threads, &computing, 0);
+    double processes = cpu_share(&strategy_processes, &computing, 0);
+    cr_assert_lt(threads, 0.75 * sequential, "threads on one CPU take turns: %.2f vs %.2f", threads, sequential);
+    cr_assert_lt(processes, 0.75 * sequential, "processes take turns: %.2f vs %.2f", processes, sequential);
     struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = 0.05};
     cr_assert_lt(cpu_share(&strategy_threads, &sleeping, 0), 0.2, "a sleeping task hardly runs");
 }
