@@ -90,44 +90,12 @@ int main(int argc, char **argv)
         return status;
     gil_set_switch_interval(switch_interval); /* sys.setswitchinterval */
 
-    struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts.seconds};
-    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = opts.seconds};
-    if (!opts.seconds_given)
-        computing.seconds = opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS;
-    workload_calibrate(&computing);
-    size_t cpu_tasks = opts.tasks_given ? opts.tasks : opts.cpus.count;
-
     struct comparison c[2];
-    if ((status = demo_measure(&demo, &opts, opts.tasks, &sleeping, &c[0])) != 0)
+    if ((status = demo_measure_both(&demo, &opts, opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS, c)) != 0)
         return status;
-    if ((status = demo_measure(&demo, &opts, cpu_tasks, &computing, &c[1])) != 0) {
-        harness_free(&c[0]);
-        return status;
-    }
-    char verdicts[2][VERDICT_SIZE];
+    char verdicts[2][VERDICT_SIZE], interval[96];
     gil_verdicts(&c[0], &c[1], verdicts);
-    if (opts.json) {
-        report_json(stdout, &demo, &m, c, 2, true, verdicts, 2, opts.timeline_json);
-    } else if (opts.csv) {
-        report_csv(stdout, c, 2, true);
-    } else {
-        report_header(&demo, &opts, &m);
-        printf("switch interval: %g s (a waiter asks the holder to let go after this long)\n", switch_interval);
-        for (int i = 0; i < 2; i++) {
-            report_workload_title(&c[i], &opts);
-            report_table(&c[i], &opts);
-        }
-        report_legend();
-        report_timeline(&c[1], &opts);
-        report_verdicts(verdicts, 2, &opts);
-        report_note(&demo);
-    }
-    if (demo_write_trace(&demo, &opts, c, 2) != 0)
-        status = 1;
-    for (int i = 0; i < 2; i++) {
-        if (!harness_checksums_ok(&c[i]))
-            status = 1;
-        harness_free(&c[i]);
-    }
-    return status;
+    snprintf(interval, sizeof interval, "switch interval: %g s (a waiter asks the holder to let go after this long)",
+             switch_interval);
+    return demo_report(&demo, &opts, &m, c, 2, verdicts, 2, 1, interval);
 }

@@ -59,29 +59,6 @@ static int measure_on(const struct options *opts, const struct cpu_list *cpus,
     return status;
 }
 
-static void report_all(const struct options *opts, const struct machine *m, struct comparison *c,
-                       char verdicts[][VERDICT_SIZE])
-{
-    if (opts->json) {
-        report_json(stdout, &demo, m, c, COMPARISONS, true, verdicts, 2, opts->timeline_json);
-        return;
-    }
-    if (opts->csv) {
-        report_csv(stdout, c, COMPARISONS, true);
-        return;
-    }
-    report_header(&demo, opts, m);
-    for (int i = 0; i < COMPARISONS; i++) {
-        report_workload_title(&c[i], opts);
-        report_table(&c[i], opts);
-    }
-    report_legend();
-    report_timeline(&c[CPU_ALL], opts); /* the sleep timelines: see the sleep demo */
-    report_timeline(&c[CPU_ONE], opts);
-    report_verdicts(verdicts, 2, opts);
-    report_note(&demo);
-}
-
 int main(int argc, char **argv)
 {
     struct options opts;
@@ -112,14 +89,6 @@ int main(int argc, char **argv)
     char verdicts[2][VERDICT_SIZE];
     verdict_versus(&c[SLEEP_ALL], &c[SLEEP_ONE], verdicts[0], sizeof verdicts[0]);
     verdict_versus(&c[CPU_ALL], &c[CPU_ONE], verdicts[1], sizeof verdicts[1]);
-    report_all(&opts, &m, c, verdicts);
-
-    if (demo_write_trace(&demo, &opts, c, COMPARISONS) != 0)
-        status = 1;
-    for (int i = 0; i < COMPARISONS; i++) {
-        if (!harness_checksums_ok(&c[i]))
-            status = 1;
-        harness_free(&c[i]);
-    }
-    return status;
+    /* Tables for all four, timelines for the two cpu runs (the sleep ones: see the sleep demo). */
+    return demo_report(&demo, &opts, &m, c, COMPARISONS, verdicts, 2, CPU_ALL, NULL);
 }

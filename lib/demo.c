@@ -67,6 +67,51 @@ int demo_write_trace(const struct demo_info *demo, const struct options *opts,
     return err == 0 ? 0 : demo_fail(demo, "--trace", err);
 }
 
+int demo_measure_both(const struct demo_info *demo, const struct options *opts, double cpu_seconds,
+                      struct comparison c[2])
+{
+    struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts->seconds};
+    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = opts->seconds_given ? opts->seconds : cpu_seconds};
+    workload_calibrate(&computing); /* once: every strategy does the same units */
+    size_t cpu_tasks = opts->tasks_given ? opts->tasks : opts->cpus.count;
+    int status = demo_measure(demo, opts, opts->tasks, &sleeping, &c[0]);
+    if (status == 0 && (status = demo_measure(demo, opts, cpu_tasks, &computing, &c[1])) != 0)
+        harness_free(&c[0]);
+    return status;
+}
+
+int demo_report(const struct demo_info *demo, const struct options *opts, const struct machine *m,
+                struct comparison *c, size_t count, char verdicts[][VERDICT_SIZE], size_t verdict_count,
+                size_t first_timeline, const char *extra_line)
+{
+    bool per_result_workload = count > 1; /* then each result says its workload and CPUs */
+    if (opts->json) {
+        report_json(stdout, demo, m, c, count, per_result_workload, verdicts, verdict_count, opts->timeline_json);
+    } else if (opts->csv) {
+        report_csv(stdout, c, count, per_result_workload);
+    } else {
+        report_header(demo, opts, m);
+        if (extra_line != NULL)
+            printf("%s\n", extra_line);
+        for (size_t i = 0; i < count; i++) {
+            report_workload_title(&c[i], opts);
+            report_table(&c[i], opts);
+        }
+        report_legend();
+        for (size_t i = first_timeline; i < count; i++)
+            report_timeline(&c[i], opts);
+        report_verdicts(verdicts, verdict_count, opts);
+        report_note(demo);
+    }
+    int status = demo_write_trace(demo, opts, c, count);
+    for (size_t i = 0; i < count; i++) {
+        if (!harness_checksums_ok(&c[i]))
+            status = 1;
+        harness_free(&c[i]);
+    }
+    return status;
+}
+
 int demo_run_single(const struct demo_info *demo, const struct options *opts, struct workload *w)
 {
     struct machine m;
@@ -80,22 +125,5 @@ int demo_run_single(const struct demo_info *demo, const struct options *opts, st
     if ((status = demo_measure(demo, opts, opts->tasks, w, &c)) != 0)
         return status;
     verdict_single(&c, verdict[0], sizeof verdict[0]);
-    if (opts->json) {
-        report_json(stdout, demo, &m, &c, 1, false, verdict, 1, opts->timeline_json);
-    } else if (opts->csv) {
-        report_csv(stdout, &c, 1, false);
-    } else {
-        report_header(demo, opts, &m);
-        report_workload_title(&c, opts);
-        report_table(&c, opts);
-        report_legend();
-        report_timeline(&c, opts);
-        report_verdicts(verdict, 1, opts);
-        report_note(demo);
-    }
-    status = harness_checksums_ok(&c) ? 0 : 1;
-    if (demo_write_trace(demo, opts, &c, 1) != 0)
-        status = 1;
-    harness_free(&c);
-    return status;
+    return demo_report(demo, opts, &m, &c, 1, verdict, 1, 0, NULL);
 }
