@@ -128,18 +128,32 @@ static void measure_point(struct point *p, double seconds)
         else {
             out.wall = c.results[0].wall;
             out.failed = !harness_checksums_ok(&c);
+            if (out.failed)
+                snprintf(out.failure, sizeof out.failure, "checksum mismatch");
             harness_free(&c);
         }
         out.peak_mib = mib(self.ru_maxrss);
         out.child_peak_mib = mib(children.ru_maxrss);
         _exit(write(pipefd[1], &out, sizeof out) == sizeof out ? 0 : 1);
     }
+    int fork_error = pid < 0 ? errno : 0;
     close(pipefd[1]);
-    ssize_t got = pid > 0 ? read(pipefd[0], p, sizeof *p) : -1;
+    ssize_t got = 0; /* one write of a small struct arrives whole (under PIPE_BUF); still, loop */
+    while (pid > 0 && got < (ssize_t)sizeof *p) {
+        ssize_t n = read(pipefd[0], (char *)p + got, sizeof *p - (size_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += n;
+    }
     close(pipefd[0]);
     if (pid > 0)
         waitpid(pid, NULL, 0);
-    if (got != (ssize_t)sizeof *p) {
+    if (fork_error != 0) {
+        p->failed = true;
+        snprintf(p->failure, sizeof p->failure, "fork: %s", strerror(fork_error));
+    } else if (got != (ssize_t)sizeof *p) {
         p->failed = true;
         snprintf(p->failure, sizeof p->failure, "the measuring process died");
     }

@@ -241,7 +241,8 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++) {
         compute_point(&points[i], points[0].c.results[0].wall, cpus);
-        if (points[i].c.results[0].checksum != points[0].c.results[0].checksum)
+        if (points[i].c.results[0].checksum != points[0].c.results[0].checksum ||
+            !harness_checksums_ok(&points[i].c))
             status = 1; /* every worker count must compute the same thing */
     }
     char line[1][VERDICT_SIZE];

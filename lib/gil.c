@@ -20,8 +20,10 @@ int gil_init(struct gil *g, double interval)
 {
     pthread_condattr_t attr;
     int err = pthread_condattr_init(&attr);
-    if (err == 0) /* timed waits on the monotonic clock: immune to clock changes */
-        err = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    if (err != 0)
+        return -err;
+    /* timed waits on the monotonic clock: immune to clock changes */
+    err = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     if (err == 0 && (err = pthread_mutex_init(&g->mutex, NULL)) == 0) {
         if ((err = pthread_cond_init(&g->released, &attr)) == 0) {
             if ((err = pthread_cond_init(&g->taken, &attr)) != 0)

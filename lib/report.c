@@ -73,7 +73,7 @@ static void print_row(const struct comparison *c, const struct measurement *m, c
     else
         snprintf(eff, sizeof eff, "-");
     printf("%-11s %7.3f  %-13s %6.3f %5.0f%% %8s %5.0fx %5s  %s%s%s\n", m->strategy->name, m->wall,
-           range, cpu, stats_round_down(100.0 * cpu / m->wall, 0), speed, ideal, eff,
+           range, cpu, m->wall > 0.0 ? stats_round_down(100.0 * cpu / m->wall, 0) : 0.0, speed, ideal, eff,
            paint(opts, m->checksum_ok ? GREEN : RED), m->checksum_ok ? "ok" : "MISMATCH",
            paint(opts, RESET));
 }
@@ -198,6 +198,7 @@ struct trace_event {
     double ts, dur; /* microseconds */
     size_t task;
     int pid, tid;
+    bool async; /* overlaps an earlier task on the same thread (an event loop's) */
     const struct comparison *c;
     const struct measurement *m;
 };
@@ -206,6 +207,33 @@ static int by_start(const void *a, const void *b)
 {
     double x = ((const struct trace_event *)a)->ts, y = ((const struct trace_event *)b)->ts;
     return (x > y) - (x < y);
+}
+
+static int by_thread_then_start(const void *a, const void *b)
+{
+    const struct trace_event *x = a, *y = b;
+    if (x->pid != y->pid)
+        return (x->pid > y->pid) - (x->pid < y->pid);
+    if (x->tid != y->tid)
+        return (x->tid > y->tid) - (x->tid < y->tid);
+    return by_start(a, b);
+}
+
+/* "X" events on one thread must not overlap (they may only nest), but an
+ * event loop's tasks do: mark each task that starts before an earlier one
+ * on its thread has ended, to be written as an async begin/end pair. */
+static void mark_overlaps(struct trace_event *events, size_t n)
+{
+    qsort(events, n, sizeof *events, by_thread_then_start);
+    double busy_until = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        bool same_thread = i > 0 && events[i].pid == events[i - 1].pid && events[i].tid == events[i - 1].tid;
+        if (!same_thread)
+            busy_until = 0.0;
+        events[i].async = same_thread && events[i].ts < busy_until;
+        if (!events[i].async)
+            busy_until = events[i].ts + events[i].dur;
+    }
 }
 
 int report_trace(FILE *to, const struct comparison *comparisons, size_t count)
@@ -223,22 +251,31 @@ int report_trace(FILE *to, const struct comparison *comparisons, size_t count)
             const struct measurement *m = &comparisons[i].results[r];
             for (size_t t = 0; t < comparisons[i].ntasks; t++) {
                 const struct span *s = &m->spans[t];
-                events[n++] = (struct trace_event){(offset + s->start) * 1e6, (s->end - s->start) * 1e6,
-                                                   t, s->pid, s->tid, &comparisons[i], m};
+                events[n++] = (struct trace_event){.ts = (offset + s->start) * 1e6, .dur = (s->end - s->start) * 1e6,
+                                                   .task = t, .pid = s->pid, .tid = s->tid, .c = &comparisons[i], .m = m};
             }
             offset += m->wall * 1.1; /* a small gap between strategies */
         }
+    mark_overlaps(events, n);
     qsort(events, n, sizeof *events, by_start);
     fputs("{\"traceEvents\": [\n", to);
     for (size_t i = 0; i < n; i++) {
         const struct trace_event *e = &events[i];
-        char cpus[256];
+        char cpus[256], args[512];
         cpu_list_format(&e->c->cpus, cpus, sizeof cpus);
-        fprintf(to, "  {\"name\": \"task %zu\", \"cat\": \"%s\", \"ph\": \"X\", \"ts\": %.3f, \"dur\": %.3f, "
-                    "\"pid\": %d, \"tid\": %d, \"args\": {\"strategy\": \"%s\", \"workload\": \"%s\", "
-                    "\"cpus\": \"%s\"}}%s\n",
-                e->task, e->m->strategy->name, e->ts, e->dur > 0.0 ? e->dur : 0.0, e->pid, e->tid,
-                e->m->strategy->name, workload_kind_name(e->c->workload.kind), cpus, i + 1 < n ? "," : "");
+        snprintf(args, sizeof args, "\"pid\": %d, \"tid\": %d, \"args\": {\"strategy\": \"%s\", "
+                 "\"workload\": \"%s\", \"cpus\": \"%s\"}", e->pid, e->tid, e->m->strategy->name,
+                 workload_kind_name(e->c->workload.kind), cpus);
+        const char *comma = i + 1 < n ? "," : "";
+        double dur = e->dur > 0.0 ? e->dur : 0.0;
+        if (!e->async)
+            fprintf(to, "  {\"name\": \"task %zu\", \"cat\": \"%s\", \"ph\": \"X\", \"ts\": %.3f, \"dur\": %.3f, %s}%s\n",
+                    e->task, e->m->strategy->name, e->ts, dur, args, comma);
+        else /* an async pair: its own row in Perfetto, under the same process */
+            fprintf(to, "  {\"name\": \"task %zu\", \"cat\": \"%s\", \"ph\": \"b\", \"id\": %zu, \"ts\": %.3f, %s},\n"
+                        "  {\"name\": \"task %zu\", \"cat\": \"%s\", \"ph\": \"e\", \"id\": %zu, \"ts\": %.3f, %s}%s\n",
+                    e->task, e->m->strategy->name, i, e->ts, args, e->task, e->m->strategy->name, i, e->ts + dur,
+                    args, comma);
     }
     fputs("], \"displayTimeUnit\": \"ms\"}\n", to);
     free(events);

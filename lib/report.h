@@ -54,7 +54,9 @@ void report_csv(FILE *to, const struct comparison *comparisons, size_t count,
  * as a timeline: {"traceEvents": [...]}, one complete ("X") event per task
  * with its real pid and tid, times in microseconds, ordered by start. The
  * median run of each strategy is laid after the one before, in the order
- * measured, so the strategies stand side by side on one time axis.
+ * measured, so the strategies stand side by side on one time axis. Tasks
+ * that overlap on one thread (an event loop's) become async begin/end
+ * pairs ("b"/"e"), since "X" events on one thread may only nest.
  * Returns 0 or -ENOMEM. */
 int report_trace(FILE *to, const struct comparison *comparisons, size_t count);
 

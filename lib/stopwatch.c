@@ -26,14 +26,14 @@ void span_start(struct span *s)
 {
     s->pid = (int)getpid();
     s->tid = (int)gettid();
-    s->cpu = stopwatch_thread_cpu(); /* until span_end: the thread's CPU clock at the start */
     s->start = stopwatch_now();
+    s->cpu = stopwatch_thread_cpu(); /* until span_end: the thread's CPU clock at the start */
 }
 
 void span_end(struct span *s)
 {
-    s->end = stopwatch_now();
-    s->cpu = stopwatch_thread_cpu() - s->cpu; /* what this thread used in between */
+    s->cpu = stopwatch_thread_cpu() - s->cpu; /* what this thread used in between (read inside */
+    s->end = stopwatch_now();                 /* the wall interval, so cpu <= end - start) */
 }
 
 double stopwatch_thread_cpu(void)

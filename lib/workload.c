@@ -96,7 +96,8 @@ uint64_t workload_run_task_hooked(const struct workload *w, size_t task, const s
     for (uint64_t done = 0; done < w->units; done += WORKLOAD_CHUNK) {
         uint64_t left = w->units - done;
         xorshift_rounds(&s, left < WORKLOAD_CHUNK ? left : WORKLOAD_CHUNK);
-        h->between_chunks(h->context);
+        if (left > WORKLOAD_CHUNK) /* between chunks only: a finished task has nothing to hand over */
+            h->between_chunks(h->context);
     }
     return s.sum;
 }
@@ -117,6 +118,8 @@ void workload_calibrate(struct workload *w)
             break;
         units *= 2;
     }
+    if (used <= 0.0) /* a CPU clock that did not move: nothing to scale by */
+        used = 1e-9;
     double scaled = (double)units * (w->seconds / used);
     w->units = scaled < 1.0 ? 1 : (uint64_t)llround(scaled);
 }

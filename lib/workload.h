@@ -38,7 +38,7 @@ uint64_t workload_run_task(const struct workload *w, size_t task);
 struct workload_hooks {
     void (*before_wait)(void *context);
     void (*after_wait)(void *context);
-    void (*between_chunks)(void *context); /* every WORKLOAD_CHUNK units */
+    void (*between_chunks)(void *context); /* after every WORKLOAD_CHUNK units, but not the last */
     void *context;
 };
 

@@ -115,10 +115,20 @@ except (OSError, ValueError, KeyError) as e:
 doc = json.loads(p.stdout) if p.returncode == 0 else {"results": []}
 tasks = doc["workload"]["tasks"] if "workload" in doc else None
 x_events = [e for e in events if e.get("ph") == "X"]
+per_task = [e for e in events if e.get("ph") in ("X", "b")]  # an event loop's overlapping tasks: async "b"/"e"
 if tasks is not None:
-    check("--trace: one X event per task", len(x_events) == tasks * len(doc["results"]), len(x_events))
+    check("--trace: one event per task", len(per_task) == tasks * len(doc["results"]), len(per_task))
 else:
-    check("--trace: one X event per task", len(x_events) >= len(doc["results"]), len(x_events))
+    check("--trace: one event per task", len(per_task) >= len(doc["results"]), len(per_task))
+check("--trace: every async begin has its end",
+      sorted(e["id"] for e in events if e["ph"] == "b") == sorted(e["id"] for e in events if e["ph"] == "e"), "")
+# "X" events on one thread must not overlap (they may only nest)
+by_thread = {}
+for e in x_events:
+    by_thread.setdefault((e["pid"], e["tid"]), []).append(e)
+overlapping = [(a, b) for evs in by_thread.values() for a, b in zip(evs, evs[1:])
+               if b["ts"] < a["ts"] + a["dur"] and b["ts"] + b["dur"] > a["ts"] + a["dur"]]
+check("--trace: no two X events overlap on one thread", not overlapping, overlapping[:1])
 check("--trace: dur >= 0", all(e["dur"] >= 0 for e in x_events), x_events[:2])
 check("--trace: ordered by start", [e["ts"] for e in x_events] == sorted(e["ts"] for e in x_events), "")
 check("--trace: real pids and tids", all(e["pid"] > 0 and e["tid"] > 0 for e in x_events), x_events[:2])
