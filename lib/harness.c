@@ -159,14 +159,22 @@ const struct measurement *harness_find(const struct comparison *c, const char *n
     return NULL;
 }
 
-double harness_ideal_speedup(const struct comparison *c, const struct measurement *m)
+double harness_best_ideal(const struct comparison *c)
 {
     double tasks = (double)c->ntasks, cpus = (double)c->cpus.count;
     if (c->workload.kind == WORKLOAD_SLEEP)
-        return m->strategy->overlaps_waiting ? tasks : 1.0;
-    if (!m->strategy->computes_in_parallel)
-        return 1.0;
+        return tasks;
     return tasks < cpus ? tasks : cpus;
+}
+
+bool harness_can_speed_up(const struct comparison *c, const struct strategy *s)
+{
+    return c->workload.kind == WORKLOAD_SLEEP ? s->overlaps_waiting : s->computes_in_parallel;
+}
+
+double harness_ideal_speedup(const struct comparison *c, const struct measurement *m)
+{
+    return harness_can_speed_up(c, m->strategy) ? harness_best_ideal(c) : 1.0;
 }
 
 double harness_speedup(const struct comparison *c, const struct measurement *m)

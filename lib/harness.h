@@ -77,6 +77,15 @@ const struct measurement *harness_find(const struct comparison *c, const char *n
  * else does one task at a time: ideal = 1. */
 double harness_ideal_speedup(const struct comparison *c, const struct measurement *m);
 
+/* Can strategy `s` overlap what this workload needs overlapped: waiting
+ * for sleep, computing for cpu? */
+bool harness_can_speed_up(const struct comparison *c, const struct strategy *s);
+
+/* The same rule for a strategy that can overlap what the workload needs
+ * overlapped (waiting for sleep, computing for cpu): tasks for sleep,
+ * min(tasks, CPUs allowed) for cpu. */
+double harness_best_ideal(const struct comparison *c);
+
 /* The measurement's speedup against sequential in the same comparison,
  * or 0 when sequential was not measured. */
 double harness_speedup(const struct comparison *c, const struct measurement *m);

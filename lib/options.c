@@ -78,7 +78,8 @@ static const char *flag_name(const struct demo_info *demo, int value)
     return name;
 }
 
-void options_print_usage(FILE *to, const struct demo_info *demo)
+/* The usage summary, for an error message. */
+static void options_print_usage(FILE *to, const struct demo_info *demo)
 {
     fprintf(to, "Usage: %s", demo->name);
     if (demo->harness)

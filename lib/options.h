@@ -89,7 +89,4 @@ struct options {
  * --version, 2 after a bad flag or value. */
 int options_parse(int argc, char **argv, const struct demo_info *demo, struct options *out);
 
-/* The usage summary, e.g. for an error message. */
-void options_print_usage(FILE *to, const struct demo_info *demo);
-
 #endif

@@ -7,31 +7,16 @@
 #define GOOD_EFFICIENCY 0.8 /* at least 80 % of the ideal speedup counts as "sped up as expected" */
 #define NO_SPEEDUP 1.2      /* below 1.2x counts as "no real speedup" */
 
-/* Could this strategy speed this workload up at all? */
-static bool could_speed_up(const struct comparison *c, const struct strategy *s)
-{
-    return c->workload.kind == WORKLOAD_SLEEP ? s->overlaps_waiting : s->computes_in_parallel;
-}
-
 double verdict_speedup(const struct comparison *c)
 {
     double lowest = 0.0;
     for (size_t i = 0; i < c->count; i++) {
         const struct measurement *m = &c->results[i];
         double speedup = harness_speedup(c, m);
-        if (could_speed_up(c, m->strategy) && speedup > 0.0 && (lowest == 0.0 || speedup < lowest))
+        if (harness_can_speed_up(c, m->strategy) && speedup > 0.0 && (lowest == 0.0 || speedup < lowest))
             lowest = speedup;
     }
     return lowest;
-}
-
-/* The ideal speedup of a strategy that could speed the workload up. */
-static double best_ideal(const struct comparison *c)
-{
-    double tasks = (double)c->ntasks, cpus = (double)c->cpus.count;
-    if (c->workload.kind == WORKLOAD_SLEEP)
-        return tasks;
-    return tasks < cpus ? tasks : cpus;
 }
 
 /* A speedup as the verdict prints it: cut, never rounded up, to 2 places. */
@@ -48,7 +33,7 @@ static const char *cpus_word(size_t n)
 void verdict_single(const struct comparison *c, char *buf, size_t size)
 {
     const char *kind = workload_kind_name(c->workload.kind);
-    double speedup = shown(verdict_speedup(c)), ideal = best_ideal(c);
+    double speedup = shown(verdict_speedup(c)), ideal = harness_best_ideal(c);
     size_t cpus = c->cpus.count;
     if (speedup == 0.0)
         snprintf(buf, size, "%s: no speedup to judge (it needs sequential and one other strategy)", kind);
@@ -78,7 +63,7 @@ void verdict_single(const struct comparison *c, char *buf, size_t size)
 static void verdict_versus_sleep(double on_one, double on_all, const struct comparison *all,
                                  char *buf, size_t size)
 {
-    double ideal = best_ideal(all);
+    double ideal = harness_best_ideal(all);
     size_t cpus = all->cpus.count;
     char measured[64];
     if (cpus < 2) /* "all" was one CPU too: say it once */
@@ -95,7 +80,7 @@ static void verdict_versus_sleep(double on_one, double on_all, const struct comp
 static void verdict_versus_cpu(double on_one, double on_all, const struct comparison *all,
                                char *buf, size_t size)
 {
-    double ideal = best_ideal(all);
+    double ideal = harness_best_ideal(all);
     size_t cpus = all->cpus.count;
     if (cpus < 2)
         snprintf(buf, size, "cpu: %.2fx on 1 CPU -> only 1 CPU is allowed: no parallelism to show",
