@@ -1,0 +1,663 @@
+/*
+ * refresh: keeps the notes true. Every output block in a note is marked
+ * with the command that produced it:
+ *
+ *   <!-- run: build/demos/cpu --cpus 0 --tasks 2 -->
+ *   ```text
+ *   ...what that command printed...
+ *   ```
+ *
+ * and this program re-runs each command (as an argv array, never through a
+ * shell; stdout and stderr together, NO_COLOR set) and writes the output
+ * between the fences. Options after " | " in the marker keep part of it:
+ *
+ *   from: TEXT   start at the first line containing TEXT
+ *   lines: N     keep at most N lines
+ *   grep: TEXT   keep only the lines containing TEXT
+ *   exit: N      the command is expected to exit with N (default 0)
+ *   show         put "$ command" before its output
+ *
+ * Several markers in a row fill one block, one after the other.
+ *
+ * Usage: refresh [--check] [--lint] [--build DIR] [--demos a,b,...] [NOTE.md ...]
+ *   (no mode)  rewrite the blocks of the notes (default: every .md in notes/ and notes/ko/)
+ *   --check    run every command and fail if one exits with the wrong status
+ *              or keeps no lines; write nothing
+ *   --lint     run nothing but --help: fail if a demo in --demos has no note
+ *              in either language, if a note names a demo or a flag that does
+ *              not exist, or if notes/ and notes/ko/ differ in files or commands
+ *   --build    where the demos are, in place of the notes' "build/" (default: build)
+ *
+ * Run it from the top of the repository. Exit status: 0 ok, 1 a check
+ * failed, 2 bad usage.
+ */
+#include "child.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_NOTES 64
+#define MAX_ARGS 32
+#define MAX_DEMOS 64
+#define COMMAND_TIMEOUT 300.0 /* seconds: a note's command that takes longer has hung */
+
+static const char *build_dir = "build";
+static int failures;
+
+static void fail(const char *note, const char *fmt, const char *what)
+{
+    fprintf(stderr, "refresh: %s: ", note);
+    fprintf(stderr, fmt, what);
+    fputc('\n', stderr);
+    failures++;
+}
+
+/* ---- files ------------------------------------------------------------ */
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    struct child_buffer text = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (text.len + n + 1 > text.cap) {
+            text.cap = (text.len + n + 1) * 2;
+            text.data = realloc(text.data, text.cap);
+            if (text.data == NULL) {
+                fclose(f);
+                return NULL;
+            }
+        }
+        memcpy(text.data + text.len, chunk, n);
+        text.len += n;
+        text.data[text.len] = '\0';
+    }
+    fclose(f);
+    return text.data != NULL ? text.data : strdup("");
+}
+
+static bool write_file(const char *path, const char *text)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    if (f == NULL)
+        return false;
+    bool ok = fputs(text, f) >= 0;
+    ok = (fclose(f) == 0) && ok;
+    return ok && rename(tmp, path) == 0; /* all or nothing: never half a note */
+}
+
+static bool exists(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f != NULL)
+        fclose(f);
+    return f != NULL;
+}
+
+/* Appends to a growing string. */
+static void append(struct child_buffer *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->data = realloc(b->data, b->cap);
+        if (b->data == NULL) {
+            perror("refresh: realloc");
+            exit(1);
+        }
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static void append_str(struct child_buffer *b, const char *s)
+{
+    append(b, s, strlen(s));
+}
+
+/* ---- markers ---------------------------------------------------------- */
+
+struct marker {
+    char command[512];
+    char from[128], grep[128];
+    long lines; /* 0: all */
+    int exit_status;
+    bool show;
+};
+
+static const char marker_start[] = "<!-- run: ";
+static const char marker_end[] = " -->";
+
+static bool is_marker(const char *line, size_t len)
+{
+    size_t start = sizeof marker_start - 1, end = sizeof marker_end - 1;
+    return len > start + end && strncmp(line, marker_start, start) == 0 &&
+           strncmp(line + len - end, marker_end, end) == 0;
+}
+
+/* "build/demos/cpu --quick | lines: 9 | show" into a marker. */
+static bool parse_marker(const char *line, size_t len, struct marker *m)
+{
+    char body[1024];
+    size_t start = sizeof marker_start - 1, n = len - start - (sizeof marker_end - 1);
+    if (n >= sizeof body)
+        return false;
+    memcpy(body, line + start, n);
+    body[n] = '\0';
+    *m = (struct marker){0};
+    char *rest = body;
+    char *part = strsep(&rest, "|");
+    snprintf(m->command, sizeof m->command, "%s", part);
+    for (size_t i = strlen(m->command); i > 0 && m->command[i - 1] == ' '; i--)
+        m->command[i - 1] = '\0';
+    while ((part = strsep(&rest, "|")) != NULL) {
+        while (*part == ' ')
+            part++;
+        for (size_t i = strlen(part); i > 0 && part[i - 1] == ' '; i--)
+            part[i - 1] = '\0';
+        if (strncmp(part, "from: ", 6) == 0)
+            snprintf(m->from, sizeof m->from, "%s", part + 6);
+        else if (strncmp(part, "grep: ", 6) == 0)
+            snprintf(m->grep, sizeof m->grep, "%s", part + 6);
+        else if (strncmp(part, "lines: ", 7) == 0)
+            m->lines = strtol(part + 7, NULL, 10);
+        else if (strncmp(part, "exit: ", 6) == 0)
+            m->exit_status = (int)strtol(part + 6, NULL, 10);
+        else if (strcmp(part, "show") == 0)
+            m->show = true;
+        else
+            return false;
+    }
+    return m->command[0] != '\0';
+}
+
+/* Splits a command into argv the way a reader would type it: words
+ * separated by spaces, '...' or "..." keeping spaces inside. No other
+ * shell syntax: no $, no globbing, no pipes. Writes into `storage`. */
+static int split_command(const char *command, char *storage, size_t size, char *argv[MAX_ARGS])
+{
+    int argc = 0;
+    size_t used = 0;
+    const char *p = command;
+    while (*p != '\0') {
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            break;
+        if (argc == MAX_ARGS - 1)
+            return -1;
+        argv[argc++] = storage + used;
+        while (*p != '\0' && *p != ' ') {
+            if (*p == '\'' || *p == '"') {
+                char quote = *p++;
+                while (*p != '\0' && *p != quote) {
+                    if (used + 1 >= size)
+                        return -1;
+                    storage[used++] = *p++;
+                }
+                if (*p != quote)
+                    return -1; /* unterminated quote */
+                p++;
+            } else {
+                if (used + 1 >= size)
+                    return -1;
+                storage[used++] = *p++;
+            }
+        }
+        storage[used++] = '\0';
+    }
+    argv[argc] = NULL;
+    return argc;
+}
+
+/* ---- running a note's command ------------------------------------------ */
+
+/* Runs the command (with "build/" read as build_dir) and returns its
+ * stdout and stderr together, and its returncode; -1 if it could not run. */
+static int run_command(const char *command, struct child_buffer *output)
+{
+    char storage[1024], *argv[MAX_ARGS];
+    if (split_command(command, storage, sizeof storage, argv) <= 0)
+        return -1;
+    char program[1024];
+    if (strncmp(argv[0], "build/", 6) == 0) {
+        snprintf(program, sizeof program, "%s/%s", build_dir, argv[0] + 6);
+        argv[0] = program;
+    }
+    static const char *const no_color[] = {"NO_COLOR=1", NULL};
+    struct child_options options = {
+        .env_set = no_color,
+        .in.mode = CHILD_DEVNULL,
+        .out.mode = CHILD_PIPE,
+        .err.mode = CHILD_TO_STDOUT, /* 2>&1: in the order they were written */
+        .new_process_group = true,
+    };
+    struct child c;
+    struct child_error error = {0};
+    char message[512];
+    if (child_spawn(&c, (const char *const *)argv, &options, &error) != 0) {
+        child_error_format(&error, message, sizeof message);
+        fprintf(stderr, "refresh: %s\n", message);
+        return -1;
+    }
+    struct child_io io = {.out = output};
+    int err = child_communicate(&c, &io, COMMAND_TIMEOUT, &error);
+    if (err != 0) {
+        child_error_format(&error, message, sizeof message);
+        fprintf(stderr, "refresh: %s: %s\n", command, message);
+        child_close(&c); /* stops it if it still runs */
+        return -1;
+    }
+    int returncode = child_returncode(&c);
+    child_close(&c);
+    return returncode;
+}
+
+/* Keeps what the marker asks for: from, grep, lines. */
+static void filter_output(const struct marker *m, const char *output, struct child_buffer *kept)
+{
+    bool started = m->from[0] == '\0';
+    long count = 0;
+    for (const char *line = output; *line != '\0';) {
+        size_t len = strcspn(line, "\n");
+        char text[4096];
+        snprintf(text, sizeof text, "%.*s", (int)len, line);
+        if (!started && strstr(text, m->from) != NULL)
+            started = true;
+        bool wanted = started && (m->grep[0] == '\0' || strstr(text, m->grep) != NULL);
+        if (wanted && (m->lines == 0 || count < m->lines)) {
+            append(kept, line, len);
+            append_str(kept, "\n");
+            count++;
+        }
+        line += len + (line[len] == '\n');
+    }
+}
+
+/* The same command appears in both languages: run it once, use it twice,
+ * so that the English and the Korean note show the very same output. */
+struct cached_run {
+    char command[512];
+    int returncode;
+    char *output;
+};
+static struct cached_run cache[256];
+static size_t cache_count;
+
+static const struct cached_run *run_cached(const char *command)
+{
+    for (size_t i = 0; i < cache_count; i++)
+        if (strcmp(cache[i].command, command) == 0)
+            return &cache[i];
+    if (cache_count == sizeof cache / sizeof cache[0])
+        return NULL;
+    struct cached_run *r = &cache[cache_count++];
+    snprintf(r->command, sizeof r->command, "%s", command);
+    struct child_buffer output = {0};
+    fprintf(stderr, "refresh: running %s\n", command);
+    r->returncode = run_command(command, &output);
+    r->output = output.data != NULL ? output.data : strdup("");
+    return r;
+}
+
+/* Runs one marker's command and appends the part it keeps to `block`. */
+static void fill_from_marker(const char *note, const struct marker *m, struct child_buffer *block)
+{
+    const struct cached_run *r = run_cached(m->command);
+    if (r == NULL || r->returncode == -1) {
+        fail(note, "could not run: %s", m->command);
+        return;
+    }
+    if (r->returncode != m->exit_status) {
+        char what[700];
+        snprintf(what, sizeof what, "%s (exited with %d, expected %d)", m->command, r->returncode,
+                 m->exit_status);
+        fail(note, "command failed: %s", what);
+    }
+    if (m->show) {
+        append_str(block, "$ ");
+        append_str(block, m->command);
+        append_str(block, "\n");
+    }
+    size_t before = block->len;
+    filter_output(m, r->output, block);
+    if (block->len == before)
+        fail(note, "kept no lines of the output of: %s", m->command);
+}
+
+/* Rewrites (or, with check, only runs) every marked block of one note. */
+static void refresh_note(const char *path, bool check)
+{
+    char *text = read_file(path);
+    if (text == NULL) {
+        fail(path, "cannot read: %s", strerror(errno));
+        return;
+    }
+    struct child_buffer out = {0};
+    append_str(&out, "");
+    const char *line = text;
+    while (*line != '\0') {
+        size_t len = strcspn(line, "\n");
+        const char *next = line + len + (line[len] == '\n');
+        if (!is_marker(line, len)) {
+            append(&out, line, (size_t)(next - line));
+            line = next;
+            continue;
+        }
+        /* One or more markers, then the fenced block they fill. */
+        struct child_buffer block = {0};
+        append_str(&block, "");
+        while (is_marker(line, len)) {
+            struct marker m;
+            append(&out, line, (size_t)(next - line));
+            if (!parse_marker(line, len, &m))
+                fail(path, "bad marker: %s", line);
+            else
+                fill_from_marker(path, &m, &block);
+            line = next;
+            len = strcspn(line, "\n");
+            next = line + len + (line[len] == '\n');
+        }
+        if (strncmp(line, "```", 3) != 0) {
+            fail(path, "a marker must be followed by a ``` block, not: %.60s", line);
+            free(block.data);
+            continue;
+        }
+        /* Skip the old block, up to and including its closing fence. */
+        line = next;
+        while (*line != '\0' && strncmp(line, "```", 3) != 0)
+            line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n');
+        line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n');
+        append_str(&out, "```text\n");
+        append_str(&out, block.data);
+        append_str(&out, "```\n");
+        free(block.data);
+    }
+    if (!check && strcmp(out.data, text) != 0 && !write_file(path, out.data))
+        fail(path, "cannot write: %s", strerror(errno));
+    free(out.data);
+    free(text);
+}
+
+/* ---- lint: what the notes name must exist ------------------------------ */
+
+static char *demo_names[MAX_DEMOS];
+static size_t demo_count;
+
+static bool is_demo(const char *name)
+{
+    for (size_t i = 0; i < demo_count; i++)
+        if (strcmp(demo_names[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* A demo's --help, run once. */
+static const char *demo_help(const char *name)
+{
+    char command[256];
+    snprintf(command, sizeof command, "build/demos/%s --help", name);
+    const struct cached_run *r = run_cached(command);
+    return r != NULL && r->returncode == 0 ? r->output : NULL;
+}
+
+/* Does the help text list this flag ("--tasks", not "--tasks-list")? */
+static bool help_has_flag(const char *help, const char *flag)
+{
+    size_t n = strlen(flag);
+    for (const char *p = strstr(help, flag); p != NULL; p = strstr(p + 1, flag)) {
+        char after = p[n];
+        if (!(after == '-' || after == '_' || (after >= 'a' && after <= 'z')))
+            return true;
+    }
+    return false;
+}
+
+/* Every "build/demos/NAME --flag ..." in a note: NAME is a demo, and each
+ * --flag is in its --help. The command ends with the line, a backtick, a
+ * marker's " -->" or its " | ". */
+static void lint_commands(const char *path, const char *text)
+{
+    static const char prefix[] = "build/demos/";
+    for (const char *p = strstr(text, prefix); p != NULL; p = strstr(p + 1, prefix)) {
+        const char *name_start = p + sizeof prefix - 1;
+        size_t name_len = strspn(name_start, "abcdefghijklmnopqrstuvwxyz0123456789_");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)name_len, name_start);
+        if (name_len == 0)
+            continue;
+        char program[300];
+        snprintf(program, sizeof program, "%s/demos/%s", build_dir, name);
+        if (!is_demo(name) && exists(program))
+            continue; /* a helper program such as forker: not a demo, no flags to check */
+        if (!is_demo(name)) {
+            fail(path, "names a demo that does not exist: %s", name);
+            continue;
+        }
+        const char *help = demo_help(name);
+        if (help == NULL) {
+            fail(path, "%s --help does not exit 0", name);
+            continue;
+        }
+        size_t rest_len = strcspn(name_start + name_len, "\n`|");
+        char rest[512];
+        snprintf(rest, sizeof rest, "%.*s", (int)rest_len, name_start + name_len);
+        char *cut = strstr(rest, " -->");
+        if (cut != NULL)
+            *cut = '\0';
+        for (char *word = strtok(rest, " "); word != NULL; word = strtok(NULL, " ")) {
+            if (strncmp(word, "--", 2) != 0 || word[2] == '\0')
+                continue;
+            word[strcspn(word, "=,.;:)")] = '\0';
+            if (!help_has_flag(help, word)) {
+                char what[200];
+                snprintf(what, sizeof what, "%s %s", name, word);
+                fail(path, "names a flag the demo does not have: %s", what);
+            }
+        }
+    }
+}
+
+/* The run markers of a note, one per line, to compare the two languages. */
+static void collect_markers(const char *text, struct child_buffer *markers)
+{
+    append_str(markers, "");
+    for (const char *line = text; *line != '\0';) {
+        size_t len = strcspn(line, "\n");
+        if (is_marker(line, len)) {
+            append(markers, line, len);
+            append_str(markers, "\n");
+        }
+        line += len + (line[len] == '\n');
+    }
+}
+
+/* The .md files of a directory, sorted. */
+static size_t list_notes(const char *dir, char *names[MAX_NOTES])
+{
+    size_t count = 0;
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        size_t n = strlen(e->d_name);
+        if (n > 3 && strcmp(e->d_name + n - 3, ".md") == 0 && count < MAX_NOTES)
+            names[count++] = strdup(e->d_name);
+    }
+    closedir(d);
+    for (size_t i = 1; i < count; i++) /* insertion sort: a few dozen names */
+        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    return count;
+}
+
+/* Each demo's --help names its note; the note must exist in both languages. */
+static void lint_demo_notes(void)
+{
+    static const char label[] = "Read alongside: ";
+    for (size_t i = 0; i < demo_count; i++) {
+        const char *help = demo_help(demo_names[i]);
+        const char *at = help != NULL ? strstr(help, label) : NULL;
+        if (at == NULL) {
+            fail(demo_names[i], "%s", "its --help names no note (\"Read alongside: ...\")");
+            continue;
+        }
+        char note[256], korean[300];
+        snprintf(note, sizeof note, "%.*s", (int)strcspn(at + sizeof label - 1, "\n"),
+                 at + sizeof label - 1);
+        const char *base = strrchr(note, '/') != NULL ? strrchr(note, '/') + 1 : note;
+        snprintf(korean, sizeof korean, "notes/ko/%s", base);
+        if (!exists(note))
+            fail(demo_names[i], "has no note: %s is missing", note);
+        if (!exists(korean))
+            fail(demo_names[i], "has no Korean note: %s is missing", korean);
+    }
+}
+
+/* notes/ and notes/ko/ hold the same files, with the same commands, and
+ * each README links every note of its language. */
+static void lint_trees(void)
+{
+    char *english[MAX_NOTES], *korean[MAX_NOTES];
+    size_t n_en = list_notes("notes", english), n_ko = list_notes("notes/ko", korean);
+    for (size_t i = 0, j = 0; i < n_en || j < n_ko;) {
+        int order = i == n_en ? 1 : j == n_ko ? -1 : strcmp(english[i], korean[j]);
+        if (order < 0)
+            fail("notes/ko", "has no %s", english[i++]);
+        else if (order > 0)
+            fail("notes", "has no %s (notes/ko has one)", korean[j++]);
+        else {
+            char en_path[300], ko_path[300];
+            snprintf(en_path, sizeof en_path, "notes/%s", english[i]);
+            snprintf(ko_path, sizeof ko_path, "notes/ko/%s", korean[j]);
+            char *en_text = read_file(en_path), *ko_text = read_file(ko_path);
+            struct child_buffer en_markers = {0}, ko_markers = {0};
+            collect_markers(en_text, &en_markers);
+            collect_markers(ko_text, &ko_markers);
+            if (strcmp(en_markers.data, ko_markers.data) != 0)
+                fail(ko_path, "runs other commands than %s", en_path);
+            free(en_markers.data);
+            free(ko_markers.data);
+            free(en_text);
+            free(ko_text);
+            i++, j++;
+        }
+    }
+    const char *dirs[] = {"notes", "notes/ko"};
+    char **lists[] = {english, korean};
+    size_t counts[] = {n_en, n_ko};
+    for (size_t d = 0; d < 2; d++) {
+        char readme_path[64];
+        snprintf(readme_path, sizeof readme_path, "%s/README.md", dirs[d]);
+        char *readme = read_file(readme_path);
+        if (readme == NULL) {
+            fail(readme_path, "%s", "is missing");
+            continue;
+        }
+        for (size_t i = 0; i < counts[d]; i++)
+            if (strcmp(lists[d][i], "README.md") != 0 && strstr(readme, lists[d][i]) == NULL)
+                fail(readme_path, "does not link %s", lists[d][i]);
+        free(readme);
+    }
+    for (size_t i = 0; i < n_en; i++)
+        free(english[i]);
+    for (size_t i = 0; i < n_ko; i++)
+        free(korean[i]);
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static int usage(const char *problem)
+{
+    if (problem != NULL)
+        fprintf(stderr, "refresh: %s\n", problem);
+    fprintf(problem != NULL ? stderr : stdout,
+            "Usage: refresh [--check] [--lint] [--build DIR] [--demos a,b,...] [NOTE.md ...]\n"
+            "Re-runs the command above each output block of the notes and writes its output\n"
+            "there. --check: run them and fail on a wrong exit status, write nothing.\n"
+            "--lint: check that demos, flags and notes in both languages match, run nothing\n"
+            "but --help. Run it from the top of the repository.\n");
+    return problem != NULL ? 2 : 0;
+}
+
+static void parse_demo_list(char *list)
+{
+    for (char *name = strtok(list, ","); name != NULL && demo_count < MAX_DEMOS;
+         name = strtok(NULL, ","))
+        demo_names[demo_count++] = name;
+}
+
+int main(int argc, char **argv)
+{
+    bool check = false, lint = false;
+    char *paths[2 * MAX_NOTES];
+    size_t path_count = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--check") == 0)
+            check = true;
+        else if (strcmp(arg, "--lint") == 0)
+            lint = true;
+        else if ((strcmp(arg, "--build") == 0 || strcmp(arg, "--demos") == 0) && i + 1 == argc)
+            return usage("--build and --demos need a value");
+        else if (strcmp(arg, "--build") == 0)
+            build_dir = argv[++i];
+        else if (strcmp(arg, "--demos") == 0)
+            parse_demo_list(argv[++i]);
+        else if (strcmp(arg, "--help") == 0)
+            return usage(NULL);
+        else if (strncmp(arg, "--", 2) == 0)
+            return usage("unknown option");
+        else if (path_count < sizeof paths / sizeof paths[0])
+            paths[path_count++] = argv[i];
+    }
+    if (lint && demo_count == 0)
+        return usage("--lint needs --demos");
+    static char *all[2 * MAX_NOTES];
+    char *names[MAX_NOTES];
+    if (path_count == 0) {
+        const char *dirs[] = {"notes", "notes/ko"};
+        for (size_t d = 0; d < 2; d++) {
+            size_t n = list_notes(dirs[d], names);
+            for (size_t i = 0; i < n; i++) {
+                char path[300];
+                snprintf(path, sizeof path, "%s/%s", dirs[d], names[i]);
+                all[path_count] = strdup(path);
+                paths[path_count] = all[path_count];
+                path_count++;
+                free(names[i]);
+            }
+        }
+    }
+    if (path_count == 0)
+        return usage("no notes found: run it from the top of the repository");
+
+    if (lint) {
+        lint_demo_notes();
+        lint_trees();
+        for (size_t i = 0; i < path_count; i++) {
+            char *text = read_file(paths[i]);
+            if (text != NULL)
+                lint_commands(paths[i], text);
+            free(text);
+        }
+    } else {
+        for (size_t i = 0; i < path_count; i++)
+            refresh_note(paths[i], check);
+    }
+    if (failures > 0)
+        fprintf(stderr, "refresh: %d problem%s\n", failures, failures == 1 ? "" : "s");
+    return failures > 0 ? 1 : 0;
+}
