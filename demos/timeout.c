@@ -24,15 +24,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define GRACE 1.0       /* seconds between SIGTERM and SIGKILL */
 #define DRAIN_LIMIT 1.0 /* how long we read a pipe after stopping its writer */
+#define FATE_SETTLE 0.2 /* how long a killed process may take to become a zombie */
 
 static double timeout = 0.1;
 
 static const struct demo_flag flags[] = {
-    {"timeout", DEMO_FLAG_SECONDS, "S", "communicate's timeout (default 0.1)", &timeout},
+    {"timeout", DEMO_FLAG_SECONDS, "S", "communicate's timeout (default 0.1)", &timeout, NULL},
     {0},
 };
 
@@ -113,22 +115,40 @@ static void drain(struct child *c, const char *what)
         printf("parent: %s: the pipe closed %.3f s later\n", what, stopwatch_now() - start);
 }
 
-/* What became of a process that is not our child: its state letter in
- * /proc/PID/stat. A killed orphan stays a zombie ('Z') until its new
- * parent (init) reaps it: dead, holding nothing open. */
-static const char *fate(pid_t pid)
+/* A process's state letter from /proc/PID/stat ('S', 'R', 'Z', ...), or
+ * 0 when it is gone. */
+static char process_state(pid_t pid)
 {
     char path[64], stat[512];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     FILE *f = fopen(path, "r");
     if (f == NULL)
-        return "gone";
+        return 0;
     size_t n = fread(stat, 1, sizeof stat - 1, f);
     fclose(f);
     stat[n] = '\0';
     const char *after_name = strrchr(stat, ')'); /* "pid (name) S ..." */
-    char state = after_name != NULL && after_name[1] == ' ' ? after_name[2] : '?';
-    return state == 'Z' || state == 'X' ? "dead (a zombie until init reaps it)" : "still running";
+    return after_name != NULL && after_name[1] == ' ' ? after_name[2] : '?';
+}
+
+/* What became of a process that is not our child. A killed orphan stays a
+ * zombie ('Z') until its new parent (init) reaps it: dead, holding nothing
+ * open. A process being killed closes its files a moment before it turns
+ * into a zombie, so look again for up to FATE_SETTLE seconds before
+ * calling it alive. */
+static const char *fate(pid_t pid)
+{
+    double give_up = stopwatch_now() + FATE_SETTLE;
+    for (;;) {
+        char state = process_state(pid);
+        if (state == 0)
+            return "gone";
+        if (state == 'Z' || state == 'X')
+            return "dead (a zombie until init reaps it)";
+        if (stopwatch_now() > give_up)
+            return "still running";
+        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+    }
 }
 
 /* Part 2, naive: signal forker alone; sleep lives on, holding the pipe. */
