@@ -27,7 +27,7 @@ static double switch_interval = GIL_DEFAULT_INTERVAL;
 
 static const struct demo_flag flags[] = {
     {"switch-interval", DEMO_FLAG_SECONDS, "S", "wait this long before asking for the lock (default 0.005)",
-     &switch_interval},
+     &switch_interval, NULL},
     {0},
 };
 

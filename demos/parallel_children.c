@@ -22,7 +22,7 @@ static bool no_sequential;
 static char failure[256]; /* the child error a strategy names as its failed call */
 
 static const struct demo_flag flags[] = {
-    {"no-sequential", DEMO_FLAG_SWITCH, NULL, "skip the slow one-after-another row", &no_sequential},
+    {"no-sequential", DEMO_FLAG_SWITCH, NULL, "skip the slow one-after-another row", &no_sequential, NULL},
     {0},
 };
 

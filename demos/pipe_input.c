@@ -25,7 +25,7 @@
 static const char *cipher = "des3";
 
 static const struct demo_flag flags[] = {
-    {"cipher", DEMO_FLAG_TEXT, "NAME", "openssl's cipher (default des3; try aes-256-cbc)", &cipher},
+    {"cipher", DEMO_FLAG_TEXT, "NAME", "openssl's cipher (default des3; try aes-256-cbc)", &cipher, NULL},
     {0},
 };
 

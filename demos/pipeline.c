@@ -33,9 +33,9 @@ static const char *digest = "sha256";
 static bool keep_pipe_open;
 
 static const struct demo_flag flags[] = {
-    {"cipher", DEMO_FLAG_TEXT, "NAME", "openssl's cipher (default des3; try aes-256-cbc)", &cipher},
-    {"digest", DEMO_FLAG_TEXT, "NAME", "openssl's digest (default sha256; the seed's: whirlpool)", &digest},
-    {"keep-pipe-open", DEMO_FLAG_SWITCH, NULL, "show the hang when the parent keeps its pipe end", &keep_pipe_open},
+    {"cipher", DEMO_FLAG_TEXT, "NAME", "openssl's cipher (default des3; try aes-256-cbc)", &cipher, NULL},
+    {"digest", DEMO_FLAG_TEXT, "NAME", "openssl's digest (default sha256; the seed's: whirlpool)", &digest, NULL},
+    {"keep-pipe-open", DEMO_FLAG_SWITCH, NULL, "show the hang when the parent keeps its pipe end", &keep_pipe_open, NULL},
     {0},
 };
 

@@ -21,7 +21,7 @@
 static double seconds = 1.0;
 
 static const struct demo_flag flags[] = {
-    {"seconds", DEMO_FLAG_SECONDS, "S", "how long the child sleeps (default 1)", &seconds},
+    {"seconds", DEMO_FLAG_SECONDS, "S", "how long the child sleeps (default 1)", &seconds, NULL},
     {0},
 };
 

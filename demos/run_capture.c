@@ -22,7 +22,7 @@
 static const char *message = "Hello from the child process!";
 
 static const struct demo_flag flags[] = {
-    {"message", DEMO_FLAG_TEXT, "TEXT", "what echo should say (default: a greeting)", &message},
+    {"message", DEMO_FLAG_TEXT, "TEXT", "what echo should say (default: a greeting)", &message, NULL},
     {0},
 };
 

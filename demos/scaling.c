@@ -27,7 +27,7 @@ static double serial_fraction = 0.0;
 
 static const struct demo_flag flags[] = {
     {"serial-fraction", DEMO_FLAG_FRACTION, "F", "share of the job only one thread can do (default 0)",
-     &serial_fraction},
+     &serial_fraction, NULL},
     {0},
 };
 

@@ -29,8 +29,8 @@
 static bool quick, json;
 
 static const struct demo_flag flags[] = {
-    {"quick", DEMO_FLAG_SWITCH, NULL, "a tenth of the units: well under a second", &quick},
-    {"json", DEMO_FLAG_SWITCH, NULL, "print one JSON object instead of the table", &json},
+    {"quick", DEMO_FLAG_SWITCH, NULL, "a tenth of the units: well under a second", &quick, NULL},
+    {"json", DEMO_FLAG_SWITCH, NULL, "print one JSON object instead of the table", &json, NULL},
     {0},
 };
 

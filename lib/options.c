@@ -166,8 +166,11 @@ static void print_help(const struct demo_info *demo)
             printf("  %-12s %s\n", list[i]->name, list[i]->explains);
         printf("\n");
     }
-    printf("Exit status: 0 ok, 1 a failure%s, 2 bad usage.\n",
-           demo->harness ? " or a checksum mismatch" : "");
+    if (demo->exit_help != NULL)
+        printf("Exit status: %s\n", demo->exit_help);
+    else
+        printf("Exit status: 0 ok, 1 a failure%s, 2 bad usage.\n",
+               demo->harness ? " or a checksum mismatch" : "");
     printf("Read alongside: %s\n", demo->note);
 }
 
@@ -342,6 +345,13 @@ static int set_demo_flag(const struct demo_info *demo, const struct demo_flag *f
         return 0;
     case DEMO_FLAG_SECONDS:
         return parse_seconds(demo, flag, value, (double *)f->target);
+    case DEMO_FLAG_CHOICE:
+        for (const char *const *choice = f->choices; *choice != NULL; choice++)
+            if (strcmp(value, *choice) == 0) {
+                *(const char **)f->target = *choice;
+                return 0;
+            }
+        return bad_usage(demo, flag, "'%s' is not one of the choices (see --help)", value);
     case DEMO_FLAG_FRACTION: {
         char *end;
         double fraction = strtod(value, &end);

@@ -28,6 +28,7 @@ enum demo_flag_kind {
     DEMO_FLAG_TEXT,    /* a non-empty string: sets a const char * */
     DEMO_FLAG_SECONDS, /* a finite duration > 0: sets a double */
     DEMO_FLAG_FRACTION, /* a number from 0 up to (not including) 1: sets a double */
+    DEMO_FLAG_CHOICE,   /* one of the words in `choices`: sets a const char * */
 };
 
 struct demo_flag {
@@ -36,6 +37,7 @@ struct demo_flag {
     const char *value_name; /* for --help: "S", "NAME" (not for switches) */
     const char *help;       /* one line for --help, with the default */
     void *target;           /* bool *, const char ** or double *, by kind */
+    const char *const *choices; /* DEMO_FLAG_CHOICE: the words allowed, NULL-terminated */
 };
 
 /* What a demo is and what it does with no arguments. */
@@ -56,6 +58,7 @@ struct demo_info {
     bool tasks_list;                /* --tasks may be a list, e.g. 10,100,1000 (a sweep) */
     const char *tasks_help;         /* what --tasks means here, if not "how many tasks" */
     const char *seconds_help;       /* what --seconds means here, if not each task's time */
+    const char *exit_help;          /* --help's "Exit status" line, if not the usual one */
 };
 
 #define OPTIONS_MAX_SIZES 16 /* sizes in a --tasks list */

@@ -405,9 +405,9 @@ static const char *cipher = "des3";
 static double timeout_s = 0.1;
 
 static const struct demo_flag seed_flags[] = {
-    {"keep-pipe-open", DEMO_FLAG_SWITCH, NULL, "keep the parent's copy of the pipe", &keep_open},
-    {"cipher", DEMO_FLAG_TEXT, "NAME", "the cipher (default des3)", &cipher},
-    {"timeout", DEMO_FLAG_SECONDS, "S", "how long to wait (default 0.1)", &timeout_s},
+    {"keep-pipe-open", DEMO_FLAG_SWITCH, NULL, "keep the parent's copy of the pipe", &keep_open, NULL},
+    {"cipher", DEMO_FLAG_TEXT, "NAME", "the cipher (default des3)", &cipher, NULL},
+    {"timeout", DEMO_FLAG_SECONDS, "S", "how long to wait (default 0.1)", &timeout_s, NULL},
     {0},
 };
 
