@@ -9,7 +9,8 @@
  *
  * A run prints, for each child, the last 10 bytes of what it encrypted:
  *
- *   child 1 (pid 6439): 10 bytes in, 32 out; last 10: b'A\x02f\xda\x85\x9b\xe9\x84\xaac'
+ *   child 1 (pid 6439): 10 bytes in, 32 out
+ *     last 10: b'A\x02f\xda\x85\x9b\xe9\x84\xaac'
  *
  * notes/07-pipe_input.md sets the C beside the Python.
  */
@@ -65,7 +66,8 @@ static int finish_encrypt(struct child *c, int number, const unsigned char *inpu
         status = 1;
     } else {
         size_t tail = out.len < 10 ? out.len : 10;
-        printf("child %d (pid %d): %d bytes in, %zu out; last 10: ", number, (int)c->pid, INPUT_BYTES, out.len);
+        printf("child %d (pid %d): %d bytes in, %zu out\n  last 10: ", number, (int)c->pid, INPUT_BYTES,
+               out.len);
         seed_print_bytes((const unsigned char *)out.data + out.len - tail, tail);
         printf("\n");
     }
@@ -97,7 +99,8 @@ int main(int argc, char **argv)
             break;
         }
     if (started > 0)
-        printf("parent: started %d openssl enc -%s children; the password is in their environment\n",
+        printf("parent: started %d openssl enc -%s children;\n"
+               "        the password is in their environment\n",
                started, cipher);
     for (int i = 0; i < started; i++) {
         if (status == 0)

@@ -82,7 +82,7 @@ static int report_chain(int number, struct child stages[2], const struct child_b
         return 1;
     }
     size_t tail = out->len < 10 ? out->len : 10;
-    printf("chain %d (enc pid %d | dgst pid %d): digest of %zu bytes; last 10: ", number,
+    printf("chain %d (enc pid %d | dgst pid %d): digest of %zu bytes\n  last 10: ", number,
            (int)stages[0].pid, (int)stages[1].pid, out->len);
     seed_print_bytes((const unsigned char *)out->data + out->len - tail, tail);
     printf("\n");
@@ -161,7 +161,8 @@ static int run_naive_chain(void)
     char enc_status[64];
     child_poll(&stages[0], NULL); /* enc is done: reap it, to say how it ended */
     child_describe(&stages[0], enc_status, sizeof enc_status);
-    printf("parent: after %.3f s: %s; enc %s, dgst still waiting for end-of-file\n",
+    printf("parent: after %.3f s: %s; enc %s,\n"
+           "        dgst still waiting for end-of-file\n",
            stopwatch_now() - start, err == -ETIMEDOUT ? "timed out" : "finished?!", enc_status);
     close(middle[1]); /* the fix: the last write end closes, dgst sees end-of-file */
     close(middle[0]);

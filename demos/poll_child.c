@@ -41,8 +41,8 @@ struct bill {
 
 static void print_bill(const char *how, const struct bill *b)
 {
-    printf("parent: %-11s %9ld %-5s %.3f s of CPU in %.3f s of waiting (%.0f%% of a CPU)\n", how,
-           b->calls, b->calls == 1 ? "call," : "calls,", b->cpu, b->wall, 100.0 * b->cpu / b->wall);
+    printf("parent: %-11s %9ld %-5s %.3f s of CPU in %.3f s (%.0f%% of a CPU)\n", how, b->calls,
+           b->calls == 1 ? "call," : "calls,", b->cpu, b->wall, 100.0 * b->cpu / b->wall);
 }
 
 /* Starts `sleep S`; returns 0 or an exit status. */
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
     }
     if (status != 0)
         return status;
-    printf("\nBoth waited %.1f s. The busy loop used %.2f s of CPU to do it; child_wait %.4f s.\n",
+    printf("\nBoth waited %.1f s. The busy loop burned %.2f s of CPU; child_wait %.4f s.\n",
            seconds, polled.cpu, waited.cpu);
     printf("\nRead alongside: %s\n", demo.note);
     return 0;

@@ -156,9 +156,10 @@ static void print_table(const struct machine *m, const struct unit *units, size_
                units[i].us_max, units[i].us / thread->us);
     /* A task that takes as long as its own start-up gains at most 2x; ten
      * times as long, and the start-up costs a tenth. */
-    printf("\n-> starting a task costs %.0f us as a thread, %.0f us as a process, %.0f us as a program:\n"
-           "   a task should run much longer than that (10x: %.1f ms, %.1f ms, %.1f ms) to gain\n"
-           "   from its own thread, process or program.\n",
+    printf("\n-> starting a task costs %.0f us as a thread, %.0f us as a process,\n"
+           "   %.0f us as a program: a task should run much longer than that\n"
+           "   (10x: %.1f ms, %.1f ms, %.1f ms) to gain from its own thread,\n"
+           "   process or program.\n",
            units[1].us, units[2].us, units[3].us, units[1].us / 100.0, units[2].us / 100.0,
            units[3].us / 100.0);
     printf("\nRead alongside: %s\n", demo.note);

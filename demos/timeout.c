@@ -109,8 +109,9 @@ static void drain(struct child *c, const char *what)
     double start = stopwatch_now();
     int err = child_communicate(c, NULL, DRAIN_LIMIT, NULL);
     if (err == -ETIMEDOUT)
-        printf("parent: %s: the pipe is still open after %.1f s (reading it would take 10 s)\n", what,
-               DRAIN_LIMIT);
+        printf("parent: %s: the pipe is still open after %.1f s\n"
+               "        (reading it to the end would take 10 s)\n",
+               what, DRAIN_LIMIT);
     else
         printf("parent: %s: the pipe closed %.3f s later\n", what, stopwatch_now() - start);
 }

@@ -21,8 +21,9 @@
  *
  * Usage: refresh [--check] [--lint] [--build DIR] [--demos a,b,...] [NOTE.md ...]
  *   (no mode)  rewrite the blocks of the notes (default: every .md in notes/ and notes/ko/)
- *   --check    run every command and fail if one exits with the wrong status
- *              or keeps no lines; write nothing
+ *   --check    run every command and fail if one exits with the wrong status,
+ *              keeps no lines or (a demo) prints a line over 80 columns;
+ *              write nothing
  *   --lint     run nothing but --help: fail if a demo in --demos has no note
  *              in either language, if a note names a demo or a flag that does
  *              not exist, or if notes/ and notes/ko/ differ in files or commands
@@ -309,6 +310,25 @@ static const struct cached_run *run_cached(const char *command)
     return r;
 }
 
+/* For the projector: a demo's output must fit 80 columns (counted in
+ * characters, not bytes: a UTF-8 character's later bytes are 10xxxxxx). */
+#define MAX_COLUMNS 80
+static void check_width(const char *note, const char *command, const char *output)
+{
+    for (const char *line = output; *line != '\0';) {
+        size_t len = strcspn(line, "\n"), columns = 0;
+        for (size_t i = 0; i < len; i++)
+            columns += ((unsigned char)line[i] & 0xC0) != 0x80;
+        if (columns > MAX_COLUMNS) {
+            char what[700];
+            snprintf(what, sizeof what, "%s: %.40s...", command, line);
+            fail(note, "a line wider than 80 columns in the output of %s", what);
+            return;
+        }
+        line += len + (line[len] == '\n');
+    }
+}
+
 /* Runs one marker's command and appends the part it keeps to `block`. */
 static void fill_from_marker(const char *note, const struct marker *m, struct child_buffer *block)
 {
@@ -323,6 +343,8 @@ static void fill_from_marker(const char *note, const struct marker *m, struct ch
                  m->exit_status);
         fail(note, "command failed: %s", what);
     }
+    if (strncmp(m->command, "build/", 6) == 0)
+        check_width(note, m->command, r->output);
     if (m->show) {
         append_str(block, "$ ");
         append_str(block, m->command);
