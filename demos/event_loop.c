@@ -12,6 +12,7 @@
  * one-second sleeps in about 1 s and a few MiB. notes/13-event_loop.md.
  */
 #include "demo.h"
+#include "progress.h"
 #include "report.h"
 #include "stats.h"
 
@@ -205,9 +206,12 @@ static int run_sweep(const struct options *opts, const struct machine *m)
             *p = (struct point){.tasks = opts->sizes[s], .strategy = sweep_strategies[k]};
             p->capped = p->strategy == &strategy_processes && p->tasks > PROCESS_CAP;
             any_capped |= p->capped;
+            progress_show("sweep: %zu tasks with %s (%zu of %zu)", p->tasks, p->strategy->name, n,
+                          3 * opts->size_count);
             if (!p->capped)
                 measure_point(p, seconds);
         }
+    progress_clear();
     if (opts->json) {
         print_sweep_json(m, points, n, seconds);
         return 0;

@@ -13,6 +13,7 @@
 #include "child.h"
 #include "machine.h"
 #include "options.h"
+#include "progress.h"
 #include "report.h"
 #include "stats.h"
 #include "stopwatch.h"
@@ -184,9 +185,13 @@ int main(int argc, char **argv)
     };
     size_t n = sizeof units / sizeof units[0];
     fflush(stdout); /* forked children must not inherit unwritten output */
-    for (size_t i = 0; i < n; i++)
-        if (measure(&units[i]) != 0)
+    for (size_t i = 0; i < n; i++) {
+        progress_show("timing %s (%zu of %zu)", units[i].name, i + 1, n);
+        int err = measure(&units[i]);
+        progress_clear();
+        if (err != 0)
             return 1;
+    }
     if (json)
         print_json(&m, units, n);
     else

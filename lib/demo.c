@@ -1,4 +1,5 @@
 #include "demo.h"
+#include "progress.h"
 
 #include "report.h"
 #include "verdict.h"
@@ -28,26 +29,24 @@ int demo_setup(const struct demo_info *demo, const struct options *opts, struct 
 static void show_progress(const struct strategy *s, int run, int total, void *context)
 {
     (void)context;
-    fprintf(stderr, "\r\033[Kmeasuring %s: run %d of %d", s->name, run, total);
+    progress_show("measuring %s: run %d of %d", s->name, run, total);
 }
 
 int demo_measure(const struct demo_info *demo, const struct options *opts, size_t ntasks,
                  const struct workload *w, struct comparison *out)
 {
-    bool progress = isatty(STDERR_FILENO);
     struct harness_plan plan = {
         .strategies = opts->strategies,
         .count = opts->strategy_count,
         .ntasks = ntasks,
         .warmup = opts->warmup,
         .runs = opts->runs,
-        .on_run = progress ? show_progress : NULL,
+        .on_run = show_progress,
     };
     fflush(stdout); /* children must not inherit half-written output */
     const char *failed_call = "?";
     int err = harness_compare(&plan, w, out, &failed_call);
-    if (progress)
-        fprintf(stderr, "\r\033[K"); /* erase the progress line */
+    progress_clear();
     return err == 0 ? 0 : demo_fail(demo, failed_call, err);
 }
 
