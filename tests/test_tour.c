@@ -1,0 +1,169 @@
+/* The tour: it runs to the end without waiting when no one is at the
+ * keyboard, names every demo, names notes that exist (in English and in
+ * Korean), follows the order of notes/README.md, and Ctrl-C ends it with
+ * 130 and nothing left running. Paths come from meson: TOUR (the program),
+ * SOURCE_ROOT (where notes/ is) and DEMO_NAMES ("sleep,cpu,...").
+ *
+ * Each run of the tour with --quick takes about 11 s of demos. */
+#include "child.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Runs the tour with these flags; stdin is /dev/null, or, with
+ * keep_stdin_open, a pipe that stays open and never gets a line (a tour
+ * that waited for Enter would hang there). Returns the returncode. */
+static int run_tour(const char *const flags[], bool keep_stdin_open, struct child_buffer *out)
+{
+    const char *argv[8] = {TOUR};
+    for (size_t i = 0; flags[i] != NULL; i++)
+        argv[i + 1] = flags[i];
+    struct child_options options = {
+        .in.mode = keep_stdin_open ? CHILD_PIPE : CHILD_DEVNULL,
+        .out.mode = CHILD_PIPE,
+        .cwd = SOURCE_ROOT,
+    };
+    struct child c;
+    struct child_error e = {0};
+    cr_assert_eq(child_spawn(&c, argv, &options, &e), 0, "spawn tour: %s", strerror(e.error));
+    struct child_io io = {.out = out};
+    int in = c.in;
+    c.in = -1; /* communicate would close stdin at once: keep it open, unwritten */
+    cr_assert_eq(child_communicate(&c, &io, 100.0, &e), 0, "the tour did not finish in 100 s");
+    int code = child_returncode(&c);
+    child_close(&c);
+    if (in >= 0)
+        close(in);
+    return code;
+}
+
+/* The note paths the tour printed ("note: notes/01-sleep.md", in Korean
+ * "노트: notes/ko/01-sleep.md"), in order. */
+static size_t notes_named(const char *output, char names[][128], size_t max)
+{
+    size_t n = 0;
+    for (const char *line = output; *line != '\0' && n < max;) {
+        size_t len = strcspn(line, "\n");
+        const char *labels[] = {"note: ", "노트: "};
+        for (size_t i = 0; i < 2; i++)
+            if (strncmp(line, labels[i], strlen(labels[i])) == 0)
+                snprintf(names[n++], 128, "%.*s", (int)(len - strlen(labels[i])), line + strlen(labels[i]));
+        line += len + (line[len] == '\n');
+    }
+    return n;
+}
+
+static bool exists_in_source(const char *relative)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", SOURCE_ROOT, relative);
+    return access(path, R_OK) == 0;
+}
+
+Test(tour, runs_every_demo_without_waiting_for_a_closed_stdin, .timeout = 120)
+{
+    struct child_buffer out = {0};
+    const char *const flags[] = {"--no-pause", "--quick", NULL};
+    cr_assert_eq(run_tour(flags, false, &out), 0, "%s", out.data);
+    cr_expect_not_null(strstr(out.data, "End of the tour."));
+
+    char names[] = DEMO_NAMES;
+    for (char *name = strtok(names, ","); name != NULL; name = strtok(NULL, ",")) {
+        char command[128];
+        snprintf(command, sizeof command, "/%s", name);
+        bool named = false;
+        for (const char *p = strstr(out.data, "command: "); p != NULL; p = strstr(p + 1, "command: ")) {
+            const char *line_end = p + strcspn(p, "\n"), *space = p + strlen("command: ");
+            space += strcspn(space, " \n"); /* the program's path ends at the first space */
+            size_t n = strlen(command);
+            named |= space <= line_end && (size_t)(space - p) >= n && strncmp(space - n, command, n) == 0;
+        }
+        cr_expect(named, "the tour never runs %s", name);
+    }
+    char notes[32][128];
+    size_t count = notes_named(out.data, notes, 32);
+    cr_expect_gt(count, 0);
+    for (size_t i = 0; i < count; i++)
+        cr_expect(exists_in_source(notes[i]), "the tour names a missing note: %s", notes[i]);
+    child_buffer_free(&out);
+}
+
+Test(tour, does_not_wait_when_stdin_is_not_a_terminal_and_names_korean_notes, .timeout = 120)
+{
+    struct child_buffer out = {0};
+    const char *const flags[] = {"--quick", "--lang", "ko", NULL}; /* no --no-pause */
+    cr_assert_eq(run_tour(flags, true, &out), 0, "%s", out.data);
+    char notes[32][128];
+    size_t count = notes_named(out.data, notes, 32);
+    cr_expect_gt(count, 0);
+    for (size_t i = 0; i < count; i++) {
+        cr_expect_eq(strncmp(notes[i], "notes/ko/", 9), 0, "not a Korean note: %s", notes[i]);
+        cr_expect(exists_in_source(notes[i]), "the tour names a missing note: %s", notes[i]);
+    }
+    child_buffer_free(&out);
+}
+
+/* notes/README.md is the lesson plan: the tour visits its notes in its order. */
+Test(tour, follows_the_lesson_plan, .timeout = 120)
+{
+    struct child_buffer out = {0};
+    const char *const flags[] = {"--no-pause", "--quick", NULL};
+    cr_assert_eq(run_tour(flags, false, &out), 0);
+    char notes[32][128];
+    size_t count = notes_named(out.data, notes, 32);
+
+    char path[512];
+    snprintf(path, sizeof path, "%s/notes/README.md", SOURCE_ROOT);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    char line[2048];
+    size_t row = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        /* A row of the plan: "| 3 | [03-versus.md](03-versus.md) | ..." */
+        const char *link = strstr(line, "](");
+        if (line[0] != '|' || link == NULL)
+            continue;
+        char note[128];
+        snprintf(note, sizeof note, "notes/%.*s", (int)strcspn(link + 2, ")"), link + 2);
+        cr_assert_lt(row, count, "the plan has more notes than the tour: %s", note);
+        cr_expect_str_eq(notes[row], note, "stop %zu", row + 1);
+        row++;
+    }
+    fclose(f);
+    cr_expect_eq(row, count, "the tour has %zu stops, the plan %zu rows", count, row);
+    child_buffer_free(&out);
+}
+
+/* Ctrl-C in the middle of a demo: the tour exits 130 within a second and
+ * leaves nothing running. As a subreaper, this test inherits anything the
+ * tour or its demos left behind, so "no child of ours" means none. */
+Test(tour, ctrl_c_stops_the_demo_and_leaves_nothing_behind, .timeout = 60)
+{
+    cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    const char *const argv[] = {TOUR, "--no-pause", NULL}; /* full settings: demos run for a while */
+    struct child_options options = {.in.mode = CHILD_DEVNULL, .out.mode = CHILD_DEVNULL,
+                                    .cwd = SOURCE_ROOT};
+    struct child c;
+    struct child_error e = {0};
+    cr_assert_eq(child_spawn(&c, argv, &options, &e), 0);
+    usleep(600 * 1000); /* inside the first demo (versus --quick, about 1 s), which forks */
+    cr_assert_eq(child_send_signal(&c, SIGINT, &e), 0);
+    cr_assert_eq(child_wait(&c, 1.5, &e), 0, "the tour still runs 1.5 s after Ctrl-C");
+    cr_expect_eq(child_returncode(&c), 130);
+    child_close(&c);
+
+    usleep(100 * 1000); /* an orphan would be ours by now */
+    pid_t left;
+    errno = 0;
+    while ((left = waitpid(-1, NULL, WNOHANG)) > 0) /* dead orphans are fine: reap them */
+        errno = 0;
+    cr_expect_eq(left, -1, "a process the tour started is still around (pid %d)", (int)left);
+    cr_expect_eq(errno, ECHILD);
+}
