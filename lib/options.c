@@ -79,20 +79,38 @@ static const char *flag_name(const struct demo_info *demo, int value)
 }
 
 /* The usage summary, for an error message. */
+/* Prints one usage item, starting a new line where it would pass 80 columns. */
+static void usage_item(FILE *to, size_t *column, const char *item)
+{
+    if (*column + 1 + strlen(item) > 80) {
+        fprintf(to, "\n      ");
+        *column = 6;
+    }
+    *column += (size_t)fprintf(to, " %s", item);
+}
+
 static void options_print_usage(FILE *to, const struct demo_info *demo)
 {
-    fprintf(to, "Usage: %s", demo->name);
-    if (demo->harness)
-        fprintf(to, " [--tasks N] [--seconds S] [--runs R] [--warmup W] [--strategies LIST]\n"
-                    "       [--cpus LIST] [--quick] [--json | --csv] [--timeline-json] [--trace FILE]");
+    static const char *const harness_items[] = {
+        "[--tasks N]", "[--seconds S]", "[--runs R]", "[--warmup W]", "[--strategies LIST]",
+        "[--cpus LIST]", "[--quick]", "[--json | --csv]", "[--timeline-json]", "[--trace FILE]", NULL,
+    };
+    static const char *const common_items[] = {"[--no-color]", "[--help]", "[--version]", NULL};
+    size_t column = (size_t)fprintf(to, "Usage: %s", demo->name);
+    for (const char *const *item = harness_items; demo->harness && *item != NULL; item++)
+        usage_item(to, &column, *item);
     for (size_t i = 0; i < flag_count(demo); i++) {
         const struct demo_flag *f = &demo->flags[i];
+        char item[64];
         if (f->kind == DEMO_FLAG_SWITCH)
-            fprintf(to, " [--%s]", f->name);
+            snprintf(item, sizeof item, "[--%s]", f->name);
         else
-            fprintf(to, " [--%s %s]", f->name, f->value_name);
+            snprintf(item, sizeof item, "[--%s %s]", f->name, f->value_name);
+        usage_item(to, &column, item);
     }
-    fprintf(to, " [--no-color] [--help] [--version]\n");
+    for (const char *const *item = common_items; *item != NULL; item++)
+        usage_item(to, &column, *item);
+    fprintf(to, "\n");
 }
 
 /* Prints "<demo>: <flag>: <problem>" and the usage; returns exit status 2. */

@@ -85,10 +85,12 @@ static void assert_refused(int status, const char *flag)
     char *usage = strstr(err, "\nUsage: t ");
     cr_assert_not_null(usage, "no usage line after the message:\n%s", err);
     cr_assert_eq(strchr(err, '\n'), usage, "the message should be one line:\n%s", err);
-    cr_assert_eq(count_lines(err), 3, "expected the message and the two-line usage:\n%s", err);
+    for (const char *line = usage + 1; *line != '\0'; line += strcspn(line, "\n") + 1)
+        cr_assert_leq(strcspn(line, "\n"), 80, "a usage line wider than 80 columns:\n%s", err);
+    cr_assert_eq(count_lines(err), 4, "expected the message and the three-line usage:\n%s", err);
 }
 
-/* Two-line usage plus the message line: check the problem is named too. */
+/* The message line, then the usage: check the problem is named too. */
 static void assert_refused_saying(int status, const char *flag, const char *problem)
 {
     char err[4096];
