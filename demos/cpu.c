@@ -26,7 +26,7 @@ static const struct demo_info demo = {
     .note = "notes/02-cpu.md",
     .default_tasks = 0, .default_seconds = 0.5, /* 0: one task per CPU allowed */
     .quick_tasks = 0, .quick_seconds = 0.1,
-    .default_strategies = "sequential,threads,processes",
+    .default_strategies = "sequential,threads,processes" STRATEGY_OPENMP_IF_BUILT,
     .harness = true,
 };
 

@@ -5,12 +5,14 @@
  * predicts, and the serial share the measurement implies (Karp-Flatt);
  * then a plot of measured, ideal and Amdahl speedup against workers.
  *
- * Usage: scaling [--serial-fraction F] [--seconds S] [--tasks N] [--quick] [--json] ...
+ * Usage: scaling [--serial-fraction F] [--strategies pool|openmp] [--quick] [--json] ...
  *
  * Speedup climbs until the workers match the CPUs, then stops: extra
  * workers only take turns, and pay for switching. --serial-fraction adds a
  * part that only one thread can do, and Amdahl's ceiling comes down with
- * it. notes/14-scaling.md walks through a run.
+ * it. The workers are a pthread pool (lib/pool.c), or with --strategies
+ * openmp (when built with OpenMP) an OpenMP team. notes/14-scaling.md
+ * walks through a run.
  */
 #include "demo.h"
 #include "pool.h"
@@ -68,7 +70,39 @@ static const struct strategy pool = {
     .run = run_pool,
 };
 
-static const struct strategy *const strategies[] = {&pool, NULL};
+#ifdef ATONCE_HAVE_OPENMP
+/* The same job on an OpenMP team of pool_workers threads: the pragma hands
+ * out the chunks one at a time (schedule(dynamic)), as the pool does. */
+static int run_openmp_team(const struct workload *w, size_t ntasks, struct task_record *records,
+                           const char **failed_call)
+{
+    (void)failed_call; /* libgomp aborts if it cannot start a thread: see lib/openmp.c */
+    if (serial_part.units > 0) {
+        volatile uint64_t sink = workload_run_task(&serial_part, 0);
+        (void)sink;
+    }
+    long n = (long)ntasks;
+#pragma omp parallel for num_threads(pool_workers) schedule(dynamic, 1)
+    for (long i = 0; i < n; i++)
+        strategy_run_task(w, (size_t)i, &records[i]);
+    return 0;
+}
+
+static const struct strategy openmp_team = {
+    .name = "openmp",
+    .explains = "an OpenMP team of that many threads, #pragma omp parallel for",
+    .computes_in_parallel = true,
+    .run = run_openmp_team,
+};
+#endif
+
+static const struct strategy *const strategies[] = {
+    &pool,
+#ifdef ATONCE_HAVE_OPENMP
+    &openmp_team,
+#endif
+    NULL,
+};
 
 static const struct demo_info demo = {
     .name = "scaling",
@@ -165,7 +199,8 @@ static void print_json(const struct machine *m, const struct point *points, size
     printf("{\"demo\": \"scaling\", \"version\": \"%s\", \"machine\": {\"cpus_online\": %d, \"kernel\": ",
            ATONCE_VERSION, m->cpus_online);
     report_json_string(stdout, m->kernel);
-    printf("}, \"cpus\": %zu, \"serial_fraction\": %g, \"points\": [", points[0].c.cpus.count, serial_fraction);
+    printf("}, \"cpus\": %zu, \"strategy\": \"%s\", \"serial_fraction\": %g, \"points\": [",
+           points[0].c.cpus.count, points[0].c.results[0].strategy->name, serial_fraction);
     for (size_t i = 0; i < n; i++) {
         const struct point *p = &points[i];
         const struct measurement *r = &p->c.results[0];
@@ -221,6 +256,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "scaling: --csv: not available here; use --json\n");
         return 2;
     }
+    if (opts.strategy_count != 1) { /* one series of worker counts per run */
+        fprintf(stderr, "scaling: --strategies: one at a time here (pool or openmp)\n");
+        return 2;
+    }
     size_t cpus = opts.cpus.count, n = 2 * cpus < MAX_WORKERS ? 2 * cpus : MAX_WORKERS;
 
     /* The job: --seconds of computing in all; a share f of it serial. */
@@ -251,8 +290,8 @@ int main(int argc, char **argv)
         print_json(&m, points, n);
     } else {
         report_header(&demo, &opts, &m);
-        printf("\nthe job: %g s of computing in %zu chunks, %g of it serial\n", opts.seconds, opts.tasks,
-               serial_fraction);
+        printf("\nthe job: %g s of computing in %zu chunks, %g of it serial; workers: %s\n",
+               opts.seconds, opts.tasks, serial_fraction, opts.strategies[0]->name);
         print_table(points, n);
         if (status != 0)
             printf("MISMATCH: a worker count computed something else: a bug, not a timing.\n");

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 /* Runs one task and fills its record: the unit every strategy shares. */
-static void run_one(const struct workload *w, size_t task, struct task_record *record)
+void strategy_run_task(const struct workload *w, size_t task, struct task_record *record)
 {
     span_start(&record->span);
     record->checksum = workload_run_task(w, task);
@@ -26,7 +26,7 @@ static int run_sequential(const struct workload *w, size_t ntasks,
 {
     (void)failed_call; /* nothing here can fail */
     for (size_t i = 0; i < ntasks; i++)
-        run_one(w, i, &records[i]);
+        strategy_run_task(w, i, &records[i]);
     return 0;
 }
 
@@ -56,7 +56,7 @@ static void *thread_main(void *arg)
 {
     struct thread_job *job = arg;
     if (job->gil == NULL) {
-        run_one(job->workload, job->task, job->record);
+        strategy_run_task(job->workload, job->task, job->record);
         return NULL;
     }
     struct workload_hooks hooks = {gil_drop_hook, gil_take_hook, gil_yield_hook, job->gil};
@@ -185,7 +185,7 @@ static int run_processes(const struct workload *w, size_t ntasks,
             goto out;
         }
         if (pid == 0) {
-            run_one(w, i, &shared[i]);
+            strategy_run_task(w, i, &shared[i]);
             _exit(0); /* _exit, not exit: the parent's stdio buffers must not be flushed twice */
         }
         pids[i] = pid;
@@ -221,6 +221,9 @@ const struct strategy *const strategy_all[] = {
     &strategy_threads_gil,
     &strategy_processes,
     &strategy_event_loop,
+#ifdef ATONCE_HAVE_OPENMP
+    &strategy_openmp,
+#endif
     NULL,
 };
 

@@ -9,6 +9,8 @@
  *               compute, as in CPython (see gil.h)
  *   event_loop  one thread, one timer per task, no threads or children
  *               (event_loop.c): waits overlap, computing runs in turn
+ *   openmp      #pragma omp parallel for over the tasks (openmp.c; only
+ *               when built with OpenMP: ATONCE_HAVE_OPENMP)
  *   processes   one fork()ed child per task, all started, then all reaped;
  *               each child writes its span and checksum into memory shared
  *               before the fork (one slot per task, so none can overwrite
@@ -55,6 +57,16 @@ extern const struct strategy strategy_threads;
 extern const struct strategy strategy_threads_gil; /* threads that share one global lock (gil.h) */
 extern const struct strategy strategy_processes;
 extern const struct strategy strategy_event_loop; /* one thread, one timer per task (event_loop.c) */
+#ifdef ATONCE_HAVE_OPENMP
+extern const struct strategy strategy_openmp; /* #pragma omp parallel for (openmp.c) */
+#define STRATEGY_OPENMP_IF_BUILT ",openmp"  /* for a demo's default strategies */
+#else
+#define STRATEGY_OPENMP_IF_BUILT ""
+#endif
+
+/* Runs one task and records its span and checksum: what every strategy
+ * does for each task, in whichever thread or process it chose. */
+void strategy_run_task(const struct workload *w, size_t task, struct task_record *record);
 
 /* Every strategy, NULL-terminated, in the order tables list them. */
 extern const struct strategy *const strategy_all[];

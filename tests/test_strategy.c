@@ -235,3 +235,32 @@ Test(strategy, per_task_cpu_shows_taking_turns_on_one_cpu, .timeout = 30)
     struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = 0.05};
     cr_assert_lt(cpu_share(&strategy_threads, &sleeping, 0), 0.2, "a sleeping task hardly runs");
 }
+
+#ifdef ATONCE_HAVE_OPENMP
+/* The openmp strategy, for every team size from 1 to 8: the same checksum
+ * as sequential, and every task run once (each with its own checksum). */
+Test(strategy, openmp_computes_what_sequential_computes_for_1_to_8_tasks)
+{
+    struct workload w = {.kind = WORKLOAD_CPU, .units = 1000};
+    for (size_t n = 1; n <= 8; n++) {
+        struct task_record sequential[8] = {0}, openmp[8] = {0};
+        const char *failed_call = NULL;
+        cr_assert_eq(strategy_sequential.run(&w, n, sequential, &failed_call), 0);
+        cr_assert_eq(strategy_openmp.run(&w, n, openmp, &failed_call), 0);
+        uint64_t expected = 0, got = 0;
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_eq(openmp[i].checksum, sequential[i].checksum, "%zu tasks: task %zu", n, i);
+            cr_assert_gt(openmp[i].span.start, 0.0, "%zu tasks: task %zu did not run", n, i);
+            expected = workload_combine(expected, sequential[i].checksum);
+            got = workload_combine(got, openmp[i].checksum);
+        }
+        cr_assert_eq(got, expected, "%zu tasks", n);
+    }
+    cr_assert_eq(strategy_find("openmp"), &strategy_openmp);
+}
+
+Test(strategy, openmp_overlaps_eight_sleeps, .timeout = 10)
+{
+    cr_assert_lt(wall_of_sleeps(&strategy_openmp), 0.6);
+}
+#endif

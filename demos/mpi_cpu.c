@@ -1,0 +1,350 @@
+/*
+ * mpi_cpu: the cpu workload split across MPI ranks. mpirun starts the same
+ * program several times (the ranks: processes, on one machine or several);
+ * each rank runs its share of the tasks, and the answers meet in messages,
+ * not in shared memory:
+ *
+ *   rank 0 calibrates the work once      MPI_Bcast   the units to every rank
+ *   every rank runs tasks i % ranks == r
+ *   the checksums                        MPI_Reduce  (a sum: workload_combine adds)
+ *   each rank's CPU time                 MPI_Gather  to rank 0
+ *   wall time                            MPI_Wtime   between two MPI_Barriers
+ *
+ * The sequential row is measured on rank 0 alone, while the other ranks
+ * wait. The table is cpu's: the same workload, checksum and columns.
+ *
+ * Usage: mpirun -np 2 build/demos/mpi_cpu [--tasks N] [--seconds S] [--runs R] [--quick] [--json]
+ *
+ * Started without mpirun it says how to start it and exits 2.
+ * notes/15-mpi.md walks through a run, and through a run on two machines.
+ */
+#include "demo.h"
+#include "progress.h"
+#include "report.h"
+#include "stats.h"
+
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_RUNS (OPTIONS_MAX_RUNS + OPTIONS_MAX_WARMUP)
+
+static const struct strategy *const strategies[] = {&strategy_sequential, NULL};
+
+static const struct demo_info demo = {
+    .name = "mpi_cpu",
+    .summary = "Runs the cpu workload split across MPI ranks (start it with mpirun), beside a\n"
+               "sequential run on rank 0: the same table as cpu, with a row for the ranks.",
+    .note = "notes/15-mpi.md",
+    .default_tasks = 0, .default_seconds = 0.5, /* 0: one task per rank */
+    .quick_tasks = 0, .quick_seconds = 0.1,
+    .default_strategies = "sequential",
+    .harness = true,
+    .strategies = strategies,
+    .tasks_help = "how many tasks, shared among the ranks (default one per rank)",
+};
+
+/* The row for the ranks: a strategy in name only, since mpirun, not a
+ * function, starts the ranks. Every rank computes at once, on its own CPU. */
+static const struct strategy mpi_ranks = {
+    .name = "mpi",
+    .explains = "ranks started by mpirun, each running its share of the tasks",
+    .overlaps_waiting = true,
+    .computes_in_parallel = true,
+};
+
+static int rank, ranks;
+
+/* mpirun (Open MPI's, or a PMI/PMIx launcher such as srun) tells its ranks
+ * who they are in the environment. A program started by hand has none of it. */
+static bool started_by_mpirun(void)
+{
+    return getenv("OMPI_COMM_WORLD_SIZE") != NULL || getenv("PMI_RANK") != NULL ||
+           getenv("PMIX_RANK") != NULL;
+}
+
+/* An idle rank in MPI_Barrier spins at 100% of a CPU, which would steal
+ * the CPU that rank 0 measures sequential on. So idle ranks wait in a
+ * non-blocking barrier and sleep a millisecond between checks. */
+static void barrier_politely(void)
+{
+    MPI_Request request;
+    MPI_Ibarrier(MPI_COMM_WORLD, &request);
+    for (int done = 0;;) {
+        MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+        if (done)
+            return;
+        nanosleep(&(struct timespec){.tv_nsec = 1000 * 1000}, NULL);
+    }
+}
+
+/* This process's CPU time so far (user + system), seconds. */
+static double process_cpu(void)
+{
+    struct cpu_times t;
+    return stopwatch_cpu(&t) == 0 ? t.user + t.sys : 0.0;
+}
+
+/* Where a rank runs: its host, and the CPUs it may use there (mpirun
+ * usually binds each rank to a CPU of its own). */
+struct place {
+    char host[64];
+    bool cpu[CPU_LIST_MAX];
+};
+
+/* How many hosts the ranks are on, and how many CPUs they may use in all:
+ * per host, the CPUs any of its ranks may use. */
+static void count_hosts(const struct machine *m, int *hosts, int *cpus)
+{
+    struct place mine = {0};
+    gethostname(mine.host, sizeof mine.host - 1);
+    for (size_t i = 0; i < m->allowed.count; i++)
+        mine.cpu[m->allowed.ids[i]] = true;
+    struct place *all = rank == 0 ? calloc((size_t)ranks, sizeof *all) : NULL;
+    MPI_Gather(&mine, sizeof mine, MPI_BYTE, all, sizeof mine, MPI_BYTE, 0, MPI_COMM_WORLD);
+    *hosts = *cpus = 0;
+    for (int i = 0; rank == 0 && all != NULL && i < ranks; i++) {
+        int first = 0; /* the first rank on the same host keeps the host's CPUs */
+        while (strcmp(all[first].host, all[i].host) != 0)
+            first++;
+        if (first == i)
+            (*hosts)++;
+        for (int c = 0; c < CPU_LIST_MAX; c++)
+            if (all[i].cpu[c] && (first == i || !all[first].cpu[c])) {
+                all[first].cpu[c] = true; /* a CPU of this host not counted yet */
+                (*cpus)++;
+            }
+    }
+    free(all);
+}
+
+/* One run on rank 0 alone; the other ranks wait for it. */
+static void run_sequential(const struct workload *w, size_t ntasks, struct task_record *records,
+                           double *wall, double *cpu, uint64_t *checksum)
+{
+    if (rank == 0) {
+        double cpu_before = process_cpu(), start = MPI_Wtime(), offset = stopwatch_now();
+        const char *failed_call = NULL;
+        strategy_sequential.run(w, ntasks, records, &failed_call); /* cannot fail */
+        *wall = MPI_Wtime() - start;
+        *cpu = process_cpu() - cpu_before;
+        *checksum = 0;
+        for (size_t i = 0; i < ntasks; i++) {
+            *checksum = workload_combine(*checksum, records[i].checksum);
+            records[i].span.start -= offset;
+            records[i].span.end -= offset;
+        }
+    }
+    barrier_politely();
+}
+
+/* One run on every rank, each its share; rank 0 gets the wall time, every
+ * rank's CPU time added up, the combined checksum, and every task's span. */
+static void run_ranks(const struct workload *w, size_t ntasks, struct task_record *records,
+                      double *wall, double *cpu, double *cpu_per_rank, uint64_t *checksum)
+{
+    struct span *mine = calloc(ntasks, sizeof *mine);
+    if (mine == NULL)
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    uint64_t my_checksum = 0;
+    MPI_Barrier(MPI_COMM_WORLD);
+    double cpu_before = process_cpu(), start = MPI_Wtime(), offset = stopwatch_now();
+    for (size_t i = (size_t)rank; i < ntasks; i += (size_t)ranks) {
+        struct task_record record;
+        strategy_run_task(w, i, &record);
+        my_checksum = workload_combine(my_checksum, record.checksum);
+        mine[i] = record.span;
+        mine[i].start -= offset; /* from this rank's start: the barrier lines the ranks up */
+        mine[i].end -= offset;
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    *wall = MPI_Wtime() - start;
+    double my_cpu = process_cpu() - cpu_before;
+
+    MPI_Reduce(&my_checksum, checksum, 1, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+    MPI_Gather(&my_cpu, 1, MPI_DOUBLE, cpu_per_rank, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    /* Each task's span is filled on one rank and all zero bytes on the
+     * others, so a bitwise OR of the bytes brings every span to rank 0. */
+    struct span *all = rank == 0 ? calloc(ntasks, sizeof *all) : NULL;
+    MPI_Reduce(mine, all, (int)(ntasks * sizeof *mine), MPI_BYTE, MPI_BOR, 0, MPI_COMM_WORLD);
+    if (rank == 0) {
+        *cpu = 0.0;
+        for (int r = 0; r < ranks; r++)
+            *cpu += cpu_per_rank[r];
+        for (size_t i = 0; all != NULL && i < ntasks; i++)
+            records[i].span = all[i];
+    }
+    free(all);
+    free(mine);
+}
+
+/* Medians over the measured runs, as the harness keeps them. */
+static void summarize(struct measurement *m, const double *walls, const double *cpus, int runs)
+{
+    m->runs = runs;
+    m->wall = stats_median(walls, (size_t)runs);
+    m->wall_min = stats_min(walls, (size_t)runs);
+    m->wall_max = stats_max(walls, (size_t)runs);
+    m->user = stats_median(cpus, (size_t)runs); /* user + system, in one column */
+    m->sys = 0.0;
+}
+
+/* Measures one row: warm-ups, then runs, the checksum the same in each. */
+static void measure_row(bool on_ranks, const struct workload *w, size_t ntasks, const struct options *opts,
+                        struct measurement *m, double *cpu_per_rank)
+{
+    int total = opts->warmup + opts->runs;
+    double walls[MAX_RUNS], cpus[MAX_RUNS];
+    struct task_record *records = calloc(ntasks, sizeof *records);
+    m->spans = calloc(ntasks, sizeof *m->spans);
+    if (records == NULL || m->spans == NULL)
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    m->strategy = on_ranks ? &mpi_ranks : &strategy_sequential;
+    m->checksum_ok = true;
+    for (int r = 0; r < total; r++) {
+        if (rank == 0)
+            progress_show("measuring %s: run %d of %d", m->strategy->name, r + 1, total);
+        double wall = 0.0, cpu = 0.0;
+        uint64_t checksum = 0;
+        if (on_ranks)
+            run_ranks(w, ntasks, records, &wall, &cpu, cpu_per_rank, &checksum);
+        else
+            run_sequential(w, ntasks, records, &wall, &cpu, &checksum);
+        if (r == 0)
+            m->checksum = checksum;
+        m->checksum_ok &= checksum == m->checksum;
+        if (r >= opts->warmup) {
+            walls[r - opts->warmup] = wall;
+            cpus[r - opts->warmup] = cpu;
+            if (r == total - 1) /* the last run's tasks, for the timeline */
+                for (size_t i = 0; i < ntasks; i++)
+                    m->spans[i] = records[i].span;
+        }
+    }
+    progress_clear();
+    summarize(m, walls, cpus, opts->runs);
+    free(records);
+}
+
+static void print_json(const struct machine *m, const struct comparison *c, int hosts, char *verdict)
+{
+    printf("{\"demo\": \"mpi_cpu\", \"version\": \"%s\", \"machine\": {\"cpus_online\": %d, \"kernel\": ",
+           ATONCE_VERSION, m->cpus_online);
+    report_json_string(stdout, m->kernel);
+    printf("}, \"ranks\": %d, \"hosts\": %d, \"cpus\": %zu, \"workload\": {\"kind\": \"cpu\", "
+           "\"tasks\": %zu, \"seconds\": %g, \"units\": %llu}, \"results\": [",
+           ranks, hosts, c->cpus.count, c->ntasks, c->workload.seconds,
+           (unsigned long long)c->workload.units);
+    for (size_t i = 0; i < c->count; i++) {
+        const struct measurement *r = &c->results[i];
+        double speedup = stats_speedup(c->results[0].wall, r->wall);
+        printf("%s{\"strategy\": \"%s\", \"ranks\": %d, \"runs\": %d, \"wall_s\": %.9g, "
+               "\"wall_min_s\": %.9g, \"wall_max_s\": %.9g, \"cpu_s\": %.9g, \"speedup\": %.9g, "
+               "\"ideal_speedup\": %g, \"checksum\": \"%016llx\", \"checksum_ok\": %s}",
+               i > 0 ? ", " : "", r->strategy->name, i == 0 ? 1 : ranks, r->runs, r->wall, r->wall_min,
+               r->wall_max, r->user, speedup, harness_ideal_speedup(c, r), (unsigned long long)r->checksum,
+               r->checksum_ok ? "true" : "false");
+    }
+    printf("], \"checksum_ok\": %s, \"verdicts\": [", harness_checksums_ok(c) ? "true" : "false");
+    report_json_string(stdout, verdict);
+    printf("]}\n");
+}
+
+static void print_report(const struct options *opts, const struct machine *m, const struct comparison *c,
+                         int hosts, const double *cpu_per_rank, char verdict[][VERDICT_SIZE])
+{
+    report_header(&demo, opts, m);
+    printf("\n%zu tasks, each computes %g s of CPU, on %d rank%s (%d host%s, %zu CPU%s in all)\n", c->ntasks,
+           c->workload.seconds, ranks, ranks == 1 ? "" : "s", hosts, hosts == 1 ? "" : "s", c->cpus.count,
+           c->cpus.count == 1 ? "" : "s");
+    report_table(c, opts);
+    printf("CPU time per rank, last run:");
+    for (int r = 0; r < ranks && r < 8; r++)
+        printf(" %.3f", cpu_per_rank[r]);
+    printf("%s s\n", ranks > 8 ? " ..." : "");
+    report_legend();
+    report_timeline(c, opts);
+    report_verdicts(verdict, 1, opts);
+    report_note(&demo);
+}
+
+/* Every rank reads the same flags; only rank 0 may print about them. */
+static int parse_options_quietly(int argc, char **argv, struct options *opts)
+{
+    int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
+    if (rank != 0 && freopen("/dev/null", "w", stdout) != NULL)
+        dup2(STDOUT_FILENO, STDERR_FILENO);
+    int status = options_parse(argc, argv, &demo, opts);
+    fflush(stdout);
+    dup2(saved_out, STDOUT_FILENO);
+    dup2(saved_err, STDERR_FILENO);
+    close(saved_out);
+    close(saved_err);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (!started_by_mpirun()) {
+        fprintf(stderr, "mpi_cpu: start it with mpirun, e.g.: mpirun -np 2 %s\n"
+                        "(as root, add --allow-run-as-root)\n", argv[0]);
+        return 2;
+    }
+    MPI_Init(&argc, &argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    struct options opts;
+    int status = parse_options_quietly(argc, argv, &opts); /* the same answer on every rank */
+    if (status == OPTIONS_RUN && (opts.csv || opts.trace != NULL)) {
+        if (rank == 0)
+            fprintf(stderr, "mpi_cpu: %s: not available here; use --json\n", opts.csv ? "--csv" : "--trace");
+        status = 2;
+    }
+    if (status != OPTIONS_RUN) { /* --help, --version or a bad flag: on every rank alike */
+        MPI_Finalize();
+        return status;
+    }
+    struct machine m;
+    if ((status = demo_setup(&demo, &opts, &m)) != 0)
+        MPI_Abort(MPI_COMM_WORLD, status); /* pinning failed on some rank: stop them all */
+    int hosts, cpus;
+    count_hosts(&m, &hosts, &cpus);
+
+    struct comparison c = {.ntasks = opts.tasks_given ? opts.tasks : (size_t)ranks};
+    c.workload = (struct workload){.kind = WORKLOAD_CPU, .seconds = opts.seconds};
+    if (rank == 0)
+        workload_calibrate(&c.workload);
+    /* One calibration for all: every rank must do the same units per task. */
+    MPI_Bcast(&c.workload.units, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    /* The ideal speedup: no more than the ranks, nor the CPUs they share. */
+    c.cpus.count = (size_t)(cpus < ranks ? cpus : ranks);
+    for (size_t i = 0; i < c.cpus.count && i < CPU_LIST_MAX; i++)
+        c.cpus.ids[i] = (int)i;
+
+    double *cpu_per_rank = calloc((size_t)ranks, sizeof *cpu_per_rank);
+    if (cpu_per_rank == NULL)
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    fflush(stdout);
+    measure_row(false, &c.workload, c.ntasks, &opts, &c.results[0], cpu_per_rank);
+    measure_row(true, &c.workload, c.ntasks, &opts, &c.results[1], cpu_per_rank);
+    c.count = 2;
+    if (rank == 0) {
+        if (c.results[1].checksum != c.results[0].checksum)
+            c.results[1].checksum_ok = false; /* the ranks together must compute what one did */
+        char verdict[1][VERDICT_SIZE];
+        verdict_single(&c, verdict[0], sizeof verdict[0]);
+        if (opts.json)
+            print_json(&m, &c, hosts, verdict[0]);
+        else
+            print_report(&opts, &m, &c, hosts, cpu_per_rank, verdict);
+        status = harness_checksums_ok(&c) ? 0 : 1;
+    }
+    free(cpu_per_rank);
+    harness_free(&c);
+    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD); /* every rank exits as rank 0 does */
+    MPI_Finalize();
+    return status;
+}
