@@ -37,7 +37,8 @@ static const struct strategy *const strategies[] = {&strategy_sequential, NULL};
 static const struct demo_info demo = {
     .name = "mpi_cpu",
     .summary = "Runs the cpu workload split across MPI ranks (start it with mpirun), beside a\n"
-               "sequential run on rank 0: the same table as cpu, with a row for the ranks.",
+               "sequential run on rank 0: the same table as cpu, with a row for the ranks.\n"
+               "Start it with: mpirun -np 2 build/demos/mpi_cpu (--csv and --trace: not here)",
     .note = "notes/15-mpi.md",
     .default_tasks = 0, .default_seconds = 0.5, /* 0: one task per rank */
     .quick_tasks = 0, .quick_seconds = 0.1,
@@ -49,7 +50,7 @@ static const struct demo_info demo = {
 
 /* The row for the ranks: a strategy in name only, since mpirun, not a
  * function, starts the ranks. Every rank computes at once, on its own CPU. */
-static const struct strategy mpi_ranks = {
+static struct strategy mpi_ranks = {
     .name = "mpi",
     .explains = "ranks started by mpirun, each running its share of the tasks",
     .overlaps_waiting = true,
@@ -96,8 +97,9 @@ struct place {
 };
 
 /* How many hosts the ranks are on, and how many CPUs they may use in all:
- * per host, the CPUs any of its ranks may use. */
-static void count_hosts(const struct machine *m, int *hosts, int *cpus)
+ * per host, the CPUs any of its ranks may use. On rank 0, m->allowed
+ * becomes the CPUs its host's ranks may use together, for the header. */
+static void count_hosts(struct machine *m, int *hosts, int *cpus)
 {
     struct place mine = {0};
     gethostname(mine.host, sizeof mine.host - 1);
@@ -117,6 +119,12 @@ static void count_hosts(const struct machine *m, int *hosts, int *cpus)
                 all[first].cpu[c] = true; /* a CPU of this host not counted yet */
                 (*cpus)++;
             }
+    }
+    if (rank == 0 && all != NULL) {
+        m->allowed.count = 0;
+        for (int c = 0; c < CPU_LIST_MAX; c++)
+            if (all[0].cpu[c])
+                m->allowed.ids[m->allowed.count++] = c;
     }
     free(all);
 }
@@ -286,8 +294,21 @@ static int parse_options_quietly(int argc, char **argv, struct options *opts)
     return status;
 }
 
+/* --help and --version need no ranks. */
+static bool asks_for_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--version") == 0)
+            return true;
+    return false;
+}
+
 int main(int argc, char **argv)
 {
+    if (asks_for_help(argc, argv)) {
+        struct options opts;
+        return options_parse(argc, argv, &demo, &opts);
+    }
     if (!started_by_mpirun()) {
         fprintf(stderr, "mpi_cpu: start it with mpirun, e.g.: mpirun -np 2 %s\n"
                         "(as root, add --allow-run-as-root)\n", argv[0]);
@@ -296,6 +317,7 @@ int main(int argc, char **argv)
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    mpi_ranks.workers = (size_t)ranks; /* rank r gets tasks r, r + ranks, ...: fixed shares */
     struct options opts;
     int status = parse_options_quietly(argc, argv, &opts); /* the same answer on every rank */
     if (status == OPTIONS_RUN && (opts.csv || opts.trace != NULL)) {
@@ -320,9 +342,11 @@ int main(int argc, char **argv)
     /* One calibration for all: every rank must do the same units per task. */
     MPI_Bcast(&c.workload.units, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
     /* The ideal speedup: no more than the ranks, nor the CPUs they share. */
+    c.cpus = m.allowed; /* rank 0's host; with more hosts, a count only: */
+    if (hosts > 1)
+        for (size_t i = 0; i < (size_t)cpus && i < CPU_LIST_MAX; i++)
+            c.cpus.ids[i] = (int)i;
     c.cpus.count = (size_t)(cpus < ranks ? cpus : ranks);
-    for (size_t i = 0; i < c.cpus.count && i < CPU_LIST_MAX; i++)
-        c.cpus.ids[i] = (int)i;
 
     double *cpu_per_rank = calloc((size_t)ranks, sizeof *cpu_per_rank);
     if (cpu_per_rank == NULL)

@@ -38,6 +38,7 @@ struct stop {
     const char *answer[2];
     const char *const argv[MAX_ARGS];       /* the demo and its flags */
     const char *const quick_argv[MAX_ARGS]; /* with --quick */
+    bool mpi; /* started by mpirun, and only there when built with Open MPI */
 };
 
 enum { EN, KO };
@@ -56,7 +57,8 @@ static const struct stop stops[] = {
       "잠자기는 CPU 하나에서도 10배 가까이 빨라진다. 계산은 CPU가 2개일 때만,\n"
       "그것도 CPU 수만큼(최대 2배)만 빨라진다."},
      {"versus", "--quick"},
-     {"versus", "--quick"}},
+     {"versus", "--quick"},
+     false},
     {"01-sleep.md",
      {"Waiting overlaps", "기다림은 겹친다"},
      {"Ten sleeps take ten times one sleep, one after another. With threads,\n"
@@ -68,7 +70,8 @@ static const struct stop stops[] = {
       "잠자기 하나만큼: 자고 있는 작업은 CPU가 필요 없어서, CPU 하나에서도\n"
       "기다림이 겹친다. 이것이 동시성이다."},
      {"sleep", "--cpus", "0", "--runs", "1", "--warmup", "0"},
-     {"sleep", "--cpus", "0", "--quick"}},
+     {"sleep", "--cpus", "0", "--quick"},
+     false},
     {"02-cpu.md",
      {"Computing needs CPUs", "계산에는 CPU가 필요하다"},
      {"One computing task per CPU: how much faster than one after another are\n"
@@ -80,7 +83,8 @@ static const struct stop stops[] = {
       "많아야 CPU 수만큼(CPU 2개면 2배), CPU 사용률은 200% 가까이: 계산은\n"
       "병렬로 실행해야만 빨라진다."},
      {"cpu", "--runs", "1"},
-     {"cpu", "--quick"}},
+     {"cpu", "--quick"},
+     false},
     {"03-versus.md",
      {"Both side by side", "둘을 나란히"},
      {"Pinned to one CPU, which still gets faster with threads: sleeping or computing?",
@@ -90,7 +94,8 @@ static const struct stop stops[] = {
       "잠자기(10배 가까이). 계산은 약 1배로 떨어진다: CPU 하나는 여러 가지를 한꺼번에\n"
       "기다릴 수 있지만, 계산은 한 번에 하나만 한다."},
      {"versus", "--runs", "1"},
-     {"versus", "--quick"}},
+     {"versus", "--quick"},
+     false},
     {"04-run_capture.md",
      {"Run a program, capture its output", "프로그램을 실행하고 출력 받기"},
      {"echo gets the greeting 'Hello from the child process!' with no shell in\n"
@@ -100,7 +105,8 @@ static const struct stop stops[] = {
      {"30: the 29 characters and the newline echo adds.",
       "30바이트: 29글자에 echo가 붙이는 줄바꿈 하나."},
      {"run_capture"},
-     {"run_capture"}},
+     {"run_capture"},
+     false},
     {"05-poll_child.md",
      {"Polling burns a CPU, waiting does not", "폴링은 CPU를 태우고, 기다림은 태우지 않는다"},
      {"While a child sleeps, the parent asks \"finished yet?\" in a loop, then waits\n"
@@ -111,7 +117,8 @@ static const struct stop stops[] = {
       "close to 0%.",
       "반복해서 묻는 쪽은 CPU 하나를 거의 100% 쓰고, 막혀서 기다리는 쪽은 거의 0%를 쓴다."},
      {"poll_child"},
-     {"poll_child", "--seconds", "0.3"}},
+     {"poll_child", "--seconds", "0.3"},
+     false},
     {"06-parallel_children.md",
      {"Many children at once", "자식 프로세스 여러 개를 한꺼번에"},
      {"Ten children each run sleep. Started all at once, then waited for: how long,\n"
@@ -121,7 +128,8 @@ static const struct stop stops[] = {
      {"About as long as one child: they all wait at the same time, even on one CPU.",
       "자식 하나만큼: 모두 동시에 기다리니까. CPU가 하나여도 같다."},
      {"parallel_children"},
-     {"parallel_children", "--quick"}},
+     {"parallel_children", "--quick"},
+     false},
     {"07-pipe_input.md",
      {"Feeding a child's stdin", "자식 프로세스의 stdin에 데이터 넣기"},
      {"Three openssl children encrypt at once. Where does the password go, so that\n"
@@ -133,7 +141,8 @@ static const struct stop stops[] = {
       "환경 변수에 넣는다(-pass env:password). argv에는 절대 넣지 않는다: argv는\n"
       "그 컴퓨터의 누구나 읽을 수 있다."},
      {"pipe_input"},
-     {"pipe_input"}},
+     {"pipe_input"},
+     false},
     {"08-pipeline.md",
      {"Pipelines, and the hang when the parent keeps a pipe",
       "파이프라인, 그리고 부모가 파이프를 쥐고 있을 때의 멈춤"},
@@ -147,7 +156,8 @@ static const struct stop stops[] = {
       "스스로는 끝나지 않는다: 부모가 쓰기 쪽 끝을 쥐고 있는 한 파일 끝(EOF)이 오지\n"
       "않는다. 데모는 2초 뒤에 멈춤을 끊고, 부모가 복사본을 닫자마자 바로 끝난다."},
      {"pipeline", "--keep-pipe-open"},
-     {"pipeline", "--keep-pipe-open"}},
+     {"pipeline", "--keep-pipe-open"},
+     false},
     {"09-timeout.md",
      {"Stopping a child after a timeout", "타임아웃이 지나면 자식 프로세스 멈추기"},
      {"The parent stops a child that started a grandchild. Does the grandchild\n"
@@ -159,7 +169,8 @@ static const struct stop stops[] = {
       "자식에게만 시그널을 보내면 아니다: 손자는 살아남아 파이프를 계속 열어 둔다.\n"
       "자식을 새 프로세스 그룹의 리더로 만들고 그룹 전체에 보내야 함께 멈춘다."},
      {"timeout"},
-     {"timeout"}},
+     {"timeout"},
+     false},
     {"10-why-these-commands-changed.md",
      {"Why the study note's openssl commands changed",
       "스터디 노트의 openssl 명령이 바뀐 이유"},
@@ -170,7 +181,8 @@ static const struct stop stops[] = {
       "기본으로는 안 된다: whirlpool은 OpenSSL 3의 legacy 프로바이더로 옮겨졌다.\n"
       "--digest whirlpool을 고르면 데모가 그 프로바이더를 불러 쓴다."},
      {"pipeline", "--digest", "whirlpool"},
-     {"pipeline", "--digest", "whirlpool"}},
+     {"pipeline", "--digest", "whirlpool"},
+     false},
     {"11-gil.md",
      {"A global lock, like Python's GIL", "파이썬 GIL 같은 전역 락"},
      {"Threads that must hold one global lock to compute: how much faster than one\n"
@@ -183,7 +195,8 @@ static const struct stop stops[] = {
       "계산: 약 1배. 락이 한 번에 스레드 하나만 계산하게 한다. 잠자기는 여전히 겹친다:\n"
       "기다리는 동안 락을 놓기 때문이다. 그래서 파이썬은 계산을 프로세스로 나눈다."},
      {"gil", "--runs", "1"},
-     {"gil", "--quick"}},
+     {"gil", "--quick"},
+     false},
     {"12-spawn_cost.md",
      {"What starting costs", "시작하는 데 드는 비용"},
      {"What costs more to start and finish: a thread, a forked process, or a new\n"
@@ -195,7 +208,8 @@ static const struct stop stops[] = {
       "스레드가 가장 싸고(수십 마이크로초), fork는 몇 배, 새 프로그램은 그보다 더 든다:\n"
       "아주 작은 작업은 병렬로 돌려도 얻는 것이 없다."},
      {"spawn_cost"},
-     {"spawn_cost", "--quick"}},
+     {"spawn_cost", "--quick"},
+     false},
     {"13-event_loop.md",
      {"One thread, many timers: an event loop", "스레드 하나, 타이머 여러 개: 이벤트 루프"},
      {"Can one thread overlap ten sleeps, with no other threads?",
@@ -205,7 +219,8 @@ static const struct stop stops[] = {
       "그렇다: 가장 이른 마감 시각까지 기다리므로 전체가 잠자기 하나만큼 걸린다.\n"
       "하지만 두 가지를 동시에 계산하지는 못한다."},
      {"event_loop", "--runs", "1"},
-     {"event_loop", "--quick"}},
+     {"event_loop", "--quick"},
+     false},
     {"14-scaling.md",
      {"Scaling: more workers than CPUs", "확장: CPU보다 많은 작업자"},
      {"One fixed job, split over more and more workers: where does the speedup stop?",
@@ -213,10 +228,33 @@ static const struct stop stops[] = {
      {"At the number of CPUs: more workers than CPUs only take turns.",
       "CPU 수에서: CPU보다 많은 작업자는 번갈아 가며 실행될 뿐이다."},
      {"scaling"},
-     {"scaling", "--quick"}},
+     {"scaling", "--quick"},
+     false},
+    {"15-mpi.md",
+     {"Beyond one machine: the same work on MPI ranks", "한 대를 넘어서: 같은 일을 MPI 랭크로"},
+     {"Two MPI ranks share the computing tasks and combine their checksums in\n"
+      "messages. How close to 2x do they get, compared with one rank alone?",
+      "MPI 랭크 2개가 계산 작업을 나누고 체크섬을 메시지로 합친다. 랭크 하나로 할\n"
+      "때와 비교해 2배에 얼마나 가까울까?"},
+     {"Close to 2x on 2 CPUs, with the same checksum as the sequential run: ranks\n"
+      "are processes, so the ceiling is still the CPUs you have (on every host).",
+      "CPU 2개에서 2배 가까이, 체크섬은 순차 실행과 같다: 랭크도 프로세스라서\n"
+      "한계는 여전히 가진 CPU 수다(모든 호스트를 합쳐서)."},
+     {"mpi_cpu", "--runs", "1"},
+     {"mpi_cpu", "--quick"},
+     true},
 };
 
 #define STOP_COUNT (sizeof stops / sizeof stops[0])
+
+#define NOT_BUILT_EN                                                                            \
+    "mpi_cpu was not built: Open MPI was not found. To build it:\n"                             \
+    "  sudo apt-get install libopenmpi-dev openmpi-bin\n"                                       \
+    "  meson setup --reconfigure build && meson compile -C build"
+#define NOT_BUILT_KO                                                                            \
+    "mpi_cpu가 빌드되지 않았다: Open MPI를 찾지 못했다. 빌드하려면:\n"                          \
+    "  sudo apt-get install libopenmpi-dev openmpi-bin\n"                                       \
+    "  meson setup --reconfigure build && meson compile -C build"
 
 static bool quick, no_pause, predict;
 static const char *lang = "en";
@@ -269,12 +307,34 @@ static void print_bold(const char *text)
     printf(color ? "\033[1m%s\033[0m" : "%s", text);
 }
 
-/* "build/demos/sleep --runs 1", as the user can type it again. */
-static void format_command(const char *demo_dir, const char *const argv[], char *out, size_t size)
+/* The command line of a stop: the demo's path and its flags, after mpirun
+ * for an MPI demo. Open MPI refuses to run as root unless told it may:
+ * only then is --allow-run-as-root added (in CI, say), in plain sight. */
+static size_t build_argv(const struct stop *s, const char *path, const char *argv[MAX_ARGS + 8])
 {
-    size_t used = (size_t)snprintf(out, size, "%s/%s", demo_dir, argv[0]);
-    for (size_t i = 1; argv[i] != NULL && used < size; i++)
-        used += (size_t)snprintf(out + used, size - used, " %s", argv[i]);
+    const char *const *flags = quick ? s->quick_argv : s->argv;
+    size_t n = 0;
+    if (s->mpi) {
+        argv[n++] = "mpirun";
+        if (geteuid() == 0)
+            argv[n++] = "--allow-run-as-root";
+        argv[n++] = "-np";
+        argv[n++] = "2";
+    }
+    argv[n++] = path;
+    for (size_t i = 1; flags[i] != NULL; i++)
+        argv[n++] = flags[i];
+    argv[n] = NULL;
+    return n;
+}
+
+/* "build/demos/sleep --runs 1", as the user can type it again. */
+static void format_command(const char *const argv[], char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; argv[i] != NULL && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s%s", i > 0 ? " " : "", argv[i]);
 }
 
 static void print_header(size_t index, const struct stop *s, int language, const char *command)
@@ -317,12 +377,13 @@ static enum choice ask_to_go_on(int language)
 
 /* Runs the demo in a process group of its own and waits for it. Returns
  * its returncode, or -1 when it could not start or the tour was stopped. */
-static int run_demo(const char *path, const char *const argv[])
+static int run_demo(const char *const child_argv[])
 {
-    const char *child_argv[MAX_ARGS + 1] = {path};
-    for (size_t i = 1; argv[i] != NULL; i++)
-        child_argv[i] = argv[i];
+    /* Colour as the tour has it: a demo under mpirun sees a pseudo-terminal
+     * even when the tour writes to a file. */
+    static const char *const no_color[] = {"NO_COLOR=1", NULL};
     struct child_options options = {
+        .env_set = color ? NULL : no_color,
         .in.mode = CHILD_DEVNULL, /* no demo reads the keyboard: the tour does */
         .new_process_group = true,
     };
@@ -377,14 +438,20 @@ static void find_demo_dir(const char *argv0, char *out, size_t size)
 static bool visit(size_t index, const char *demo_dir, bool pausing, int language, int *failures)
 {
     const struct stop *s = &stops[index];
-    const char *const *argv = quick ? s->quick_argv : s->argv;
-    char command[512], path[4096];
-    format_command(demo_dir, argv, command, sizeof command);
-    if (snprintf(path, sizeof path, "%s/%s", demo_dir, argv[0]) >= (int)sizeof path) {
-        fprintf(stderr, "tour: the path to %s is too long\n", argv[0]);
+    const char *demo_name = s->argv[0];
+    char command[1024], path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", demo_dir, demo_name) >= (int)sizeof path) {
+        fprintf(stderr, "tour: the path to %s is too long\n", demo_name);
         return false;
     }
+    const char *argv[MAX_ARGS + 8];
+    build_argv(s, path, argv);
+    format_command(argv, command, sizeof command);
     print_header(index, s, language, command);
+    if (s->mpi && access(path, X_OK) != 0) { /* not built: say how, and go on */
+        printf("%s\n", language == KO ? NOT_BUILT_KO : NOT_BUILT_EN);
+        return true;
+    }
 
     char guess[256] = "";
     if (predict && pausing) {
@@ -396,11 +463,11 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
         if (choice != RUN)
             return choice == SKIP;
     }
-    int returncode = run_demo(path, argv);
+    int returncode = run_demo(argv);
     if (stop_signal != 0)
         return false;
     if (returncode != 0) {
-        fprintf(stderr, "tour: %s %s\n", argv[0], returncode < 0 ? "did not run to the end" : "failed");
+        fprintf(stderr, "tour: %s %s\n", demo_name, returncode < 0 ? "did not run to the end" : "failed");
         (*failures)++;
     }
     if (predict) {

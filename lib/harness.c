@@ -3,6 +3,7 @@
 #include "stats.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,7 +175,15 @@ bool harness_can_speed_up(const struct comparison *c, const struct strategy *s)
 
 double harness_ideal_speedup(const struct comparison *c, const struct measurement *m)
 {
-    return harness_can_speed_up(c, m->strategy) ? harness_best_ideal(c) : 1.0;
+    if (!harness_can_speed_up(c, m->strategy))
+        return 1.0;
+    if (m->strategy->workers > 0) { /* fixed shares: the busiest worker sets the pace */
+        double tasks = (double)c->ntasks, cpus = (double)c->cpus.count;
+        double busiest = ceil(tasks / (double)m->strategy->workers);
+        double pace = c->workload.kind == WORKLOAD_CPU && tasks / cpus > busiest ? tasks / cpus : busiest;
+        return tasks / pace;
+    }
+    return harness_best_ideal(c);
 }
 
 double harness_speedup(const struct comparison *c, const struct measurement *m)

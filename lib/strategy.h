@@ -44,6 +44,11 @@ struct strategy {
      * table compares against: */
     bool overlaps_waiting;     /* can tasks wait (sleep) at the same time? */
     bool computes_in_parallel; /* can tasks compute on several CPUs at once? */
+    /* 0: tasks go to whichever thread or process is free. Otherwise the
+     * tasks are dealt out in fixed shares to this many workers (mpi_cpu's
+     * ranks), so the worker with the most tasks sets the pace: 3 tasks on
+     * 2 workers can go at most 1.5x. */
+    size_t workers;
     /* Runs tasks 0..ntasks-1 of `w`, filling records[0..ntasks-1].
      * Returns 0, or -errno with *failed_call naming the call that failed
      * ("fork", "pthread_create", ...). Every thread or child it started has

@@ -30,19 +30,34 @@ static const char *cpus_word(size_t n)
     return n == 1 ? "CPU" : "CPUs";
 }
 
+/* The ideal the verdict holds the speedup to: the lowest among the
+ * strategies that can speed up, as verdict_speedup takes their lowest
+ * speedup. It is harness_best_ideal unless a strategy deals out the tasks
+ * in fixed shares (mpi_cpu). */
+static double lowest_ideal(const struct comparison *c)
+{
+    double lowest = harness_best_ideal(c);
+    for (size_t i = 0; i < c->count; i++)
+        if (harness_can_speed_up(c, c->results[i].strategy)) {
+            double ideal = harness_ideal_speedup(c, &c->results[i]);
+            lowest = ideal < lowest ? ideal : lowest;
+        }
+    return lowest;
+}
+
 void verdict_single(const struct comparison *c, char *buf, size_t size)
 {
     const char *kind = workload_kind_name(c->workload.kind);
-    double speedup = shown(verdict_speedup(c)), ideal = harness_best_ideal(c);
+    double speedup = shown(verdict_speedup(c)), ideal = lowest_ideal(c);
     size_t cpus = c->cpus.count;
     if (speedup == 0.0)
         snprintf(buf, size, "%s: no speedup to judge (it needs sequential and one other strategy)", kind);
     else if (c->workload.kind == WORKLOAD_SLEEP && speedup >= GOOD_EFFICIENCY * ideal)
-        snprintf(buf, size, "%s: %.2fx on %zu %s (ideal %.0fx) -> the waiting overlapped", kind, speedup,
+        snprintf(buf, size, "%s: %.2fx on %zu %s (ideal %gx) -> the waiting overlapped", kind, speedup,
                  cpus, cpus_word(cpus), ideal);
     else if (c->workload.kind == WORKLOAD_SLEEP)
         snprintf(buf, size,
-                 "%s: only %.2fx of an ideal %.0fx -> tasks too short for the start-up cost, "
+                 "%s: only %.2fx of an ideal %gx -> tasks too short for the start-up cost, "
                  "or a busy machine",
                  kind, speedup, ideal);
     else if (c->ntasks < 2)
@@ -52,11 +67,11 @@ void verdict_single(const struct comparison *c, char *buf, size_t size)
         snprintf(buf, size, "%s: %.2fx on 1 CPU -> one CPU computes one task at a time: no speedup",
                  kind, speedup);
     else if (speedup >= GOOD_EFFICIENCY * ideal)
-        snprintf(buf, size, "%s: %.2fx on %zu CPUs (ideal %.0fx) -> the tasks computed in parallel", kind,
+        snprintf(buf, size, "%s: %.2fx on %zu CPUs (ideal %gx) -> the tasks computed in parallel", kind,
                  speedup, cpus, ideal);
     else
         snprintf(buf, size,
-                 "%s: only %.2fx of an ideal %.0fx on %zu CPUs -> other programs may be using the CPUs",
+                 "%s: only %.2fx of an ideal %gx on %zu CPUs -> other programs may be using the CPUs",
                  kind, speedup, ideal, cpus);
 }
 

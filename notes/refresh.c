@@ -27,6 +27,8 @@
  *   --lint     run nothing but --help: fail if a demo in --demos has no note
  *              in either language, if a note names a demo or a flag that does
  *              not exist, or if notes/ and notes/ko/ differ in files or commands
+ *   --unbuilt  with --lint: demos this build leaves out (a,b,...), whose
+ *              mentions in the notes are not checked
  *   --build    where the demos are, in place of the notes' "build/" (default: build)
  *
  * Run it from the top of the repository. Exit status: 0 ok, 1 a check
@@ -40,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_NOTES 64
 #define MAX_ARGS 32
@@ -227,16 +230,21 @@ static int split_command(const char *command, char *storage, size_t size, char *
 static int run_command(const char *command, struct child_buffer *output)
 {
     char storage[1024], *argv[MAX_ARGS];
-    if (split_command(command, storage, sizeof storage, argv) <= 0)
+    int argc = split_command(command, storage, sizeof storage, argv);
+    if (argc <= 0)
         return -1;
-    char program[1024];
-    if (strncmp(argv[0], "build/", 6) == 0) {
-        snprintf(program, sizeof program, "%s/%s", build_dir, argv[0] + 6);
-        argv[0] = program;
-    }
-    static const char *const no_color[] = {"NO_COLOR=1", NULL};
+    char paths[MAX_ARGS][512]; /* "build/demos/x" as build_dir's, for mpirun's argument too */
+    for (int i = 0; i < argc; i++)
+        if (strncmp(argv[i], "build/", 6) == 0) {
+            snprintf(paths[i], sizeof paths[i], "%s/%s", build_dir, argv[i] + 6);
+            argv[i] = paths[i];
+        }
+    /* Open MPI refuses root unless told it may; CI runs this as root. */
+    static const char *const plain[] = {"NO_COLOR=1", NULL};
+    static const char *const as_root[] = {"NO_COLOR=1", "OMPI_ALLOW_RUN_AS_ROOT=1",
+                                          "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", NULL};
     struct child_options options = {
-        .env_set = no_color,
+        .env_set = geteuid() == 0 ? as_root : plain,
         .in.mode = CHILD_DEVNULL,
         .out.mode = CHILD_PIPE,
         .err.mode = CHILD_TO_STDOUT, /* 2>&1: in the order they were written */
@@ -343,7 +351,7 @@ static void fill_from_marker(const char *note, const struct marker *m, struct ch
                  m->exit_status);
         fail(note, "command failed: %s", what);
     }
-    if (strncmp(m->command, "build/", 6) == 0)
+    if (strstr(m->command, "build/demos/") != NULL)
         check_width(note, m->command, r->output);
     if (m->show) {
         append_str(block, "$ ");
@@ -414,6 +422,16 @@ static void refresh_note(const char *path, bool check)
 
 static char *demo_names[MAX_DEMOS];
 static size_t demo_count;
+static char *unbuilt_names[MAX_DEMOS]; /* --unbuilt: demos this build left out (mpi_cpu without Open MPI) */
+static size_t unbuilt_count;
+
+static bool is_unbuilt(const char *name)
+{
+    for (size_t i = 0; i < unbuilt_count; i++)
+        if (strcmp(unbuilt_names[i], name) == 0)
+            return true;
+    return false;
+}
 
 static bool is_demo(const char *name)
 {
@@ -459,8 +477,8 @@ static void lint_commands(const char *path, const char *text)
             continue;
         char program[300];
         snprintf(program, sizeof program, "%s/demos/%s", build_dir, name);
-        if (!is_demo(name) && exists(program))
-            continue; /* a helper program such as forker: not a demo, no flags to check */
+        if ((!is_demo(name) && exists(program)) || is_unbuilt(name))
+            continue; /* a helper such as forker (no flags), or a demo this build lacks */
         if (!is_demo(name)) {
             fail(path, "names a demo that does not exist: %s", name);
             continue;
@@ -606,7 +624,8 @@ static int usage(const char *problem)
     if (problem != NULL)
         fprintf(stderr, "refresh: %s\n", problem);
     fprintf(problem != NULL ? stderr : stdout,
-            "Usage: refresh [--check] [--lint] [--build DIR] [--demos a,b,...] [NOTE.md ...]\n"
+            "Usage: refresh [--check] [--lint] [--build DIR] [--demos a,b,...] [--unbuilt a,...]\n"
+            "               [NOTE.md ...]\n"
             "Re-runs the command above each output block of the notes and writes its output\n"
             "there. --check: run them and fail on a wrong exit status, write nothing.\n"
             "--lint: check that demos, flags and notes in both languages match, run nothing\n"
@@ -614,11 +633,10 @@ static int usage(const char *problem)
     return problem != NULL ? 2 : 0;
 }
 
-static void parse_demo_list(char *list)
+static void parse_name_list(char *list, char *names[MAX_DEMOS], size_t *count)
 {
-    for (char *name = strtok(list, ","); name != NULL && demo_count < MAX_DEMOS;
-         name = strtok(NULL, ","))
-        demo_names[demo_count++] = name;
+    for (char *name = strtok(list, ","); name != NULL && *count < MAX_DEMOS; name = strtok(NULL, ","))
+        names[(*count)++] = name;
 }
 
 int main(int argc, char **argv)
@@ -632,12 +650,16 @@ int main(int argc, char **argv)
             check = true;
         else if (strcmp(arg, "--lint") == 0)
             lint = true;
-        else if ((strcmp(arg, "--build") == 0 || strcmp(arg, "--demos") == 0) && i + 1 == argc)
-            return usage("--build and --demos need a value");
+        else if ((strcmp(arg, "--build") == 0 || strcmp(arg, "--demos") == 0 ||
+                  strcmp(arg, "--unbuilt") == 0) &&
+                 i + 1 == argc)
+            return usage("--build, --demos and --unbuilt need a value");
         else if (strcmp(arg, "--build") == 0)
             build_dir = argv[++i];
         else if (strcmp(arg, "--demos") == 0)
-            parse_demo_list(argv[++i]);
+            parse_name_list(argv[++i], demo_names, &demo_count);
+        else if (strcmp(arg, "--unbuilt") == 0)
+            parse_name_list(argv[++i], unbuilt_names, &unbuilt_count);
         else if (strcmp(arg, "--help") == 0)
             return usage(NULL);
         else if (strncmp(arg, "--", 2) == 0)

@@ -279,3 +279,32 @@ Test(harness_speedup, is_sequential_wall_over_this_wall)
     cr_assert_float_eq(harness_speedup(&c, harness_find(&c, "processes")), 1.5, 1e-12);
     cr_assert_null(harness_find(&c, "bogus"));
 }
+
+/* ---- fixed shares (mpi_cpu's ranks) ---------------------------------------- */
+
+/* A computing comparison of sequential and one strategy that deals the
+ * tasks out to `workers` in fixed shares. */
+static double fixed_share_ideal(size_t ntasks, size_t cpus, size_t workers, char *verdict)
+{
+    static struct strategy shares = {.name = "shares", .computes_in_parallel = true};
+    shares.workers = workers;
+    struct comparison c = make(WORKLOAD_CPU, ntasks, cpus, 3.0, 0.0, 0.0);
+    c.results[c.count++] = (struct measurement){.strategy = &shares, .runs = 1, .wall = 2.0, .wall_min = 2.0,
+                                                 .wall_max = 2.0, .checksum = 1, .checksum_ok = true};
+    verdict_single(&c, verdict, VERDICT_SIZE);
+    return harness_ideal_speedup(&c, &c.results[1]);
+}
+
+Test(ideal, fixed_shares_are_paced_by_the_busiest_worker)
+{
+    char verdict[VERDICT_SIZE];
+    /* 3 tasks on 2 ranks: one rank runs 2, so 3 / 2 = 1.5x at best ... */
+    cr_assert_float_eq(fixed_share_ideal(3, 2, 2, verdict), 1.5, 1e-9);
+    /* ... and 1.5x measured is all of it, not "other programs". */
+    assert_contains(verdict, "ideal 1.5x");
+    assert_contains(verdict, "computed in parallel");
+    /* 4 ranks on 2 CPUs: the CPUs set the pace, 2x. */
+    cr_assert_float_eq(fixed_share_ideal(4, 2, 4, verdict), 2.0, 1e-9);
+    /* One task per rank, one CPU each: every rank at once. */
+    cr_assert_float_eq(fixed_share_ideal(2, 2, 2, verdict), 2.0, 1e-9);
+}

@@ -1,0 +1,48 @@
+/* mpi_cpu: under mpirun with 2 ranks it exits 0 and the ranks' checksum
+ * matches the sequential one; started by hand it says how to start it and
+ * exits 2. Built only with Open MPI; MPI_CPU and MPIRUN are paths from meson. */
+#include "child.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Open MPI will not run as root unless told it may. Where the tests run as
+ * root (CI in a container), root is a given: say so, here only. */
+static const char *const as_root[] = {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", NULL};
+
+static int run(const char *const argv[], struct child_result *result)
+{
+    struct child_run_options options = {.capture = true, .timeout = 60.0};
+    options.spawn.env_set = geteuid() == 0 ? as_root : NULL;
+    options.spawn.in.mode = CHILD_DEVNULL;
+    options.spawn.new_process_group = true; /* a timeout stops mpirun and its ranks */
+    struct child_error error = {0};
+    int err = child_run(argv, &options, result, &error);
+    char message[512];
+    child_error_format(&error, message, sizeof message);
+    cr_assert_eq(err, 0, "%s", message);
+    return result->returncode;
+}
+
+Test(mpi_cpu, two_ranks_compute_what_one_computes, .timeout = 90)
+{
+    const char *const argv[] = {MPIRUN, "-np", "2", MPI_CPU, "--quick", "--json", NULL};
+    struct child_result r;
+    cr_assert_eq(run(argv, &r), 0, "stdout:\n%s\nstderr:\n%s", r.out.data, r.err.data);
+    cr_expect_not_null(strstr(r.out.data, "\"ranks\": 2,"), "%s", r.out.data);
+    cr_expect_not_null(strstr(r.out.data, "\"strategy\": \"mpi\", \"ranks\": 2"), "%s", r.out.data);
+    cr_expect_not_null(strstr(r.out.data, "], \"checksum_ok\": true"), "%s", r.out.data);
+    cr_expect_null(strstr(r.out.data, "\"checksum_ok\": false"), "%s", r.out.data);
+    child_result_free(&r);
+}
+
+Test(mpi_cpu, without_mpirun_says_how_to_start_it, .timeout = 30)
+{
+    const char *const argv[] = {MPI_CPU, "--quick", NULL};
+    struct child_result r;
+    cr_assert_eq(run(argv, &r), 2);
+    cr_expect_not_null(strstr(r.err.data, "mpirun -np 2"), "%s", r.err.data);
+    cr_expect_eq(r.out.len, 0, "%s", r.out.data);
+    child_result_free(&r);
+}
