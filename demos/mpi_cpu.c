@@ -265,9 +265,9 @@ static void print_report(const struct options *opts, const struct machine *m, co
                          int hosts, const double *cpu_per_rank, char verdict[][VERDICT_SIZE])
 {
     report_header(&demo, opts, m);
-    printf("\n%zu tasks, each computes %g s of CPU, on %d rank%s (%d host%s, %zu CPU%s in all)\n", c->ntasks,
-           c->workload.seconds, ranks, ranks == 1 ? "" : "s", hosts, hosts == 1 ? "" : "s", c->cpus.count,
-           c->cpus.count == 1 ? "" : "s");
+    printf("\n%zu task%s, each computes %g s of CPU, on %d rank%s (%d host%s, %zu CPU%s in all)\n",
+           c->ntasks, c->ntasks == 1 ? "" : "s", c->workload.seconds, ranks, ranks == 1 ? "" : "s", hosts,
+           hosts == 1 ? "" : "s", c->cpus.count, c->cpus.count == 1 ? "" : "s");
     report_table(c, opts);
     printf("CPU time per rank, last run:");
     for (int r = 0; r < ranks && r < 8; r++)
