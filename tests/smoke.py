@@ -27,6 +27,9 @@ STRATEGIES = {"parallel_children": ["sequential", "processes"],
               "gil": ["sequential", "threads", "threads+gil", "processes"],
               "event_loop": ["sequential", "event_loop", "threads", "processes"]}.get(
                   name, ["sequential", "threads", "processes"])
+# cpu adds openmp when the build has OpenMP (its --help then lists it).
+if name == "cpu" and "\n  openmp " in subprocess.run([demo, "--help"], capture_output=True, text=True).stdout:
+    STRATEGIES = STRATEGIES + ["openmp"]
 # Demos that measure both workloads, with each result naming its own.
 BOTH_WORKLOADS = ("versus", "gil", "event_loop")
 
