@@ -23,6 +23,7 @@
 #include "report.h"
 #include "stats.h"
 
+#include <errno.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,8 +79,17 @@ static void barrier_politely(void)
         MPI_Test(&request, &done, MPI_STATUS_IGNORE);
         if (done)
             return;
-        nanosleep(&(struct timespec){.tv_nsec = 1000 * 1000}, NULL);
+        nanosleep(&(struct timespec){.tv_nsec = 1000L * 1000}, NULL);
     }
+}
+
+/* One rank cannot go on alone: the others would wait for it for ever in
+ * the next collective call. MPI_Abort stops every rank. */
+static _Noreturn void out_of_memory(void)
+{
+    fprintf(stderr, "mpi_cpu: rank %d: calloc: %s\n", rank, strerror(ENOMEM));
+    MPI_Abort(MPI_COMM_WORLD, 1);
+    exit(1); /* MPI_Abort does not return; this says so to the compiler */
 }
 
 /* This process's CPU time so far (user + system), seconds. */
@@ -156,7 +166,7 @@ static void run_ranks(const struct workload *w, size_t ntasks, struct task_recor
 {
     struct span *mine = calloc(ntasks, sizeof *mine);
     if (mine == NULL)
-        MPI_Abort(MPI_COMM_WORLD, 1);
+        out_of_memory();
     uint64_t my_checksum = 0;
     MPI_Barrier(MPI_COMM_WORLD);
     double cpu_before = process_cpu(), start = MPI_Wtime(), offset = stopwatch_now();
@@ -209,7 +219,7 @@ static void measure_row(bool on_ranks, const struct workload *w, size_t ntasks, 
     struct task_record *records = calloc(ntasks, sizeof *records);
     m->spans = calloc(ntasks, sizeof *m->spans);
     if (records == NULL || m->spans == NULL)
-        MPI_Abort(MPI_COMM_WORLD, 1);
+        out_of_memory();
     m->strategy = on_ranks ? &mpi_ranks : &strategy_sequential;
     m->checksum_ok = true;
     for (int r = 0; r < total; r++) {
@@ -350,7 +360,7 @@ int main(int argc, char **argv)
 
     double *cpu_per_rank = calloc((size_t)ranks, sizeof *cpu_per_rank);
     if (cpu_per_rank == NULL)
-        MPI_Abort(MPI_COMM_WORLD, 1);
+        out_of_memory();
     fflush(stdout);
     measure_row(false, &c.workload, c.ntasks, &opts, &c.results[0], cpu_per_rank);
     measure_row(true, &c.workload, c.ntasks, &opts, &c.results[1], cpu_per_rank);

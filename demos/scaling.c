@@ -261,6 +261,8 @@ int main(int argc, char **argv)
         return 2;
     }
     size_t cpus = opts.cpus.count, n = 2 * cpus < MAX_WORKERS ? 2 * cpus : MAX_WORKERS;
+    if (n == 0) /* cannot happen: options_parse leaves at least one CPU */
+        return 1;
 
     /* The job: --seconds of computing in all; a share f of it serial. */
     struct workload chunk = {.kind = WORKLOAD_CPU, .seconds = opts.seconds * (1.0 - serial_fraction) / (double)opts.tasks};

@@ -148,7 +148,7 @@ static const char *fate(pid_t pid)
             return "dead (a zombie until init reaps it)";
         if (stopwatch_now() > give_up)
             return "still running";
-        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+        nanosleep(&(struct timespec){.tv_nsec = 10L * 1000 * 1000}, NULL);
     }
 }
 
@@ -156,7 +156,7 @@ static const char *fate(pid_t pid)
 static int grandchild_naive(void)
 {
     struct child c = {.pid = -1, .pidfd = -1, .in = -1, .out = -1, .err = -1};
-    pid_t grandchild;
+    pid_t grandchild = -1;
     printf("\nThe naive way: forker in our process group, stopped on its own\n");
     int status = start_forker(&c, false, &grandchild);
     if (status == 0) {
@@ -176,7 +176,7 @@ static int grandchild_naive(void)
 static int grandchild_fixed(void)
 {
     struct child c = {.pid = -1, .pidfd = -1, .in = -1, .out = -1, .err = -1};
-    pid_t grandchild;
+    pid_t grandchild = -1;
     printf("\nThe fixed way: forker leads a new process group, and the group is stopped\n");
     int status = start_forker(&c, true, &grandchild);
     if (status == 0) {

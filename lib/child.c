@@ -1,5 +1,7 @@
 #include "child.h"
 
+#include "interrupt.h"
+
 #include "stopwatch.h"
 
 #include <errno.h>
@@ -296,7 +298,8 @@ int child_spawn(struct child *c, const char *const argv[], const struct child_op
     *c = (struct child){.pid = -1, .pidfd = -1, .in = -1, .out = -1, .err = -1};
     snprintf(c->program, sizeof c->program, "%s", argv[0]);
 
-    int pipes[3][2], moved[3];
+    /* All -1 first: a failure part-way through either step closes only what was opened. */
+    int pipes[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}}, moved[3] = {-1, -1, -1};
     int err = make_pipes(&o, pipes);
     if (err == 0)
         err = move_low_sources(&o, moved);
@@ -345,6 +348,7 @@ int child_spawn(struct child *c, const char *const argv[], const struct child_op
         return blame(&o, err, c->program, error);
     }
     c->group_leader = o.new_process_group;
+    interrupt_track(c->pid, c->group_leader); /* Ctrl-C in a demo stops it too */
     c->pidfd = pidfd_open(c->pid, 0); /* -1 (ENOSYS) before Linux 5.3: we fall back to the pid */
     return 0;
 }
@@ -403,6 +407,7 @@ static int reap(struct child *c)
             return -errno;
     c->reaped = true;
     c->status = status;
+    interrupt_untrack(c->pid);
     return 0;
 }
 
@@ -419,6 +424,7 @@ int child_poll(struct child *c, struct child_error *error)
         return 0;
     c->reaped = true;
     c->status = status;
+    interrupt_untrack(c->pid);
     return 1;
 }
 

@@ -62,7 +62,7 @@ static size_t median_run(const double *walls, size_t n)
 static int measure(const struct harness_plan *plan, const struct strategy *s,
                    const struct workload *w, struct measurement *out, const char **failed_call)
 {
-    size_t n = plan->ntasks, runs = (size_t)plan->runs, total = (size_t)(plan->warmup + plan->runs);
+    size_t n = plan->ntasks, runs = (size_t)plan->runs, total = (size_t)plan->warmup + (size_t)plan->runs;
     struct task_record *records = calloc(runs * n, sizeof *records); /* one row per measured run */
     double *walls = calloc(runs, sizeof *walls), *users = calloc(runs, sizeof *users),
            *syss = calloc(runs, sizeof *syss);

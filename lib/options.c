@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include "interrupt.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -219,11 +221,11 @@ static int parse_sizes(const struct demo_info *demo, const char *text, struct op
     char copy[256];
     if (strlen(text) >= sizeof copy)
         return bad_usage(demo, "--tasks", "the list is too long");
-    strcpy(copy, text);
+    snprintf(copy, sizeof copy, "%s", text); /* fits: checked above */
     out->size_count = 0;
     char *saveptr = NULL;
     for (char *item = strtok_r(copy, ",", &saveptr); item != NULL; item = strtok_r(NULL, ",", &saveptr)) {
-        long value;
+        long value = 0;
         int status = parse_count(demo, "--tasks", item, 1, OPTIONS_MAX_TASKS, &value);
         if (status != 0)
             return status;
@@ -262,7 +264,7 @@ static int parse_strategies(const struct demo_info *demo, const char *text, stru
         return bad_usage(demo, flag, "needs at least one strategy");
     if (strlen(text) >= sizeof copy)
         return bad_usage(demo, flag, "the list is too long");
-    strcpy(copy, text);
+    snprintf(copy, sizeof copy, "%s", text); /* fits: checked above */
     out->strategy_count = 0;
     char *saveptr = NULL;
     for (char *name = strtok_r(copy, ",", &saveptr); name != NULL; name = strtok_r(NULL, ",", &saveptr)) {
@@ -314,12 +316,12 @@ static int parse_cpus(const struct demo_info *demo, const char *text, struct opt
         return bad_usage(demo, flag, "needs a CPU list, e.g. 0 or 0,1 or 0-3");
     if (strlen(text) >= sizeof copy)
         return bad_usage(demo, flag, "the list is too long");
-    strcpy(copy, text);
+    snprintf(copy, sizeof copy, "%s", text); /* fits: checked above */
     bool chosen[CPU_LIST_MAX] = {false};
     char *saveptr = NULL;
     for (char *item = strtok_r(copy, ",", &saveptr); item != NULL; item = strtok_r(NULL, ",", &saveptr)) {
         char *dash = strchr(item, '-');
-        int first, last, status;
+        int first = 0, last = 0, status;
         if (dash != NULL)
             *dash = '\0';
         if ((status = parse_cpu(demo, item, &allowed, &first)) != 0)
@@ -499,5 +501,8 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
     if (optind < argc)
         return bad_usage(demo, argv[optind], "unexpected argument (this demo takes only options)");
     status = apply_defaults(demo, out, runs_given, warmup_given, no_color);
-    return status != 0 ? status : OPTIONS_RUN;
+    if (status != 0)
+        return status;
+    interrupt_install(demo->name); /* the demo runs from here: Ctrl-C must leave no child behind */
+    return OPTIONS_RUN;
 }

@@ -1,6 +1,7 @@
 #include "strategy.h"
 
 #include "gil.h"
+#include "interrupt.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -145,6 +146,7 @@ static int reap(pid_t pid)
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
             return -errno;
+    interrupt_untrack(pid);
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
 }
 
@@ -189,6 +191,7 @@ static int run_processes(const struct workload *w, size_t ntasks,
             _exit(0); /* _exit, not exit: the parent's stdio buffers must not be flushed twice */
         }
         pids[i] = pid;
+        interrupt_track(pid, false); /* Ctrl-C now kills and reaps it too */
     }
     for (size_t i = 0; i < ntasks; i++) { /* reap every child, even after a failure */
         int reaped = reap(pids[i]);

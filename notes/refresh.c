@@ -72,12 +72,15 @@ static char *read_file(const char *path)
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (text.len + n + 1 > text.cap) {
-            text.cap = (text.len + n + 1) * 2;
-            text.data = realloc(text.data, text.cap);
-            if (text.data == NULL) {
+            size_t cap = (text.len + n + 1) * 2;
+            char *bigger = realloc(text.data, cap);
+            if (bigger == NULL) {
+                free(text.data);
                 fclose(f);
                 return NULL;
             }
+            text.data = bigger;
+            text.cap = cap;
         }
         memcpy(text.data + text.len, chunk, n);
         text.len += n;

@@ -34,7 +34,7 @@ static int parse_args(const char *const *args, struct options *opts)
     for (; args[argc - 1] != NULL; argc++) {
         cr_assert_lt(argc, MAX_ARGS, "too many arguments for the test");
         cr_assert_lt(strlen(args[argc - 1]), sizeof storage[argc]);
-        strcpy(storage[argc], args[argc - 1]);
+        snprintf(storage[argc], sizeof storage[argc], "%s", args[argc - 1]);
         argv[argc] = storage[argc];
     }
     argv[argc] = NULL;
@@ -425,9 +425,9 @@ static int parse_seed(const char *const *args)
     static char storage[8][64];
     char *argv[9] = {storage[0]};
     int argc = 1;
-    strcpy(storage[0], "seed");
+    snprintf(storage[0], sizeof storage[0], "seed");
     for (; args[argc - 1] != NULL; argc++) {
-        strcpy(storage[argc], args[argc - 1]);
+        snprintf(storage[argc], sizeof storage[argc], "%s", args[argc - 1]);
         argv[argc] = storage[argc];
     }
     argv[argc] = NULL;
