@@ -116,6 +116,8 @@ static void count_hosts(struct machine *m, int *hosts, int *cpus)
     for (size_t i = 0; i < m->allowed.count; i++)
         mine.cpu[m->allowed.ids[i]] = true;
     struct place *all = rank == 0 ? calloc((size_t)ranks, sizeof *all) : NULL;
+    if (rank == 0 && all == NULL)
+        out_of_memory();
     MPI_Gather(&mine, sizeof mine, MPI_BYTE, all, sizeof mine, MPI_BYTE, 0, MPI_COMM_WORLD);
     *hosts = *cpus = 0;
     for (int i = 0; rank == 0 && all != NULL && i < ranks; i++) {
@@ -187,6 +189,8 @@ static void run_ranks(const struct workload *w, size_t ntasks, struct task_recor
     /* Each task's span is filled on one rank and all zero bytes on the
      * others, so a bitwise OR of the bytes brings every span to rank 0. */
     struct span *all = rank == 0 ? calloc(ntasks, sizeof *all) : NULL;
+    if (rank == 0 && all == NULL)
+        out_of_memory();
     MPI_Reduce(mine, all, (int)(ntasks * sizeof *mine), MPI_BYTE, MPI_BOR, 0, MPI_COMM_WORLD);
     if (rank == 0) {
         *cpu = 0.0;
@@ -247,7 +251,22 @@ static void measure_row(bool on_ranks, const struct workload *w, size_t ntasks, 
     free(records);
 }
 
-static void print_json(const struct machine *m, const struct comparison *c, int hosts, char *verdict)
+/* How many of the mpi row's tasks each rank ran, from the pid each task
+ * recorded: proof that the work was shared, not only that it added up. */
+static void print_tasks_per_rank(const struct comparison *c, const int *pid_of_rank)
+{
+    printf(", \"tasks_per_rank\": [");
+    for (int r = 0; r < ranks; r++) {
+        size_t count = 0;
+        for (size_t i = 0; i < c->ntasks; i++)
+            count += c->results[1].spans[i].pid == pid_of_rank[r];
+        printf("%s%zu", r > 0 ? ", " : "", count);
+    }
+    printf("]");
+}
+
+static void print_json(const struct machine *m, const struct comparison *c, int hosts, char *verdict,
+                       const int *pid_of_rank)
 {
     printf("{\"demo\": \"mpi_cpu\", \"version\": \"%s\", \"machine\": {\"cpus_online\": %d, \"kernel\": ",
            ATONCE_VERSION, m->cpus_online);
@@ -266,7 +285,9 @@ static void print_json(const struct machine *m, const struct comparison *c, int 
                r->wall_max, r->user, speedup, harness_ideal_speedup(c, r), (unsigned long long)r->checksum,
                r->checksum_ok ? "true" : "false");
     }
-    printf("], \"checksum_ok\": %s, \"verdicts\": [", harness_checksums_ok(c) ? "true" : "false");
+    printf("]");
+    print_tasks_per_rank(c, pid_of_rank);
+    printf(", \"checksum_ok\": %s, \"verdicts\": [", harness_checksums_ok(c) ? "true" : "false");
     report_json_string(stdout, verdict);
     printf("]}\n");
 }
@@ -335,9 +356,16 @@ int main(int argc, char **argv)
             fprintf(stderr, "mpi_cpu: %s: not available here; use --json\n", opts.csv ? "--csv" : "--trace");
         status = 2;
     }
-    if (status != OPTIONS_RUN) { /* --help, --version or a bad flag: on every rank alike */
+    /* Each rank checks --cpus against the CPUs mpirun bound it to, so the
+     * ranks may disagree; they must stop together: the strictest answer wins. */
+    int agreed = status;
+    MPI_Allreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (agreed != status && rank == 0)
+        fprintf(stderr, "mpi_cpu: another rank refused the flags (with --cpus: mpirun binds each rank "
+                        "to a CPU of its own; try mpirun --bind-to none)\n");
+    if (agreed != OPTIONS_RUN) { /* --help, --version or a bad flag */
         MPI_Finalize();
-        return status;
+        return agreed;
     }
     struct machine m;
     if ((status = demo_setup(&demo, &opts, &m)) != 0)
@@ -359,8 +387,11 @@ int main(int argc, char **argv)
     c.cpus.count = (size_t)(cpus < ranks ? cpus : ranks);
 
     double *cpu_per_rank = calloc((size_t)ranks, sizeof *cpu_per_rank);
-    if (cpu_per_rank == NULL)
+    int *pid_of_rank = calloc((size_t)ranks, sizeof *pid_of_rank);
+    if (cpu_per_rank == NULL || pid_of_rank == NULL)
         out_of_memory();
+    int my_pid = (int)getpid();
+    MPI_Gather(&my_pid, 1, MPI_INT, pid_of_rank, 1, MPI_INT, 0, MPI_COMM_WORLD);
     fflush(stdout);
     measure_row(false, &c.workload, c.ntasks, &opts, &c.results[0], cpu_per_rank);
     measure_row(true, &c.workload, c.ntasks, &opts, &c.results[1], cpu_per_rank);
@@ -371,12 +402,13 @@ int main(int argc, char **argv)
         char verdict[1][VERDICT_SIZE];
         verdict_single(&c, verdict[0], sizeof verdict[0]);
         if (opts.json)
-            print_json(&m, &c, hosts, verdict[0]);
+            print_json(&m, &c, hosts, verdict[0], pid_of_rank);
         else
             print_report(&opts, &m, &c, hosts, cpu_per_rank, verdict);
         status = harness_checksums_ok(&c) ? 0 : 1;
     }
     free(cpu_per_rank);
+    free(pid_of_rank);
     harness_free(&c);
     MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD); /* every rank exits as rank 0 does */
     MPI_Finalize();

@@ -19,12 +19,15 @@
 #include "child.h"
 #include "options.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_ARGS 8
@@ -296,6 +299,45 @@ static void catch_stop_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);  /* the terminal closed */
+    sigaction(SIGQUIT, &sa, NULL); /* Ctrl-\ */
+    /* Ctrl-Z would stop the tour alone while the demo, in its own group,
+     * ran on: the tour does not stop (Ctrl-C does). */
+    signal(SIGTSTP, SIG_IGN);
+}
+
+/* The tour is a subreaper: whatever a demo started outside its own group
+ * (timeout's forker group, mpirun's ranks) becomes the tour's child when
+ * the demo dies. Kill those still alive (kill_them), reap all. */
+static void reap_orphans(bool kill_them)
+{
+    for (int round = 0; kill_them && round < 10; round++) { /* their children come to us next */
+        DIR *proc = opendir("/proc");
+        int killed = 0;
+        for (struct dirent *e; proc != NULL && (e = readdir(proc)) != NULL;) {
+            char path[300], stat[512];
+            snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+            FILE *f = e->d_name[0] >= '1' && e->d_name[0] <= '9' ? fopen(path, "r") : NULL;
+            size_t n = f != NULL ? fread(stat, 1, sizeof stat - 1, f) : 0;
+            if (f != NULL)
+                fclose(f);
+            stat[n] = '\0';
+            const char *after_name = strrchr(stat, ')'); /* "pid (name) S ppid ..." */
+            int ppid = 0;
+            if (after_name != NULL && sscanf(after_name, ") %*c %d", &ppid) == 1 && ppid == getpid()) {
+                kill(atoi(e->d_name), SIGKILL);
+                killed++;
+            }
+        }
+        if (proc != NULL)
+            closedir(proc);
+        while (waitpid(-1, NULL, 0) > 0) /* reap them, and any that died before */
+            ;
+        if (killed == 0)
+            break;
+    }
+    while (waitpid(-1, NULL, WNOHANG) > 0) /* orphans that ended by themselves */
+        ;
 }
 
 /* ---- printing ------------------------------------------------------------ */
@@ -401,9 +443,13 @@ static int run_demo(const char *const child_argv[])
         err = child_wait(&c, 0.1, &error);
     while (err == -ETIMEDOUT && stop_signal == 0);
     if (stop_signal != 0) {
-        child_send_signal(&c, stop_signal, NULL); /* to the demo's whole group */
-        child_stop(&c, STOP_GRACE, NULL);         /* what is left of it: SIGTERM, SIGKILL */
+        /* Ctrl-C to the demo's whole group, as a terminal would send it; any
+         * other stop as SIGTERM. A grace period to finish, then SIGKILL. */
+        child_send_signal(&c, stop_signal == SIGINT ? SIGINT : SIGTERM, NULL);
+        if (child_wait(&c, STOP_GRACE, NULL) != 0)
+            child_stop(&c, 0.0, NULL);
         child_close(&c);
+        reap_orphans(true);
         return -1;
     }
     int returncode = err == 0 ? child_returncode(&c) : -1;
@@ -412,6 +458,7 @@ static int run_demo(const char *const child_argv[])
         fprintf(stderr, "tour: %s\n", message);
     }
     child_close(&c);
+    reap_orphans(false);
     return returncode;
 }
 
@@ -454,6 +501,8 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     }
 
     char guess[256] = "";
+    if (stop_signal != 0) /* arrived while we printed */
+        return false;
     if (predict && pausing) {
         printf("%s", language == KO ? "예상은? > " : "Your prediction? > ");
         if (!read_line(guess, sizeof guess))
@@ -463,6 +512,8 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
         if (choice != RUN)
             return choice == SKIP;
     }
+    if (stop_signal != 0) /* arrived while we read the keyboard */
+        return false;
     int returncode = run_demo(argv);
     if (stop_signal != 0)
         return false;
@@ -490,14 +541,15 @@ int main(int argc, char **argv)
     char demo_dir[4096];
     find_demo_dir(argv[0], demo_dir, sizeof demo_dir);
     catch_stop_signals();
+    prctl(PR_SET_CHILD_SUBREAPER, 1); /* see reap_orphans */
 
     int failures = 0;
     size_t index = 0;
     while (index < STOP_COUNT && visit(index, demo_dir, pausing, language, &failures))
         index++;
     if (stop_signal != 0) {
-        fprintf(stderr, "\ntour: stopped by %s; the demo and its children are gone\n",
-                stop_signal == SIGINT ? "Ctrl-C" : "SIGTERM");
+        fprintf(stderr, "\ntour: stopped by %s%s; the demo and its children are gone\n",
+                stop_signal == SIGINT ? "Ctrl-C" : "SIG", stop_signal == SIGINT ? "" : sigabbrev_np(stop_signal));
         return 128 + stop_signal;
     }
     printf("\n%s\n", index == STOP_COUNT ? (language == KO ? "투어 끝." : "End of the tour.")

@@ -9,15 +9,23 @@
  * right for computing, but sleeping tasks would then wait in turn.
  *
  * libgomp cannot report a failure to start a thread: it prints
- * "libgomp: Thread creation failed" and aborts the program. So this run
- * never returns an error; it is built only with -Dopenmp (see meson_options.txt).
+ * "libgomp: Thread creation failed" and aborts the program. So the run
+ * refuses, before starting any, more threads than OPENMP_MAX_THREADS, far
+ * fewer than a laptop can start. Built only with OpenMP (meson_options.txt).
  */
 #include "strategy.h"
+
+#include <errno.h>
+
+#define OPENMP_MAX_THREADS 1000
 
 static int run_openmp(const struct workload *w, size_t ntasks, struct task_record *records,
                       const char **failed_call)
 {
-    (void)failed_call;
+    if (ntasks > OPENMP_MAX_THREADS) {
+        *failed_call = "omp parallel (more than 1000 threads)";
+        return -EAGAIN;
+    }
     long n = (long)ntasks; /* OpenMP 3 loops want a signed index */
 #pragma omp parallel for num_threads(ntasks) schedule(static, 1)
     for (long i = 0; i < n; i++)

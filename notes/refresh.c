@@ -375,6 +375,7 @@ static void refresh_note(const char *path, bool check)
         fail(path, "cannot read: %s", strerror(errno));
         return;
     }
+    int failures_before = failures;
     struct child_buffer out = {0};
     append_str(&out, "");
     const char *line = text;
@@ -392,16 +393,20 @@ static void refresh_note(const char *path, bool check)
         while (is_marker(line, len)) {
             struct marker m;
             append(&out, line, (size_t)(next - line));
-            if (!parse_marker(line, len, &m))
-                fail(path, "bad marker: %s", line);
-            else
+            if (!parse_marker(line, len, &m)) {
+                char what[200];
+                snprintf(what, sizeof what, "%.*s", (int)len, line);
+                fail(path, "bad marker: %s", what);
+            } else
                 fill_from_marker(path, &m, &block);
             line = next;
             len = strcspn(line, "\n");
             next = line + len + (line[len] == '\n');
         }
         if (strncmp(line, "```", 3) != 0) {
-            fail(path, "a marker must be followed by a ``` block, not: %.60s", line);
+            char what[80];
+            snprintf(what, sizeof what, "%.*s", (int)(len < 60 ? len : 60), line);
+            fail(path, "a marker must be followed by a ``` block, not: %s", what);
             free(block.data);
             continue;
         }
@@ -409,13 +414,21 @@ static void refresh_note(const char *path, bool check)
         line = next;
         while (*line != '\0' && strncmp(line, "```", 3) != 0)
             line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n');
+        if (*line == '\0') { /* no closing fence: the rest of the note is not ours to drop */
+            fail(path, "%s", "an output block has no closing ```");
+            free(block.data);
+            break;
+        }
         line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n');
         append_str(&out, "```text\n");
         append_str(&out, block.data);
         append_str(&out, "```\n");
         free(block.data);
     }
-    if (!check && strcmp(out.data, text) != 0 && !write_file(path, out.data))
+    /* A note is rewritten only when every one of its commands ran as it
+     * should: a failure must not replace a good output with an error. */
+    bool all_ran = failures == failures_before;
+    if (!check && all_ran && strcmp(out.data, text) != 0 && !write_file(path, out.data))
         fail(path, "cannot write: %s", strerror(errno));
     free(out.data);
     free(text);

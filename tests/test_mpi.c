@@ -32,7 +32,9 @@ Test(mpi_cpu, two_ranks_compute_what_one_computes, .timeout = 90)
     cr_assert_eq(run(argv, &r), 0, "stdout:\n%s\nstderr:\n%s", r.out.data, r.err.data);
     cr_expect_not_null(strstr(r.out.data, "\"ranks\": 2,"), "%s", r.out.data);
     cr_expect_not_null(strstr(r.out.data, "\"strategy\": \"mpi\", \"ranks\": 2"), "%s", r.out.data);
-    cr_expect_not_null(strstr(r.out.data, "], \"checksum_ok\": true"), "%s", r.out.data);
+    cr_expect_not_null(strstr(r.out.data, "\"checksum_ok\": true, \"verdicts\""), "%s", r.out.data);
+    /* each rank ran its own task: the work was shared, not only summed */
+    cr_expect_not_null(strstr(r.out.data, "\"tasks_per_rank\": [1, 1]"), "%s", r.out.data);
     cr_expect_null(strstr(r.out.data, "\"checksum_ok\": false"), "%s", r.out.data);
     child_result_free(&r);
 }

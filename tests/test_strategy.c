@@ -259,8 +259,24 @@ Test(strategy, openmp_computes_what_sequential_computes_for_1_to_8_tasks)
     cr_assert_eq(strategy_find("openmp"), &strategy_openmp);
 }
 
-Test(strategy, openmp_overlaps_eight_sleeps, .timeout = 10)
+/* 64 sleeps of 0.05 s: more tasks than any likely CPU count, so only one
+ * thread per task (num_threads(ntasks)) finishes in well under 0.5 s. */
+Test(strategy, openmp_overlaps_sixty_four_sleeps, .timeout = 10)
 {
-    cr_assert_lt(wall_of_sleeps(&strategy_openmp), 0.6);
+    struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = 0.05};
+    struct task_record records[64] = {0};
+    const char *failed_call = NULL;
+    double start = stopwatch_now();
+    cr_assert_eq(strategy_openmp.run(&w, 64, records, &failed_call), 0);
+    cr_assert_lt(stopwatch_now() - start, 0.5);
+}
+
+Test(strategy, openmp_refuses_more_threads_than_it_can_promise)
+{
+    struct workload w = {.kind = WORKLOAD_CPU, .units = 1};
+    static struct task_record records[1001];
+    const char *failed_call = NULL;
+    cr_assert_eq(strategy_openmp.run(&w, 1001, records, &failed_call), -EAGAIN);
+    cr_assert_not_null(failed_call);
 }
 #endif

@@ -140,10 +140,26 @@ Test(tour, follows_the_lesson_plan, .timeout = 120)
     child_buffer_free(&out);
 }
 
-/* Ctrl-C in the middle of a demo: the tour exits 130 within a second and
- * leaves nothing running. As a subreaper, this test inherits anything the
- * tour or its demos left behind, so "no child of ours" means none. */
-Test(tour, ctrl_c_stops_the_demo_and_leaves_nothing_behind, .timeout = 60)
+/* The first child of `pid` (from /proc/PID/task/PID/children), or 0. */
+static pid_t first_child(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    FILE *f = fopen(path, "r");
+    int child = 0;
+    if (f != NULL) {
+        if (fscanf(f, "%d", &child) != 1)
+            child = 0;
+        fclose(f);
+    }
+    return child;
+}
+
+/* Starts the tour, waits until its demo has started children of its own
+ * (the processes rows of the first demo), sends `sig` to the tour alone,
+ * and checks: it exits 128 + sig within 1.5 s and leaves nothing alive. As a
+ * subreaper, this test inherits anything left behind. */
+static void stop_tour_mid_demo(int sig)
 {
     cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
     const char *const argv[] = {TOUR, "--no-pause", NULL}; /* full settings: demos run for a while */
@@ -152,10 +168,16 @@ Test(tour, ctrl_c_stops_the_demo_and_leaves_nothing_behind, .timeout = 60)
     struct child c;
     struct child_error e = {0};
     cr_assert_eq(child_spawn(&c, argv, &options, &e), 0);
-    usleep(600 * 1000); /* inside the first demo (versus --quick, about 1 s), which forks */
-    cr_assert_eq(child_send_signal(&c, SIGINT, &e), 0);
-    cr_assert_eq(child_wait(&c, 1.5, &e), 0, "the tour still runs 1.5 s after Ctrl-C");
-    cr_expect_eq(child_returncode(&c), 130);
+    pid_t demo = 0, grandchild = 0;
+    for (int tries = 0; grandchild == 0 && tries < 10000; tries++) { /* up to 10 s */
+        usleep(1000);
+        demo = first_child(c.pid);
+        grandchild = demo != 0 ? first_child(demo) : 0;
+    }
+    cr_assert_neq(grandchild, 0, "the demo never started a child of its own");
+    cr_assert_eq(kill(c.pid, sig), 0);
+    cr_assert_eq(child_wait(&c, 1.5, &e), 0, "the tour still runs 1.5 s after the signal");
+    cr_expect_eq(child_returncode(&c), 128 + sig);
     child_close(&c);
 
     usleep(100 * 1000); /* an orphan would be ours by now */
@@ -163,6 +185,18 @@ Test(tour, ctrl_c_stops_the_demo_and_leaves_nothing_behind, .timeout = 60)
     errno = 0;
     while ((left = waitpid(-1, NULL, WNOHANG)) > 0) /* dead orphans are fine: reap them */
         errno = 0;
-    cr_expect_eq(left, -1, "a process the tour started is still around (pid %d)", (int)left);
+    cr_expect_eq(left, -1, "a process the tour started is still alive (pid %d)", (int)left);
     cr_expect_eq(errno, ECHILD);
+    cr_expect_neq(kill(demo, 0), 0, "the demo (pid %d) is still there", (int)demo);
+    cr_expect_neq(kill(-demo, 0), 0, "the demo's process group is still there");
+}
+
+Test(tour, ctrl_c_stops_the_demo_and_its_children_and_exits_130, .timeout = 60)
+{
+    stop_tour_mid_demo(SIGINT);
+}
+
+Test(tour, sigterm_stops_the_demo_and_its_children_and_exits_143, .timeout = 60)
+{
+    stop_tour_mid_demo(SIGTERM);
 }
