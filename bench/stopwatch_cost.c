@@ -23,8 +23,14 @@ static double ns_per_call(void (*read_clock)(void), long calls)
 
 static volatile double sink; /* keeps the readings from being optimised away */
 
-static void read_now(void) { sink = stopwatch_now(); }
-static void read_thread_cpu(void) { sink = stopwatch_thread_cpu(); }
+static void read_now(void)
+{
+    sink = stopwatch_now();
+}
+static void read_thread_cpu(void)
+{
+    sink = stopwatch_thread_cpu();
+}
 static void read_cpu(void)
 {
     struct cpu_times t;

@@ -24,8 +24,10 @@ static const struct demo_info demo = {
     .summary = "Runs tasks that each compute: one after another, with threads, with processes.\n"
                "Computing speeds up only when tasks run on different CPUs at the same instant.",
     .note = "notes/02-cpu.md",
-    .default_tasks = 0, .default_seconds = 0.5, /* 0: one task per CPU allowed */
-    .quick_tasks = 0, .quick_seconds = 0.1,
+    .default_tasks = 0,
+    .default_seconds = 0.5, /* 0: one task per CPU allowed */
+    .quick_tasks = 0,
+    .quick_seconds = 0.1,
     .default_strategies = "sequential,threads,processes" STRATEGY_OPENMP_IF_BUILT,
     .harness = true,
 };

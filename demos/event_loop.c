@@ -23,18 +23,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define SWEEP_SECONDS 1.0     /* each task's sleep in a sweep, unless --seconds */
-#define CPU_SECONDS 0.25      /* each cpu task in the tables; one per CPU */
+#define SWEEP_SECONDS     1.0  /* each task's sleep in a sweep, unless --seconds */
+#define CPU_SECONDS       0.25 /* each cpu task in the tables; one per CPU */
 #define QUICK_CPU_SECONDS 0.05
-#define PROCESS_CAP 2000      /* children at most, in a sweep */
+#define PROCESS_CAP       2000 /* children at most, in a sweep */
 
 static const struct demo_info demo = {
     .name = "event_loop",
     .summary = "Sleeping tasks in one thread with one timer each, against threads and\n"
                "processes; computing tasks too. --tasks 10,100,1000,10000 sweeps sizes.",
     .note = "notes/13-event_loop.md",
-    .default_tasks = 10, .default_seconds = 0.2,
-    .quick_tasks = 10, .quick_seconds = 0.05,
+    .default_tasks = 10,
+    .default_seconds = 0.2,
+    .quick_tasks = 10,
+    .quick_seconds = 0.05,
     .default_strategies = "sequential,event_loop,threads,processes",
     .harness = true,
     .tasks_list = true,
@@ -49,24 +51,33 @@ static void table_verdicts(const struct comparison *sleeping, const struct compa
     const struct measurement *loop_sleep = harness_find(sleeping, "event_loop");
     const struct measurement *loop_cpu = harness_find(computing, "event_loop");
     if (loop_sleep == NULL || loop_cpu == NULL || harness_find(sleeping, "sequential") == NULL) {
-        snprintf(verdicts[0], VERDICT_SIZE, "event_loop: nothing to judge (measure sequential and event_loop)");
+        snprintf(verdicts[0], VERDICT_SIZE,
+                 "event_loop: nothing to judge (measure sequential and event_loop)");
         snprintf(verdicts[1], VERDICT_SIZE, "event_loop: see the tables");
         return;
     }
     double s = stats_round_down(harness_speedup(sleeping, loop_sleep), 2);
     double c = stats_round_down(harness_speedup(computing, loop_cpu), 2);
     if (s >= 0.8 * (double)sleeping->ntasks)
-        snprintf(verdicts[0], VERDICT_SIZE, "sleep: event_loop %.2fx in one thread -> waits overlap without "
-                 "threads or processes", s);
+        snprintf(verdicts[0], VERDICT_SIZE,
+                 "sleep: event_loop %.2fx in one thread -> waits overlap without "
+                 "threads or processes",
+                 s);
     else
-        snprintf(verdicts[0], VERDICT_SIZE, "sleep: event_loop only %.2fx of %zux -> tasks too short, or a "
-                 "busy machine", s, sleeping->ntasks);
+        snprintf(verdicts[0], VERDICT_SIZE,
+                 "sleep: event_loop only %.2fx of %zux -> tasks too short, or a "
+                 "busy machine",
+                 s, sleeping->ntasks);
     if (c < 1.2)
-        snprintf(verdicts[1], VERDICT_SIZE, "cpu: event_loop %.2fx -> one thread computes one task at a time, "
-                 "as sequential does", c);
+        snprintf(verdicts[1], VERDICT_SIZE,
+                 "cpu: event_loop %.2fx -> one thread computes one task at a time, "
+                 "as sequential does",
+                 c);
     else
-        snprintf(verdicts[1], VERDICT_SIZE, "cpu: event_loop %.2fx?! -> one thread cannot compute two tasks "
-                 "at once: a noisy run?", c);
+        snprintf(verdicts[1], VERDICT_SIZE,
+                 "cpu: event_loop %.2fx?! -> one thread cannot compute two tasks "
+                 "at once: a noisy run?",
+                 c);
 }
 
 static int run_tables(const struct options *opts, const struct machine *m)
@@ -86,10 +97,10 @@ static int run_tables(const struct options *opts, const struct machine *m)
 struct point {
     size_t tasks;
     const struct strategy *strategy;
-    bool capped;          /* not run: more children than PROCESS_CAP */
+    bool capped; /* not run: more children than PROCESS_CAP */
     bool failed;
-    double wall;          /* seconds */
-    double peak_mib;      /* the measuring process's peak RSS */
+    double wall;           /* seconds */
+    double peak_mib;       /* the measuring process's peak RSS */
     double child_peak_mib; /* processes: the largest child's peak RSS */
     char failure[128];
 };
@@ -221,14 +232,16 @@ static int run_sweep(const struct options *opts, const struct machine *m)
     one_run.warmup = 0;
     report_header(&demo, &one_run, m);
     printf("\nsweep: each task sleeps %g s; one run per size, each in a fresh process;\n"
-           "peak MiB is that process's peak memory (getrusage ru_maxrss)\n\n", seconds);
+           "peak MiB is that process's peak memory (getrusage ru_maxrss)\n\n",
+           seconds);
     printf("%7s  %-11s %8s %9s\n", "tasks", "strategy", "wall s", "peak MiB");
     for (size_t i = 0; i < n; i++)
         print_point(&points[i]);
     if (any_capped)
         printf("\nprocesses capped at %d: each child is a whole process (page tables, kernel\n"
                "structures, a slot under RLIMIT_NPROC); thousands more would take seconds to\n"
-               "fork and reap and could exhaust a shared machine's process limit.\n", PROCESS_CAP);
+               "fork and reap and could exhaust a shared machine's process limit.\n",
+               PROCESS_CAP);
     report_note(&demo);
     return 0;
 }

@@ -10,18 +10,18 @@
  * time (about 1.0x) while processes, each with its own interpreter and so
  * its own lock, reach about CPUs x. notes/11-gil.md walks through a run.
  */
-#include "demo.h"
 #include "gil.h"
+#include "demo.h"
 #include "report.h"
 #include "stats.h"
 
 #include <stdio.h>
 
-#define SLEEP_TASKS 10
-#define SLEEP_SECONDS 0.1
-#define CPU_SECONDS 0.25 /* and one cpu task per CPU */
+#define SLEEP_TASKS         10
+#define SLEEP_SECONDS       0.1
+#define CPU_SECONDS         0.25 /* and one cpu task per CPU */
 #define QUICK_SLEEP_SECONDS 0.02
-#define QUICK_CPU_SECONDS 0.05
+#define QUICK_CPU_SECONDS   0.05
 
 static double switch_interval = GIL_DEFAULT_INTERVAL;
 
@@ -36,8 +36,10 @@ static const struct demo_info demo = {
     .summary = "Threads that share one global lock (like CPython's GIL) against plain threads\n"
                "and processes: the lock stops computing in parallel, not waiting.",
     .note = "notes/11-gil.md",
-    .default_tasks = SLEEP_TASKS, .default_seconds = SLEEP_SECONDS,
-    .quick_tasks = SLEEP_TASKS, .quick_seconds = QUICK_SLEEP_SECONDS,
+    .default_tasks = SLEEP_TASKS,
+    .default_seconds = SLEEP_SECONDS,
+    .quick_tasks = SLEEP_TASKS,
+    .quick_seconds = QUICK_SLEEP_SECONDS,
     .default_strategies = "sequential,threads,threads+gil,processes",
     .harness = true,
     .flags = flags,
@@ -62,21 +64,30 @@ static void gil_verdicts(const struct comparison *sleeping, const struct compari
         return;
     }
     if (gil_sleep >= 0.8 * (double)sleeping->ntasks)
-        snprintf(verdicts[0], VERDICT_SIZE, "sleep: threads+gil %.2fx -> the lock is let go while waiting: "
-                 "waits still overlap", gil_sleep);
+        snprintf(verdicts[0], VERDICT_SIZE,
+                 "sleep: threads+gil %.2fx -> the lock is let go while waiting: "
+                 "waits still overlap",
+                 gil_sleep);
     else
-        snprintf(verdicts[0], VERDICT_SIZE, "sleep: threads+gil only %.2fx of %zux -> tasks too short, or "
-                 "a busy machine", gil_sleep, sleeping->ntasks);
+        snprintf(verdicts[0], VERDICT_SIZE,
+                 "sleep: threads+gil only %.2fx of %zux -> tasks too short, or "
+                 "a busy machine",
+                 gil_sleep, sleeping->ntasks);
     if (cpus < 2 || computing->ntasks < 2)
-        snprintf(verdicts[1], VERDICT_SIZE, "cpu: threads+gil %.2fx -> with 1 CPU or 1 task nothing could "
-                 "compute in parallel anyway", gil_cpu);
+        snprintf(verdicts[1], VERDICT_SIZE,
+                 "cpu: threads+gil %.2fx -> with 1 CPU or 1 task nothing could "
+                 "compute in parallel anyway",
+                 gil_cpu);
     else if (gil_cpu < 1.2)
-        snprintf(verdicts[1], VERDICT_SIZE, "cpu: threads+gil %.2fx, threads %.2fx, processes %.2fx -> one "
-                 "lock, one computing thread: processes each have their own", gil_cpu, threads_cpu,
-                 processes_cpu);
+        snprintf(verdicts[1], VERDICT_SIZE,
+                 "cpu: threads+gil %.2fx, threads %.2fx, processes %.2fx -> one "
+                 "lock, one computing thread: processes each have their own",
+                 gil_cpu, threads_cpu, processes_cpu);
     else
-        snprintf(verdicts[1], VERDICT_SIZE, "cpu: threads+gil %.2fx?! -> more than one thread computed at "
-                 "once: the lock is not doing its job", gil_cpu);
+        snprintf(verdicts[1], VERDICT_SIZE,
+                 "cpu: threads+gil %.2fx?! -> more than one thread computed at "
+                 "once: the lock is not doing its job",
+                 gil_cpu);
 }
 
 int main(int argc, char **argv)
@@ -95,7 +106,7 @@ int main(int argc, char **argv)
         return status;
     char verdicts[2][VERDICT_SIZE], interval[96];
     gil_verdicts(&c[0], &c[1], verdicts);
-    snprintf(interval, sizeof interval, "switch interval: %g s (a waiter asks the holder to let go after this long)",
-             switch_interval);
+    snprintf(interval, sizeof interval,
+             "switch interval: %g s (a waiter asks the holder to let go after this long)", switch_interval);
     return demo_report(&demo, &opts, &m, c, 2, verdicts, 2, 1, interval);
 }

@@ -41,8 +41,10 @@ static const struct demo_info demo = {
                "sequential run on rank 0: the same table as cpu, with a row for the ranks.\n"
                "Start it with: mpirun -np 2 build/demos/mpi_cpu (--csv and --trace: not here)",
     .note = "notes/15-mpi.md",
-    .default_tasks = 0, .default_seconds = 0.5, /* 0: one task per rank */
-    .quick_tasks = 0, .quick_seconds = 0.1,
+    .default_tasks = 0,
+    .default_seconds = 0.5, /* 0: one task per rank */
+    .quick_tasks = 0,
+    .quick_seconds = 0.1,
     .default_strategies = "sequential",
     .harness = true,
     .strategies = strategies,
@@ -142,8 +144,8 @@ static void count_hosts(struct machine *m, int *hosts, int *cpus)
 }
 
 /* One run on rank 0 alone; the other ranks wait for it. */
-static void run_sequential(const struct workload *w, size_t ntasks, struct task_record *records,
-                           double *wall, double *cpu, uint64_t *checksum)
+static void run_sequential(const struct workload *w, size_t ntasks, struct task_record *records, double *wall,
+                           double *cpu, uint64_t *checksum)
 {
     if (rank == 0) {
         double cpu_before = process_cpu(), start = MPI_Wtime(), offset = stopwatch_now();
@@ -163,8 +165,8 @@ static void run_sequential(const struct workload *w, size_t ntasks, struct task_
 
 /* One run on every rank, each its share; rank 0 gets the wall time, every
  * rank's CPU time added up, the combined checksum, and every task's span. */
-static void run_ranks(const struct workload *w, size_t ntasks, struct task_record *records,
-                      double *wall, double *cpu, double *cpu_per_rank, uint64_t *checksum)
+static void run_ranks(const struct workload *w, size_t ntasks, struct task_record *records, double *wall,
+                      double *cpu, double *cpu_per_rank, uint64_t *checksum)
 {
     struct span *mine = calloc(ntasks, sizeof *mine);
     if (mine == NULL)
@@ -296,8 +298,8 @@ static void print_report(const struct options *opts, const struct machine *m, co
                          int hosts, const double *cpu_per_rank, char verdict[][VERDICT_SIZE])
 {
     report_header(&demo, opts, m);
-    printf("\n%zu task%s, each computes %g s of CPU, on %d rank%s (%d host%s, %zu CPU%s in all)\n",
-           c->ntasks, c->ntasks == 1 ? "" : "s", c->workload.seconds, ranks, ranks == 1 ? "" : "s", hosts,
+    printf("\n%zu task%s, each computes %g s of CPU, on %d rank%s (%d host%s, %zu CPU%s in all)\n", c->ntasks,
+           c->ntasks == 1 ? "" : "s", c->workload.seconds, ranks, ranks == 1 ? "" : "s", hosts,
            hosts == 1 ? "" : "s", c->cpus.count, c->cpus.count == 1 ? "" : "s");
     report_table(c, opts);
     printf("CPU time per rank, last run:");
@@ -341,8 +343,10 @@ int main(int argc, char **argv)
         return options_parse(argc, argv, &demo, &opts);
     }
     if (!started_by_mpirun()) {
-        fprintf(stderr, "mpi_cpu: start it with mpirun, e.g.: mpirun -np 2 %s\n"
-                        "(as root, add --allow-run-as-root)\n", argv[0]);
+        fprintf(stderr,
+                "mpi_cpu: start it with mpirun, e.g.: mpirun -np 2 %s\n"
+                "(as root, add --allow-run-as-root)\n",
+                argv[0]);
         return 2;
     }
     MPI_Init(&argc, &argv);

@@ -44,7 +44,8 @@ static double children_cpu(void)
 {
     struct rusage r;
     getrusage(RUSAGE_CHILDREN, &r);
-    return (double)(r.ru_utime.tv_sec + r.ru_stime.tv_sec) + (double)(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
+    return (double)(r.ru_utime.tv_sec + r.ru_stime.tv_sec) +
+           (double)(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
 }
 
 /* Waits for a started sleeper; fills its record. Returns 0 or -errno. */
@@ -134,11 +135,14 @@ static const struct demo_info demo = {
     .summary = "Starts `sleep 1` children one after another, then all at once (the seed's\n"
                "Popen loop): ten 1 s children take about 1 s together, not 10 s.",
     .note = "notes/06-parallel_children.md",
-    .default_tasks = 10, .default_seconds = 1.0,
-    .quick_tasks = 10, .quick_seconds = 0.1,
+    .default_tasks = 10,
+    .default_seconds = 1.0,
+    .quick_tasks = 10,
+    .quick_seconds = 0.1,
     .default_strategies = "sequential,processes",
     .harness = true,
-    .default_runs = 1, .default_warmup = 0, /* like the seed: one run; 11 s in all */
+    .default_runs = 1,
+    .default_warmup = 0, /* like the seed: one run; 11 s in all */
     .strategies = strategies,
     .flags = flags,
 };

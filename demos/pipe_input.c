@@ -20,7 +20,7 @@
 
 #include <stdio.h>
 
-#define CHILDREN 3
+#define CHILDREN    3
 #define INPUT_BYTES 10 /* as in the seed */
 
 static const char *cipher = "des3";
@@ -45,8 +45,8 @@ static int start_encrypt(struct child *c, const char *password_entry, struct chi
     snprintf(cipher_flag, sizeof cipher_flag, "-%s", cipher);
     const char *const argv[] = {"openssl", "enc", cipher_flag, "-pbkdf2", "-pass", "env:password", NULL};
     const char *const env[] = {password_entry, NULL}; /* the secret: environment only */
-    struct child_options options = {.env_set = env, .in.mode = CHILD_PIPE, .out.mode = CHILD_PIPE,
-                                    .err.mode = CHILD_PIPE};
+    struct child_options options = {
+        .env_set = env, .in.mode = CHILD_PIPE, .out.mode = CHILD_PIPE, .err.mode = CHILD_PIPE};
     return child_spawn(c, argv, &options, error);
 }
 

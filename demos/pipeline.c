@@ -24,9 +24,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CHAINS 3
-#define INPUT_BYTES 100     /* as in the seed */
-#define HANG_TIMEOUT 2.0    /* how long --keep-pipe-open lets the chain hang */
+#define CHAINS       3
+#define INPUT_BYTES  100 /* as in the seed */
+#define HANG_TIMEOUT 2.0 /* how long --keep-pipe-open lets the chain hang */
 
 static const char *cipher = "des3";
 static const char *digest = "sha256";
@@ -34,8 +34,10 @@ static bool keep_pipe_open;
 
 static const struct demo_flag flags[] = {
     {"cipher", DEMO_FLAG_TEXT, "NAME", "openssl's cipher (default des3; try aes-256-cbc)", &cipher, NULL},
-    {"digest", DEMO_FLAG_TEXT, "NAME", "openssl's digest (default sha256; the seed's: whirlpool)", &digest, NULL},
-    {"keep-pipe-open", DEMO_FLAG_SWITCH, NULL, "show the hang when the parent keeps its pipe end", &keep_pipe_open, NULL},
+    {"digest", DEMO_FLAG_TEXT, "NAME", "openssl's digest (default sha256; the seed's: whirlpool)", &digest,
+     NULL},
+    {"keep-pipe-open", DEMO_FLAG_SWITCH, NULL, "show the hang when the parent keeps its pipe end",
+     &keep_pipe_open, NULL},
     {0},
 };
 
@@ -49,15 +51,16 @@ static const struct demo_info demo = {
 
 static char password_entry[64];
 static char cipher_flag[64], digest_flag[64];
-static const char *const encrypt_argv[] = {"openssl", "enc", cipher_flag, "-pbkdf2", "-pass", "env:password", NULL};
+static const char *const encrypt_argv[] = {"openssl", "enc",          cipher_flag, "-pbkdf2",
+                                           "-pass",   "env:password", NULL};
 static const char *const env[] = {password_entry, NULL};
 
 /* The hash stage's argv. whirlpool lives in OpenSSL 3's legacy provider. */
 static const char *const *hash_argv(void)
 {
     static const char *plain[] = {"openssl", "dgst", digest_flag, "-binary", NULL};
-    static const char *legacy[] = {"openssl", "dgst", "-provider", "legacy", "-provider", "default",
-                                   digest_flag, "-binary", NULL};
+    static const char *legacy[] = {"openssl", "dgst",      "-provider", "legacy", "-provider",
+                                   "default", digest_flag, "-binary",   NULL};
     return strcmp(digest, "whirlpool") == 0 ? legacy : plain;
 }
 
@@ -111,7 +114,8 @@ static int run_chains(void)
             break;
         }
     }
-    printf("parent: started %d chains: openssl enc -%s | openssl dgst -%s -binary\n", started, cipher, digest);
+    printf("parent: started %d chains: openssl enc -%s | openssl dgst -%s -binary\n", started, cipher,
+           digest);
     for (int i = 0; i < started; i++) {
         struct child_buffer out = {0}, err = {0};
         struct child_io io = {.input = inputs[i], .input_len = INPUT_BYTES, .out = &out, .err = &err};

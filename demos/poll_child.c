@@ -104,7 +104,8 @@ static int blocking_wait(struct bill *b)
         return status;
     double start = stopwatch_now(), cpu_start = stopwatch_thread_cpu();
     int err = child_wait(&c, -1.0, &error); /* no timeout: sleeps in poll() on the pidfd */
-    *b = (struct bill){.calls = 1, .wall = stopwatch_now() - start, .cpu = stopwatch_thread_cpu() - cpu_start};
+    *b =
+        (struct bill){.calls = 1, .wall = stopwatch_now() - start, .cpu = stopwatch_thread_cpu() - cpu_start};
     if (err != 0)
         return seed_fail(demo.name, &error);
     finish(&c, b, "child_wait:");
@@ -125,8 +126,8 @@ int main(int argc, char **argv)
     }
     if (status != 0)
         return status;
-    printf("\nBoth waited %.1f s. The busy loop burned %.2f s of CPU; child_wait %.4f s.\n",
-           seconds, polled.cpu, waited.cpu);
+    printf("\nBoth waited %.1f s. The busy loop burned %.2f s of CPU; child_wait %.4f s.\n", seconds,
+           polled.cpu, waited.cpu);
     printf("\nRead alongside: %s\n", demo.note);
     return 0;
 }

@@ -23,7 +23,7 @@
 #include <stdio.h>
 
 #define MAX_WORKERS 64
-#define PLOT_ROWS 10
+#define PLOT_ROWS   10
 
 static double serial_fraction = 0.0;
 
@@ -109,8 +109,10 @@ static const struct demo_info demo = {
     .summary = "One fixed job split among 1 .. 2 x CPUs worker threads (strong scaling):\n"
                "speedup, efficiency, Amdahl's prediction, the Karp-Flatt serial share, a plot.",
     .note = "notes/14-scaling.md",
-    .default_tasks = 48, .default_seconds = 0.5, /* 48 chunks share 0.5 s of computing */
-    .quick_tasks = 48, .quick_seconds = 0.1,
+    .default_tasks = 48,
+    .default_seconds = 0.5, /* 48 chunks share 0.5 s of computing */
+    .quick_tasks = 48,
+    .quick_seconds = 0.1,
     .default_strategies = "pool",
     .harness = true,
     .strategies = strategies,
@@ -132,7 +134,7 @@ static void compute_point(struct point *p, double one_worker_wall, size_t cpus)
     double wall = p->c.results[0].wall, usable = (double)(p->workers < cpus ? p->workers : cpus);
     p->speedup = stats_speedup(one_worker_wall, wall);
     p->ideal = usable;
-    p->amdahl = stats_amdahl(serial_fraction, usable); /* more workers than CPUs add no CPUs */
+    p->amdahl = stats_amdahl(serial_fraction, usable);    /* more workers than CPUs add no CPUs */
     p->karp_flatt = stats_karp_flatt(p->speedup, usable); /* its p is processors, not workers */
 }
 
@@ -240,7 +242,8 @@ static void verdict(const struct point *points, size_t n, size_t cpus, char *buf
     else
         snprintf(buf, size, "scaling: best %.2fx (%zu worker%s), %.2fx with %zu -> %s",
                  stats_round_down(points[best].speedup, 2), points[best].workers,
-                 points[best].workers == 1 ? "" : "s", stats_round_down(last->speedup, 2), last->workers, why);
+                 points[best].workers == 1 ? "" : "s", stats_round_down(last->speedup, 2), last->workers,
+                 why);
 }
 
 int main(int argc, char **argv)
@@ -265,7 +268,8 @@ int main(int argc, char **argv)
         return 1;
 
     /* The job: --seconds of computing in all; a share f of it serial. */
-    struct workload chunk = {.kind = WORKLOAD_CPU, .seconds = opts.seconds * (1.0 - serial_fraction) / (double)opts.tasks};
+    struct workload chunk = {.kind = WORKLOAD_CPU,
+                             .seconds = opts.seconds * (1.0 - serial_fraction) / (double)opts.tasks};
     serial_part = (struct workload){.kind = WORKLOAD_CPU, .seconds = opts.seconds * serial_fraction};
     workload_calibrate(&chunk);
     if (serial_fraction > 0.0)
@@ -292,8 +296,8 @@ int main(int argc, char **argv)
         print_json(&m, points, n);
     } else {
         report_header(&demo, &opts, &m);
-        printf("\nthe job: %g s of computing in %zu chunks, %g of it serial; workers: %s\n",
-               opts.seconds, opts.tasks, serial_fraction, opts.strategies[0]->name);
+        printf("\nthe job: %g s of computing in %zu chunks, %g of it serial; workers: %s\n", opts.seconds,
+               opts.tasks, serial_fraction, opts.strategies[0]->name);
         print_table(points, n);
         if (status != 0)
             printf("MISMATCH: a worker count computed something else: a bug, not a timing.\n");

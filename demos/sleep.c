@@ -23,8 +23,10 @@ static const struct demo_info demo = {
     .summary = "Runs tasks that each sleep: one after another, with threads, with processes.\n"
                "Waiting overlaps, so threads and processes finish in about one task's time.",
     .note = "notes/01-sleep.md",
-    .default_tasks = 10, .default_seconds = 1.0, /* 10 x 1 s: 10 s sequential, 1 s at once */
-    .quick_tasks = 10, .quick_seconds = 0.1,
+    .default_tasks = 10,
+    .default_seconds = 1.0, /* 10 x 1 s: 10 s sequential, 1 s at once */
+    .quick_tasks = 10,
+    .quick_seconds = 0.1,
     .default_strategies = "sequential,threads,processes",
     .harness = true,
 };

@@ -30,7 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_ARGS 8
+#define MAX_ARGS   8
 #define STOP_GRACE 1.0 /* seconds between SIGINT to the demo's group and SIGKILL */
 
 /* One stop of the tour: one note and the demo run beside it. */
@@ -41,7 +41,7 @@ struct stop {
     const char *answer[2];
     const char *const argv[MAX_ARGS];       /* the demo and its flags */
     const char *const quick_argv[MAX_ARGS]; /* with --quick */
-    bool mpi; /* started by mpirun, and only there when built with Open MPI */
+    bool mpi;                               /* started by mpirun, and only there when built with Open MPI */
 };
 
 enum { EN, KO };
@@ -105,8 +105,7 @@ static const struct stop stops[] = {
       "between. How many bytes does the parent capture?",
       "셸 없이 echo에 'Hello from the child process!'를 넘긴다. 부모 프로세스는\n"
       "몇 바이트를 받을까?"},
-     {"30: the 29 characters and the newline echo adds.",
-      "30바이트: 29글자에 echo가 붙이는 줄바꿈 하나."},
+     {"30: the 29 characters and the newline echo adds.", "30바이트: 29글자에 echo가 붙이는 줄바꿈 하나."},
      {"run_capture"},
      {"run_capture"},
      false},
@@ -175,8 +174,7 @@ static const struct stop stops[] = {
      {"timeout"},
      false},
     {"10-why-these-commands-changed.md",
-     {"Why the study note's openssl commands changed",
-      "스터디 노트의 openssl 명령이 바뀐 이유"},
+     {"Why the study note's openssl commands changed", "스터디 노트의 openssl 명령이 바뀐 이유"},
      {"The study note hashed with whirlpool. Does OpenSSL 3 still run it?",
       "스터디 노트는 whirlpool로 해시를 만들었다. OpenSSL 3에서도 될까?"},
      {"Not by default: whirlpool moved to OpenSSL 3's legacy provider. The demo\n"
@@ -250,13 +248,13 @@ static const struct stop stops[] = {
 
 #define STOP_COUNT (sizeof stops / sizeof stops[0])
 
-#define NOT_BUILT_EN                                                                            \
-    "mpi_cpu was not built: Open MPI was not found. To build it:\n"                             \
-    "  sudo apt-get install libopenmpi-dev openmpi-bin\n"                                       \
+#define NOT_BUILT_EN                                                \
+    "mpi_cpu was not built: Open MPI was not found. To build it:\n" \
+    "  sudo apt-get install libopenmpi-dev openmpi-bin\n"           \
     "  meson setup --reconfigure build && meson compile -C build"
-#define NOT_BUILT_KO                                                                            \
-    "mpi_cpu가 빌드되지 않았다: Open MPI를 찾지 못했다. 빌드하려면:\n"                          \
-    "  sudo apt-get install libopenmpi-dev openmpi-bin\n"                                       \
+#define NOT_BUILT_KO                                                                      \
+    "mpi_cpu가 빌드되지 않았다: Open MPI를 찾지 못했다. 빌드하려면:\n" \
+    "  sudo apt-get install libopenmpi-dev openmpi-bin\n"                                 \
     "  meson setup --reconfigure build && meson compile -C build"
 
 static bool quick, no_pause, predict;
@@ -266,10 +264,8 @@ static const char *const languages[] = {"en", "ko", NULL};
 static const struct demo_flag flags[] = {
     {"quick", DEMO_FLAG_SWITCH, NULL, "each demo's short settings: at most 15 s in all", &quick, NULL},
     {"no-pause", DEMO_FLAG_SWITCH, NULL, "do not wait for Enter between demos", &no_pause, NULL},
-    {"predict", DEMO_FLAG_SWITCH, NULL, "ask each question first, answer it after the run", &predict,
-     NULL},
-    {"lang", DEMO_FLAG_CHOICE, "LANG", "en or ko: the notes (and the questions) in Korean", &lang,
-     languages},
+    {"predict", DEMO_FLAG_SWITCH, NULL, "ask each question first, answer it after the run", &predict, NULL},
+    {"lang", DEMO_FLAG_CHOICE, "LANG", "en or ko: the notes (and the questions) in Korean", &lang, languages},
     {0},
 };
 
@@ -387,8 +383,7 @@ static void print_header(size_t index, const struct stop *s, int language, const
     print_bold(heading);
     printf("\n%s\n", s->question[language]);
     printf("%s: %s\n", language == KO ? "명령" : "command", command);
-    printf("%s: notes/%s%s\n\n", language == KO ? "노트" : "note", language == KO ? "ko/" : "",
-           s->note);
+    printf("%s: notes/%s%s\n\n", language == KO ? "노트" : "note", language == KO ? "ko/" : "", s->note);
 }
 
 /* ---- the keyboard ------------------------------------------------------- */
@@ -407,8 +402,8 @@ static bool read_line(char *line, size_t size)
 
 static enum choice ask_to_go_on(int language)
 {
-    printf("%s", language == KO ? "Enter: 실행, s: 건너뛰기, q: 끝내기 > "
-                                : "Enter: run it, s: skip, q: quit > ");
+    printf("%s",
+           language == KO ? "Enter: 실행, s: 건너뛰기, q: 끝내기 > " : "Enter: run it, s: skip, q: quit > ");
     char line[64];
     if (!read_line(line, sizeof line))
         return QUIT;
@@ -549,7 +544,8 @@ int main(int argc, char **argv)
         index++;
     if (stop_signal != 0) {
         fprintf(stderr, "\ntour: stopped by %s%s; the demo and its children are gone\n",
-                stop_signal == SIGINT ? "Ctrl-C" : "SIG", stop_signal == SIGINT ? "" : sigabbrev_np(stop_signal));
+                stop_signal == SIGINT ? "Ctrl-C" : "SIG",
+                stop_signal == SIGINT ? "" : sigabbrev_np(stop_signal));
         return 128 + stop_signal;
     }
     printf("\n%s\n", index == STOP_COUNT ? (language == KO ? "투어 끝." : "End of the tour.")

@@ -23,11 +23,11 @@
 #include <stdio.h>
 
 /* Short tasks, so the whole comparison takes about 20 s in class. */
-#define SLEEP_TASKS 10
-#define SLEEP_SECONDS 0.1
-#define CPU_SECONDS 0.25 /* and one cpu task per CPU */
+#define SLEEP_TASKS         10
+#define SLEEP_SECONDS       0.1
+#define CPU_SECONDS         0.25 /* and one cpu task per CPU */
 #define QUICK_SLEEP_SECONDS 0.02
-#define QUICK_CPU_SECONDS 0.05
+#define QUICK_CPU_SECONDS   0.05
 
 static const struct demo_info demo = {
     .name = "versus",
@@ -35,8 +35,10 @@ static const struct demo_info demo = {
                "computing loses its speedup on one CPU. With no --tasks or --seconds: 10 sleeps\n"
                "of 0.1 s, and one 0.25 s computation per CPU.",
     .note = "notes/03-versus.md",
-    .default_tasks = SLEEP_TASKS, .default_seconds = SLEEP_SECONDS,
-    .quick_tasks = SLEEP_TASKS, .quick_seconds = QUICK_SLEEP_SECONDS,
+    .default_tasks = SLEEP_TASKS,
+    .default_seconds = SLEEP_SECONDS,
+    .quick_tasks = SLEEP_TASKS,
+    .quick_seconds = QUICK_SLEEP_SECONDS,
     .default_strategies = "sequential,threads,processes",
     .harness = true,
 };
@@ -44,9 +46,8 @@ static const struct demo_info demo = {
 enum { SLEEP_ALL, SLEEP_ONE, CPU_ALL, CPU_ONE, COMPARISONS };
 
 /* Measures both workloads on `cpus`, into sleeping and computing. */
-static int measure_on(const struct options *opts, const struct cpu_list *cpus,
-                      const struct workload *sleep_w, const struct workload *cpu_w,
-                      struct comparison *sleeping, struct comparison *computing)
+static int measure_on(const struct options *opts, const struct cpu_list *cpus, const struct workload *sleep_w,
+                      const struct workload *cpu_w, struct comparison *sleeping, struct comparison *computing)
 {
     int err = machine_pin(cpus);
     if (err != 0)

@@ -27,8 +27,8 @@ extern char **environ;
 const char *child_step_name(enum child_step step)
 {
     static const char *const names[] = {
-        [CHILD_STEP_NONE] = "none",     [CHILD_STEP_PIPE] = "pipe",     [CHILD_STEP_SPAWN] = "spawn",
-        [CHILD_STEP_EXEC] = "exec",     [CHILD_STEP_POLL] = "poll",     [CHILD_STEP_WAIT] = "wait",
+        [CHILD_STEP_NONE] = "none",     [CHILD_STEP_PIPE] = "pipe",       [CHILD_STEP_SPAWN] = "spawn",
+        [CHILD_STEP_EXEC] = "exec",     [CHILD_STEP_POLL] = "poll",       [CHILD_STEP_WAIT] = "wait",
         [CHILD_STEP_SIGNAL] = "signal", [CHILD_STEP_TIMEOUT] = "timeout", [CHILD_STEP_CHECK] = "check",
         [CHILD_STEP_CWD] = "cwd",
     };
@@ -165,8 +165,8 @@ static char **build_environment(const struct child_options *o)
 }
 
 /* Adds the file action that connects the child's fd `target`. */
-static int connect_stream(posix_spawn_file_actions_t *actions, const struct child_stream *s,
-                          int target, int pipe_end)
+static int connect_stream(posix_spawn_file_actions_t *actions, const struct child_stream *s, int target,
+                          int pipe_end)
 {
     switch (s->mode) {
     case CHILD_INHERIT:
@@ -180,7 +180,7 @@ static int connect_stream(posix_spawn_file_actions_t *actions, const struct chil
         return posix_spawn_file_actions_adddup2(actions, s->fd, target);
     case CHILD_TO_STDOUT:
         if (target != 2)
-            return EINVAL; /* stderr only */
+            return EINVAL;                                      /* stderr only */
         return posix_spawn_file_actions_adddup2(actions, 1, 2); /* after stdout is in place */
     }
     return EINVAL;
@@ -190,8 +190,15 @@ static int connect_stream(posix_spawn_file_actions_t *actions, const struct chil
 static enum child_step spawn_step(int err)
 {
     switch (err) {
-    case ENOENT: case EACCES: case ENOEXEC: case ENOTDIR: case ELOOP: case ENAMETOOLONG:
-    case ETXTBSY: case EISDIR: case EPERM:
+    case ENOENT:
+    case EACCES:
+    case ENOEXEC:
+    case ENOTDIR:
+    case ELOOP:
+    case ENAMETOOLONG:
+    case ETXTBSY:
+    case EISDIR:
+    case EPERM:
         return CHILD_STEP_EXEC;
     default:
         return CHILD_STEP_SPAWN;
@@ -241,8 +248,7 @@ static void close_pipes(int pipes[3][2])
     }
 }
 
-static int set_up_actions(posix_spawn_file_actions_t *actions, const struct child_options *o,
-                          int pipes[3][2])
+static int set_up_actions(posix_spawn_file_actions_t *actions, const struct child_options *o, int pipes[3][2])
 {
     int err;
     if ((err = connect_stream(actions, &o->in, 0, pipes[0][0])) != 0 ||
@@ -262,7 +268,7 @@ static int set_up_attributes(posix_spawnattr_t *attr, const struct child_options
     short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
     int err;
     if ((err = posix_spawnattr_setsigdefault(attr, &all)) != 0 || /* default dispositions */
-        (err = posix_spawnattr_setsigmask(attr, &none)) != 0)      /* nothing blocked */
+        (err = posix_spawnattr_setsigmask(attr, &none)) != 0)     /* nothing blocked */
         return err;
     if (o->new_process_group) {
         flags |= POSIX_SPAWN_SETPGROUP;
@@ -349,7 +355,7 @@ int child_spawn(struct child *c, const char *const argv[], const struct child_op
     }
     c->group_leader = o.new_process_group;
     interrupt_track(c->pid, c->group_leader); /* Ctrl-C in a demo stops it too */
-    c->pidfd = pidfd_open(c->pid, 0); /* -1 (ENOSYS) before Linux 5.3: we fall back to the pid */
+    c->pidfd = pidfd_open(c->pid, 0);         /* -1 (ENOSYS) before Linux 5.3: we fall back to the pid */
     return 0;
 }
 
@@ -657,8 +663,7 @@ static int pump_pipes(struct pump *p, double deadline)
     return 0;
 }
 
-int child_communicate(struct child *c, const struct child_io *io, double timeout,
-                      struct child_error *error)
+int child_communicate(struct child *c, const struct child_io *io, double timeout, struct child_error *error)
 {
     static const struct child_io nothing = {0};
     const struct child_io *what = io != NULL ? io : &nothing;
@@ -666,9 +671,14 @@ int child_communicate(struct child *c, const struct child_io *io, double timeout
         return fail(error, CHILD_STEP_PIPE, EINVAL, c->program); /* input, but stdin is no pipe */
     double deadline = deadline_after(timeout);
     struct pump p = {
-        .in = &c->in, .out = &c->out, .err = &c->err,
-        .input = what->input, .input_len = what->input_len, .input_done = &c->input_done,
-        .out_buffer = what->out, .err_buffer = what->err,
+        .in = &c->in,
+        .out = &c->out,
+        .err = &c->err,
+        .input = what->input,
+        .input_len = what->input_len,
+        .input_done = &c->input_done,
+        .out_buffer = what->out,
+        .err_buffer = what->err,
     };
     int err = pump_pipes(&p, deadline);
     if (err == 0)
@@ -688,8 +698,8 @@ void child_result_free(struct child_result *r)
     child_buffer_free(&r->err);
 }
 
-int child_run(const char *const argv[], const struct child_run_options *options,
-              struct child_result *result, struct child_error *error)
+int child_run(const char *const argv[], const struct child_run_options *options, struct child_result *result,
+              struct child_error *error)
 {
     struct child_options spawn = options->spawn;
     if (options->input != NULL)
@@ -775,8 +785,8 @@ int child_pipeline(struct child *children, const struct child_stage *stages, siz
     return 0;
 }
 
-int child_pipeline_communicate(struct child *children, size_t n, const struct child_io *io,
-                               double timeout, struct child_error *error)
+int child_pipeline_communicate(struct child *children, size_t n, const struct child_io *io, double timeout,
+                               struct child_error *error)
 {
     static const struct child_io nothing = {0};
     const struct child_io *what = io != NULL ? io : &nothing;
@@ -787,9 +797,14 @@ int child_pipeline_communicate(struct child *children, size_t n, const struct ch
         return fail(error, CHILD_STEP_PIPE, EINVAL, first->program); /* input, but stdin is no pipe */
     double deadline = deadline_after(timeout);
     struct pump p = {
-        .in = &first->in, .out = &last->out, .err = &last->err,
-        .input = what->input, .input_len = what->input_len, .input_done = &first->input_done,
-        .out_buffer = what->out, .err_buffer = what->err,
+        .in = &first->in,
+        .out = &last->out,
+        .err = &last->err,
+        .input = what->input,
+        .input_len = what->input_len,
+        .input_done = &first->input_done,
+        .out_buffer = what->out,
+        .err_buffer = what->err,
     };
     int err = pump_pipes(&p, deadline);
     for (size_t i = 0; i < n && err == 0; i++)

@@ -90,9 +90,9 @@ enum child_step {
 
 struct child_error {
     enum child_step step;
-    int error;          /* the errno value (positive) */
-    char program[64];   /* argv[0] of the child concerned */
-    char detail[256];   /* CHILD_STEP_CHECK: how it ended ("exited with 1"); CHILD_STEP_CWD: the directory */
+    int error;        /* the errno value (positive) */
+    char program[64]; /* argv[0] of the child concerned */
+    char detail[256]; /* CHILD_STEP_CHECK: how it ended ("exited with 1"); CHILD_STEP_CWD: the directory */
 };
 
 /* "spawn", "exec", ... */
@@ -105,12 +105,12 @@ void child_error_format(const struct child_error *e, char *buf, size_t size);
  * child_close (after it has been reaped by a wait, poll or stop). */
 struct child {
     pid_t pid;
-    int pidfd;          /* -1 where the kernel has no pidfd_open */
-    int in, out, err;   /* the parent's pipe ends, -1 when not CHILD_PIPE */
-    bool reaped;        /* waited for: status is valid and pid is no longer ours */
-    int status;         /* the raw wait status, once reaped */
-    bool group_leader;  /* started with new_process_group */
-    size_t input_done;  /* child_communicate: bytes of input already written */
+    int pidfd;         /* -1 where the kernel has no pidfd_open */
+    int in, out, err;  /* the parent's pipe ends, -1 when not CHILD_PIPE */
+    bool reaped;       /* waited for: status is valid and pid is no longer ours */
+    int status;        /* the raw wait status, once reaped */
+    bool group_leader; /* started with new_process_group */
+    size_t input_done; /* child_communicate: bytes of input already written */
     char program[64];
 };
 
@@ -153,8 +153,7 @@ struct child_io {
  * keeping what was read and written so far: call again to go on, or stop
  * the child. A child that stops reading its input is not an error (as in
  * Python): the rest of the input is dropped. Other errors: -errno. */
-int child_communicate(struct child *c, const struct child_io *io, double timeout,
-                      struct child_error *error);
+int child_communicate(struct child *c, const struct child_io *io, double timeout, struct child_error *error);
 
 /* Writes all of data to the child's stdin pipe (blocking). Returns 0, or
  * -EPIPE when the child has closed its stdin or died: the parent gets the
@@ -189,7 +188,7 @@ struct child_run_options {
     struct child_options spawn; /* in/out/err are set by the fields below */
     const void *input;          /* non-NULL: sent on a pipe to stdin; NULL: stdin is inherited */
     size_t input_len;
-    bool capture;  /* capture stdout and stderr into the result */
+    bool capture;   /* capture stdout and stderr into the result */
     double timeout; /* seconds; <= 0: no limit. On timeout the child is stopped (with its
                      * group, when spawn.new_process_group is set) */
     bool check;     /* a non-zero returncode is an error (step CHILD_STEP_CHECK) */
@@ -204,8 +203,8 @@ void child_result_free(struct child_result *r);
 /* Runs argv to completion. Returns 0, -ETIMEDOUT (the child was stopped;
  * the result holds its output so far), -ECHILD with check when it did not
  * exit 0 (the result holds its code and captured stderr), or -errno. */
-int child_run(const char *const argv[], const struct child_run_options *options,
-              struct child_result *result, struct child_error *error);
+int child_run(const char *const argv[], const struct child_run_options *options, struct child_result *result,
+              struct child_error *error);
 
 /* One stage of a pipeline. Stage i's stdout feeds stage i+1's stdin; the
  * other streams come from `options` (stdin of the first, stdout of the
@@ -229,7 +228,7 @@ int child_pipeline(struct child *children, const struct child_stage *stages, siz
  * stage's stdin and drains the last stage's stdout and stderr in one poll
  * loop, then waits for every stage (each is reaped). Returns as
  * child_communicate does. */
-int child_pipeline_communicate(struct child *children, size_t n, const struct child_io *io,
-                               double timeout, struct child_error *error);
+int child_pipeline_communicate(struct child *children, size_t n, const struct child_io *io, double timeout,
+                               struct child_error *error);
 
 #endif

@@ -70,7 +70,8 @@ int demo_measure_both(const struct demo_info *demo, const struct options *opts, 
                       struct comparison c[2])
 {
     struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts->seconds};
-    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = opts->seconds_given ? opts->seconds : cpu_seconds};
+    struct workload computing = {.kind = WORKLOAD_CPU,
+                                 .seconds = opts->seconds_given ? opts->seconds : cpu_seconds};
     workload_calibrate(&computing); /* once: every strategy does the same units */
     size_t cpu_tasks = opts->tasks_given ? opts->tasks : opts->cpus.count;
     int status = demo_measure(demo, opts, opts->tasks, &sleeping, &c[0]);
@@ -85,7 +86,8 @@ int demo_report(const struct demo_info *demo, const struct options *opts, const 
 {
     bool per_result_workload = count > 1; /* then each result says its workload and CPUs */
     if (opts->json) {
-        report_json(stdout, demo, m, c, count, per_result_workload, verdicts, verdict_count, opts->timeline_json);
+        report_json(stdout, demo, m, c, count, per_result_workload, verdicts, verdict_count,
+                    opts->timeline_json);
     } else if (opts->csv) {
         report_csv(stdout, c, count, per_result_workload);
     } else {

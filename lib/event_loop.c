@@ -61,7 +61,7 @@ static int run_sleeping(const struct workload *w, size_t ntasks, struct task_rec
         double now = stopwatch_now();
         for (; next < ntasks && records[next].span.start + w->seconds <= now; next++) {
             records[next].span.end = now; /* the task's callback: its wait is over */
-            records[next].span.cpu = 0.0;  /* a timer costs the loop next to nothing per task */
+            records[next].span.cpu = 0.0; /* a timer costs the loop next to nothing per task */
             records[next].checksum = workload_token(next);
         }
     }

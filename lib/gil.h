@@ -23,10 +23,10 @@
 
 struct gil {
     pthread_mutex_t mutex;
-    pthread_cond_t released; /* signalled when the holder lets go */
-    pthread_cond_t taken;    /* signalled when someone takes it */
-    bool locked;             /* under mutex */
-    unsigned long switches;  /* under mutex: how many times it was taken */
+    pthread_cond_t released;  /* signalled when the holder lets go */
+    pthread_cond_t taken;     /* signalled when someone takes it */
+    bool locked;              /* under mutex */
+    unsigned long switches;   /* under mutex: how many times it was taken */
     atomic_bool drop_request; /* set by a waiter, read by the holder without the mutex */
     double interval;          /* seconds a waiter waits before asking */
 };

@@ -59,8 +59,8 @@ static size_t median_run(const double *walls, size_t n)
     return best;
 }
 
-static int measure(const struct harness_plan *plan, const struct strategy *s,
-                   const struct workload *w, struct measurement *out, const char **failed_call)
+static int measure(const struct harness_plan *plan, const struct strategy *s, const struct workload *w,
+                   struct measurement *out, const char **failed_call)
 {
     size_t n = plan->ntasks, runs = (size_t)plan->runs, total = (size_t)plan->warmup + (size_t)plan->runs;
     struct task_record *records = calloc(runs * n, sizeof *records); /* one row per measured run */
@@ -111,8 +111,8 @@ out:
     return err;
 }
 
-int harness_compare(const struct harness_plan *plan, const struct workload *w,
-                    struct comparison *out, const char **failed_call)
+int harness_compare(const struct harness_plan *plan, const struct workload *w, struct comparison *out,
+                    const char **failed_call)
 {
     memset(out, 0, sizeof *out);
     out->workload = *w;

@@ -58,8 +58,8 @@ struct harness_plan {
 /* Measures `w` under every strategy of `plan` on the CPUs this process may
  * use now, filling `out` (free it with harness_free). Returns 0, or -errno
  * with *failed_call naming the call that failed. */
-int harness_compare(const struct harness_plan *plan, const struct workload *w,
-                    struct comparison *out, const char **failed_call);
+int harness_compare(const struct harness_plan *plan, const struct workload *w, struct comparison *out,
+                    const char **failed_call);
 
 /* Frees the spans a comparison holds. */
 void harness_free(struct comparison *c);

@@ -58,8 +58,9 @@ void cpu_list_format(const struct cpu_list *cpus, char *buf, size_t size)
         while (last + 1 < cpus->count && cpus->ids[last + 1] == cpus->ids[last] + 1)
             last++;
         const char *comma = i > 0 ? "," : "";
-        int n = last > i + 1 ? snprintf(buf + used, size - used, "%s%d-%d", comma, cpus->ids[i], cpus->ids[last])
-                             : snprintf(buf + used, size - used, "%s%d", comma, cpus->ids[i]);
+        int n = last > i + 1
+                    ? snprintf(buf + used, size - used, "%s%d-%d", comma, cpus->ids[i], cpus->ids[last])
+                    : snprintf(buf + used, size - used, "%s%d", comma, cpus->ids[i]);
         if (n < 0)
             break;
         used += (size_t)n;

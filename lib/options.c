@@ -11,8 +11,18 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_NO_COLOR = 1000, OPT_JSON, OPT_CSV, OPT_QUICK, OPT_VERSION, OPT_CPUS, OPT_STRATEGIES, OPT_WARMUP, OPT_TRACE,
-       OPT_TIMELINE_JSON };
+enum {
+    OPT_NO_COLOR = 1000,
+    OPT_JSON,
+    OPT_CSV,
+    OPT_QUICK,
+    OPT_VERSION,
+    OPT_CPUS,
+    OPT_STRATEGIES,
+    OPT_WARMUP,
+    OPT_TRACE,
+    OPT_TIMELINE_JSON
+};
 enum { OPT_DEMO_FLAG = 2000 }; /* + the index in demo->flags */
 #define MAX_OPTIONS 40
 
@@ -94,8 +104,9 @@ static void usage_item(FILE *to, size_t *column, const char *item)
 static void options_print_usage(FILE *to, const struct demo_info *demo)
 {
     static const char *const harness_items[] = {
-        "[--tasks N]", "[--seconds S]", "[--runs R]", "[--warmup W]", "[--strategies LIST]",
-        "[--cpus LIST]", "[--quick]", "[--json | --csv]", "[--timeline-json]", "[--trace FILE]", NULL,
+        "[--tasks N]",         "[--seconds S]",  "[--runs R]", "[--warmup W]",
+        "[--strategies LIST]", "[--cpus LIST]",  "[--quick]",  "[--json | --csv]",
+        "[--timeline-json]",   "[--trace FILE]", NULL,
     };
     static const char *const common_items[] = {"[--no-color]", "[--help]", "[--version]", NULL};
     size_t column = (size_t)fprintf(to, "Usage: %s", demo->name);
@@ -156,9 +167,8 @@ static void print_harness_help(const struct demo_info *demo)
            "      --timeline-json  with --json: each result also lists its tasks' times\n",
            demo->tasks_help != NULL ? demo->tasks_help : "how many tasks", tasks, OPTIONS_MAX_TASKS,
            demo->seconds_help != NULL ? demo->seconds_help : "how long each task takes, in seconds",
-           demo->default_seconds,
-           demo->default_runs > 0 ? demo->default_runs : 3, demo->default_runs > 0 ? demo->default_warmup : 1,
-           demo->default_strategies);
+           demo->default_seconds, demo->default_runs > 0 ? demo->default_runs : 3,
+           demo->default_runs > 0 ? demo->default_warmup : 1, demo->default_strategies);
 }
 
 static void print_help(const struct demo_info *demo)
@@ -195,8 +205,8 @@ static void print_help(const struct demo_info *demo)
 }
 
 /* A whole number in [min, max], digits only. Returns 0 or an exit status. */
-static int parse_count(const struct demo_info *demo, const char *flag, const char *text,
-                       long min, long max, long *out)
+static int parse_count(const struct demo_info *demo, const char *flag, const char *text, long min, long max,
+                       long *out)
 {
     if (text[0] == '\0')
         return bad_usage(demo, flag, "needs a number, got an empty string");
@@ -269,7 +279,8 @@ static int parse_strategies(const struct demo_info *demo, const char *text, stru
     char *saveptr = NULL;
     for (char *name = strtok_r(copy, ",", &saveptr); name != NULL; name = strtok_r(NULL, ",", &saveptr)) {
         const struct strategy *s = NULL;
-        for (const struct strategy *const *known = known_strategies(demo); *known != NULL && s == NULL; known++)
+        for (const struct strategy *const *known = known_strategies(demo); *known != NULL && s == NULL;
+             known++)
             if (strcmp((*known)->name, name) == 0)
                 s = *known;
         if (s == NULL)
@@ -287,8 +298,7 @@ static int parse_strategies(const struct demo_info *demo, const char *text, stru
 }
 
 /* One CPU number out of a --cpus list, allowed for this process. */
-static int parse_cpu(const struct demo_info *demo, const char *text, const struct cpu_list *allowed,
-                     int *out)
+static int parse_cpu(const struct demo_info *demo, const char *text, const struct cpu_list *allowed, int *out)
 {
     const char *flag = "--cpus";
     long cpu;

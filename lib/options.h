@@ -17,55 +17,55 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define OPTIONS_MAX_TASKS 10000 /* more threads or children than a laptop should be asked for */
+#define OPTIONS_MAX_TASKS   10000 /* more threads or children than a laptop should be asked for */
 #define OPTIONS_MAX_SECONDS 3600.0
-#define OPTIONS_MAX_RUNS 1000
-#define OPTIONS_MAX_WARMUP 100
+#define OPTIONS_MAX_RUNS    1000
+#define OPTIONS_MAX_WARMUP  100
 
 /* A demo's own flag, beyond the shared ones, e.g. --keep-pipe-open. */
 enum demo_flag_kind {
-    DEMO_FLAG_SWITCH,  /* no value: sets a bool to true */
-    DEMO_FLAG_TEXT,    /* a non-empty string: sets a const char * */
-    DEMO_FLAG_SECONDS, /* a finite duration > 0: sets a double */
+    DEMO_FLAG_SWITCH,   /* no value: sets a bool to true */
+    DEMO_FLAG_TEXT,     /* a non-empty string: sets a const char * */
+    DEMO_FLAG_SECONDS,  /* a finite duration > 0: sets a double */
     DEMO_FLAG_FRACTION, /* a number from 0 up to (not including) 1: sets a double */
     DEMO_FLAG_CHOICE,   /* one of the words in `choices`: sets a const char * */
 };
 
 struct demo_flag {
-    const char *name;       /* without the dashes: "keep-pipe-open" */
+    const char *name; /* without the dashes: "keep-pipe-open" */
     enum demo_flag_kind kind;
-    const char *value_name; /* for --help: "S", "NAME" (not for switches) */
-    const char *help;       /* one line for --help, with the default */
-    void *target;           /* bool *, const char ** or double *, by kind */
+    const char *value_name;     /* for --help: "S", "NAME" (not for switches) */
+    const char *help;           /* one line for --help, with the default */
+    void *target;               /* bool *, const char ** or double *, by kind */
     const char *const *choices; /* DEMO_FLAG_CHOICE: the words allowed, NULL-terminated */
 };
 
 /* What a demo is and what it does with no arguments. */
 struct demo_info {
-    const char *name;               /* program name, e.g. "sleep" */
-    const char *summary;            /* one sentence for --help */
-    const char *note;               /* e.g. "notes/01-sleep.md" */
-    size_t default_tasks;           /* 0: one task per CPU allowed */
-    double default_seconds;         /* each task's sleep, or CPU time */
-    size_t quick_tasks;             /* --quick; 0: same as default_tasks */
-    double quick_seconds;           /* --quick */
-    const char *default_strategies; /* e.g. "sequential,threads,processes" */
-    bool harness;                   /* takes the harness flags (--tasks, --runs, --json, ...) */
-    int default_runs;               /* 0: 3 */
-    int default_warmup;             /* with default_runs set: the warm-ups (may be 0); else 1 */
+    const char *name;                         /* program name, e.g. "sleep" */
+    const char *summary;                      /* one sentence for --help */
+    const char *note;                         /* e.g. "notes/01-sleep.md" */
+    size_t default_tasks;                     /* 0: one task per CPU allowed */
+    double default_seconds;                   /* each task's sleep, or CPU time */
+    size_t quick_tasks;                       /* --quick; 0: same as default_tasks */
+    double quick_seconds;                     /* --quick */
+    const char *default_strategies;           /* e.g. "sequential,threads,processes" */
+    bool harness;                             /* takes the harness flags (--tasks, --runs, --json, ...) */
+    int default_runs;                         /* 0: 3 */
+    int default_warmup;                       /* with default_runs set: the warm-ups (may be 0); else 1 */
     const struct strategy *const *strategies; /* NULL-terminated; NULL: strategy_all */
-    const struct demo_flag *flags;  /* its own flags, ending in {0}; may be NULL */
-    bool tasks_list;                /* --tasks may be a list, e.g. 10,100,1000 (a sweep) */
-    const char *tasks_help;         /* what --tasks means here, if not "how many tasks" */
-    const char *seconds_help;       /* what --seconds means here, if not each task's time */
-    const char *exit_help;          /* --help's "Exit status" line, if not the usual one */
+    const struct demo_flag *flags;            /* its own flags, ending in {0}; may be NULL */
+    bool tasks_list;                          /* --tasks may be a list, e.g. 10,100,1000 (a sweep) */
+    const char *tasks_help;                   /* what --tasks means here, if not "how many tasks" */
+    const char *seconds_help;                 /* what --seconds means here, if not each task's time */
+    const char *exit_help;                    /* --help's "Exit status" line, if not the usual one */
 };
 
 #define OPTIONS_MAX_SIZES 16 /* sizes in a --tasks list */
 
 struct options {
-    size_t tasks;     /* with a --tasks list: its first size */
-    bool tasks_given; /* --tasks was on the command line */
+    size_t tasks;                    /* with a --tasks list: its first size */
+    bool tasks_given;                /* --tasks was on the command line */
     size_t sizes[OPTIONS_MAX_SIZES]; /* a --tasks list (demo_info.tasks_list): each size */
     size_t size_count;               /* 0: no list was given */
     double seconds;
@@ -79,8 +79,8 @@ struct options {
     bool quick;
     bool json;
     bool csv;
-    bool color; /* stdout is a terminal, and neither NO_COLOR nor --no-color */
-    const char *trace; /* --trace FILE: write a Perfetto / chrome://tracing timeline there */
+    bool color;         /* stdout is a terminal, and neither NO_COLOR nor --no-color */
+    const char *trace;  /* --trace FILE: write a Perfetto / chrome://tracing timeline there */
     bool timeline_json; /* --timeline-json: --json results list their tasks too */
 };
 

@@ -4,24 +4,24 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdlib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define TIMELINE_WIDTH 56    /* columns of time; with the labels, 80 in all */
-#define TIMELINE_MAX_ROWS 10 /* tasks shown per strategy */
-#define SPREAD_WARNING 0.10  /* runs spread over more than 10 % of the median */
+#define TIMELINE_WIDTH    56   /* columns of time; with the labels, 80 in all */
+#define TIMELINE_MAX_ROWS 10   /* tasks shown per strategy */
+#define SPREAD_WARNING    0.10 /* runs spread over more than 10 % of the median */
 
 /* ANSI colours, used only when opts->color (a terminal, no NO_COLOR). */
 static const char *paint(const struct options *opts, const char *code)
 {
     return opts->color ? code : "";
 }
-#define BOLD "\033[1m"
-#define RED "\033[1;31m"
-#define GREEN "\033[32m"
+#define BOLD   "\033[1m"
+#define RED    "\033[1;31m"
+#define GREEN  "\033[32m"
 #define YELLOW "\033[33m"
-#define RESET "\033[0m"
+#define RESET  "\033[0m"
 
 static void describe_workload(const struct workload *w, size_t ntasks, char *buf, size_t size)
 {
@@ -76,10 +76,9 @@ static void print_row(const struct comparison *c, const struct measurement *m, c
         snprintf(eff, sizeof eff, "%.0f%%", stats_round_down(100.0 * stats_efficiency(speedup, ideal), 0));
     else
         snprintf(eff, sizeof eff, "-");
-    printf("%-11s %7.3f  %-13s %6.3f %5.0f%% %8s %6s %5s  %s%s%s\n", m->strategy->name, m->wall,
-           range, cpu, m->wall > 0.0 ? stats_round_down(100.0 * cpu / m->wall, 0) : 0.0, speed, best, eff,
-           paint(opts, m->checksum_ok ? GREEN : RED), m->checksum_ok ? "ok" : "MISMATCH",
-           paint(opts, RESET));
+    printf("%-11s %7.3f  %-13s %6.3f %5.0f%% %8s %6s %5s  %s%s%s\n", m->strategy->name, m->wall, range, cpu,
+           m->wall > 0.0 ? stats_round_down(100.0 * cpu / m->wall, 0) : 0.0, speed, best, eff,
+           paint(opts, m->checksum_ok ? GREEN : RED), m->checksum_ok ? "ok" : "MISMATCH", paint(opts, RESET));
 }
 
 static void print_spread_warnings(const struct comparison *c, const struct options *opts)
@@ -90,8 +89,8 @@ static void print_spread_warnings(const struct comparison *c, const struct optio
         if (spread > SPREAD_WARNING && m->wall_max - m->wall_min > 0.005)
             printf("%swarning:%s %s runs ranged %.3f-%.3f s (%.0f%% of the median): the machine\n"
                    "         may be busy; rerun, or raise --runs\n",
-                   paint(opts, YELLOW), paint(opts, RESET), m->strategy->name, m->wall_min,
-                   m->wall_max, 100.0 * spread);
+                   paint(opts, YELLOW), paint(opts, RESET), m->strategy->name, m->wall_min, m->wall_max,
+                   100.0 * spread);
     }
 }
 
@@ -105,8 +104,8 @@ void report_table(const struct comparison *c, const struct options *opts)
         printf("checksum %016" PRIx64 " in every run of every strategy: all did the same work.\n",
                c->results[0].checksum);
     else
-        printf("%sMISMATCH:%s a strategy computed something else: a bug, not a timing.\n",
-               paint(opts, RED), paint(opts, RESET));
+        printf("%sMISMATCH:%s a strategy computed something else: a bug, not a timing.\n", paint(opts, RED),
+               paint(opts, RESET));
     print_spread_warnings(c, opts);
 }
 
@@ -255,8 +254,13 @@ int report_trace(FILE *to, const struct comparison *comparisons, size_t count)
             const struct measurement *m = &comparisons[i].results[r];
             for (size_t t = 0; t < comparisons[i].ntasks; t++) {
                 const struct span *s = &m->spans[t];
-                events[n++] = (struct trace_event){.ts = (offset + s->start) * 1e6, .dur = (s->end - s->start) * 1e6,
-                                                   .task = t, .pid = s->pid, .tid = s->tid, .c = &comparisons[i], .m = m};
+                events[n++] = (struct trace_event){.ts = (offset + s->start) * 1e6,
+                                                   .dur = (s->end - s->start) * 1e6,
+                                                   .task = t,
+                                                   .pid = s->pid,
+                                                   .tid = s->tid,
+                                                   .c = &comparisons[i],
+                                                   .m = m};
             }
             offset += m->wall * 1.1; /* a small gap between strategies */
         }
@@ -267,19 +271,25 @@ int report_trace(FILE *to, const struct comparison *comparisons, size_t count)
         const struct trace_event *e = &events[i];
         char cpus[256], args[512];
         cpu_list_format(&e->c->cpus, cpus, sizeof cpus);
-        snprintf(args, sizeof args, "\"pid\": %d, \"tid\": %d, \"args\": {\"strategy\": \"%s\", "
-                 "\"workload\": \"%s\", \"cpus\": \"%s\"}", e->pid, e->tid, e->m->strategy->name,
-                 workload_kind_name(e->c->workload.kind), cpus);
+        snprintf(args, sizeof args,
+                 "\"pid\": %d, \"tid\": %d, \"args\": {\"strategy\": \"%s\", "
+                 "\"workload\": \"%s\", \"cpus\": \"%s\"}",
+                 e->pid, e->tid, e->m->strategy->name, workload_kind_name(e->c->workload.kind), cpus);
         const char *comma = i + 1 < n ? "," : "";
         double dur = e->dur > 0.0 ? e->dur : 0.0;
         if (!e->async)
-            fprintf(to, "  {\"name\": \"task %zu\", \"cat\": \"%s\", \"ph\": \"X\", \"ts\": %.3f, \"dur\": %.3f, %s}%s\n",
+            fprintf(to,
+                    "  {\"name\": \"task %zu\", \"cat\": \"%s\", \"ph\": \"X\", \"ts\": %.3f, \"dur\": %.3f, "
+                    "%s}%s\n",
                     e->task, e->m->strategy->name, e->ts, dur, args, comma);
         else /* an async pair: its own row in Perfetto, under the same process */
-            fprintf(to, "  {\"name\": \"task %zu\", \"cat\": \"%s\", \"ph\": \"b\", \"id\": %zu, \"ts\": %.3f, %s},\n"
-                        "  {\"name\": \"task %zu\", \"cat\": \"%s\", \"ph\": \"e\", \"id\": %zu, \"ts\": %.3f, %s}%s\n",
-                    e->task, e->m->strategy->name, i, e->ts, args, e->task, e->m->strategy->name, i, e->ts + dur,
-                    args, comma);
+            fprintf(
+                to,
+                "  {\"name\": \"task %zu\", \"cat\": \"%s\", \"ph\": \"b\", \"id\": %zu, \"ts\": %.3f, %s},\n"
+                "  {\"name\": \"task %zu\", \"cat\": \"%s\", \"ph\": \"e\", \"id\": %zu, \"ts\": %.3f, "
+                "%s}%s\n",
+                e->task, e->m->strategy->name, i, e->ts, args, e->task, e->m->strategy->name, i, e->ts + dur,
+                args, comma);
     }
     fputs("], \"displayTimeUnit\": \"ms\"}\n", to);
     free(events);
@@ -341,8 +351,8 @@ static void json_tasks(FILE *to, const struct comparison *c, const struct measur
             next_lane++;
         if (lanes != NULL)
             lanes[t] = lane;
-        fprintf(to, "%s{\"start_s\": %.9g, \"end_s\": %.9g, \"cpu_s\": %.9g, \"lane\": %zu}", t > 0 ? ", " : "",
-                s->start, s->end, s->cpu, lane);
+        fprintf(to, "%s{\"start_s\": %.9g, \"end_s\": %.9g, \"cpu_s\": %.9g, \"lane\": %zu}",
+                t > 0 ? ", " : "", s->start, s->end, s->cpu, lane);
     }
     fputc(']', to);
     free(lanes);
@@ -362,7 +372,10 @@ static void json_result(FILE *to, const struct comparison *c, const struct measu
         fputs(", \"cpus_allowed\": ", to);
         json_cpu_list(to, &c->cpus);
     }
-    const struct { const char *key; double value; } numbers[] = {
+    const struct {
+        const char *key;
+        double value;
+    } numbers[] = {
         {"wall_s", m->wall},
         {"wall_min_s", m->wall_min},
         {"wall_max_s", m->wall_max},
@@ -437,8 +450,8 @@ void report_csv(FILE *to, const struct comparison *comparisons, size_t count, bo
             double speedup = harness_speedup(c, m), ideal = harness_ideal_speedup(c, m);
             if (per_result_workload)
                 fprintf(to, "%s,\"%s\",", workload_kind_name(c->workload.kind), cpus);
-            fprintf(to, "%s,%.9g,%.9g,%.9g,%.9g,%.9g,", m->strategy->name, m->wall, m->wall_min,
-                    m->wall_max, m->user, m->sys);
+            fprintf(to, "%s,%.9g,%.9g,%.9g,%.9g,%.9g,", m->strategy->name, m->wall, m->wall_min, m->wall_max,
+                    m->user, m->sys);
             if (m->wall > 0.0) /* empty, as JSON's null, where there is no number */
                 fprintf(to, "%.9g", (m->user + m->sys) / m->wall);
             fputc(',', to);
@@ -446,8 +459,7 @@ void report_csv(FILE *to, const struct comparison *comparisons, size_t count, bo
                 fprintf(to, "%.9g,%.9g,%.9g,", speedup, ideal, stats_efficiency(speedup, ideal));
             else
                 fprintf(to, ",%.9g,,", ideal);
-            fprintf(to, "%016" PRIx64 ",%s,%d\n", m->checksum, m->checksum_ok ? "true" : "false",
-                    m->runs);
+            fprintf(to, "%016" PRIx64 ",%s,%d\n", m->checksum, m->checksum_ok ? "true" : "false", m->runs);
         }
     }
 }

@@ -16,8 +16,7 @@
 /* Demo title and the machine, e.g.
  *   sleep: 10 tasks, each sleeps 1 s; median of 3 runs after 1 warm-up
  *   machine: 2 CPUs online, this run may use 2 (0-1), Linux 6.1.0 */
-void report_header(const struct demo_info *demo, const struct options *opts,
-                   const struct machine *m);
+void report_header(const struct demo_info *demo, const struct options *opts, const struct machine *m);
 
 /* One workload's title line, e.g. "10 tasks, each sleeps 1 s, on CPUs 0-1". */
 void report_workload_title(const struct comparison *c, const struct options *opts);
@@ -47,8 +46,7 @@ void report_json(FILE *to, const struct demo_info *demo, const struct machine *m
                  char verdicts[][VERDICT_SIZE], size_t verdict_count, bool with_tasks);
 
 /* A header row, then one row per result, with the JSON result keys. */
-void report_csv(FILE *to, const struct comparison *comparisons, size_t count,
-                bool per_result_workload);
+void report_csv(FILE *to, const struct comparison *comparisons, size_t count, bool per_result_workload);
 
 /* Chrome Trace Event JSON, which ui.perfetto.dev and chrome://tracing open
  * as a timeline: {"traceEvents": [...]}, one complete ("X") event per task

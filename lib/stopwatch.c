@@ -46,8 +46,7 @@ double stopwatch_thread_cpu(void)
 int stopwatch_cpu(struct cpu_times *out)
 {
     struct rusage self, children;
-    if (getrusage(RUSAGE_SELF, &self) != 0 ||
-        getrusage(RUSAGE_CHILDREN, &children) != 0)
+    if (getrusage(RUSAGE_SELF, &self) != 0 || getrusage(RUSAGE_CHILDREN, &children) != 0)
         return -errno;
     out->user = timeval_seconds(self.ru_utime) + timeval_seconds(children.ru_utime);
     out->sys = timeval_seconds(self.ru_stime) + timeval_seconds(children.ru_stime);

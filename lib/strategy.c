@@ -22,8 +22,8 @@ void strategy_run_task(const struct workload *w, size_t task, struct task_record
 
 /* ---- sequential ------------------------------------------------------ */
 
-static int run_sequential(const struct workload *w, size_t ntasks,
-                          struct task_record *records, const char **failed_call)
+static int run_sequential(const struct workload *w, size_t ntasks, struct task_record *records,
+                          const char **failed_call)
 {
     (void)failed_call; /* nothing here can fail */
     for (size_t i = 0; i < ntasks; i++)
@@ -49,9 +49,18 @@ struct thread_job {
 };
 
 /* The GIL's hooks: let go around waiting, offer it up between chunks. */
-static void gil_drop_hook(void *gil) { gil_drop(gil); }
-static void gil_take_hook(void *gil) { gil_take(gil); }
-static void gil_yield_hook(void *gil) { gil_yield_if_asked(gil); }
+static void gil_drop_hook(void *gil)
+{
+    gil_drop(gil);
+}
+static void gil_take_hook(void *gil)
+{
+    gil_take(gil);
+}
+static void gil_yield_hook(void *gil)
+{
+    gil_yield_if_asked(gil);
+}
 
 static void *thread_main(void *arg)
 {
@@ -159,14 +168,13 @@ static void stop_children(const pid_t *pids, size_t started)
         reap(pids[i]);
 }
 
-static int run_processes(const struct workload *w, size_t ntasks,
-                         struct task_record *records, const char **failed_call)
+static int run_processes(const struct workload *w, size_t ntasks, struct task_record *records,
+                         const char **failed_call)
 {
     /* Children cannot write into our memory, only into memory mapped as
      * shared before the fork: one slot per task. */
     size_t bytes = ntasks * sizeof *records;
-    struct task_record *shared =
-        mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct task_record *shared = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (shared == MAP_FAILED) {
         *failed_call = "mmap";
         return -errno;

@@ -64,7 +64,7 @@ extern const struct strategy strategy_processes;
 extern const struct strategy strategy_event_loop; /* one thread, one timer per task (event_loop.c) */
 #ifdef ATONCE_HAVE_OPENMP
 extern const struct strategy strategy_openmp; /* #pragma omp parallel for (openmp.c) */
-#define STRATEGY_OPENMP_IF_BUILT ",openmp"  /* for a demo's default strategies */
+#define STRATEGY_OPENMP_IF_BUILT ",openmp"    /* for a demo's default strategies */
 #else
 #define STRATEGY_OPENMP_IF_BUILT ""
 #endif

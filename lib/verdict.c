@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #define GOOD_EFFICIENCY 0.8 /* at least 80 % of the ideal speedup counts as "sped up as expected" */
-#define NO_SPEEDUP 1.2      /* below 1.2x counts as "no real speedup" */
+#define NO_SPEEDUP      1.2 /* below 1.2x counts as "no real speedup" */
 
 double verdict_speedup(const struct comparison *c)
 {
@@ -53,30 +53,30 @@ void verdict_single(const struct comparison *c, char *buf, size_t size)
     if (speedup == 0.0)
         snprintf(buf, size, "%s: no speedup to judge (it needs sequential and one other strategy)", kind);
     else if (c->workload.kind == WORKLOAD_SLEEP && speedup >= GOOD_EFFICIENCY * ideal)
-        snprintf(buf, size, "%s: %.2fx on %zu %s (ideal %gx) -> the waiting overlapped", kind, speedup,
-                 cpus, cpus_word(cpus), ideal);
+        snprintf(buf, size, "%s: %.2fx on %zu %s (ideal %gx) -> the waiting overlapped", kind, speedup, cpus,
+                 cpus_word(cpus), ideal);
     else if (c->workload.kind == WORKLOAD_SLEEP)
         snprintf(buf, size,
                  "%s: only %.2fx of an ideal %gx -> tasks too short for the start-up cost, "
                  "or a busy machine",
                  kind, speedup, ideal);
     else if (c->ntasks < 2)
-        snprintf(buf, size, "%s: %.2fx with 1 task -> nothing to run in parallel: try --tasks 2",
-                 kind, speedup);
+        snprintf(buf, size, "%s: %.2fx with 1 task -> nothing to run in parallel: try --tasks 2", kind,
+                 speedup);
     else if (cpus < 2)
-        snprintf(buf, size, "%s: %.2fx on 1 CPU -> one CPU computes one task at a time: no speedup",
-                 kind, speedup);
+        snprintf(buf, size, "%s: %.2fx on 1 CPU -> one CPU computes one task at a time: no speedup", kind,
+                 speedup);
     else if (speedup >= GOOD_EFFICIENCY * ideal)
         snprintf(buf, size, "%s: %.2fx on %zu CPUs (ideal %gx) -> the tasks computed in parallel", kind,
                  speedup, cpus, ideal);
     else
         snprintf(buf, size,
-                 "%s: only %.2fx of an ideal %gx on %zu CPUs -> other programs may be using the CPUs",
-                 kind, speedup, ideal, cpus);
+                 "%s: only %.2fx of an ideal %gx on %zu CPUs -> other programs may be using the CPUs", kind,
+                 speedup, ideal, cpus);
 }
 
-static void verdict_versus_sleep(double on_one, double on_all, const struct comparison *all,
-                                 char *buf, size_t size)
+static void verdict_versus_sleep(double on_one, double on_all, const struct comparison *all, char *buf,
+                                 size_t size)
 {
     double ideal = harness_best_ideal(all);
     size_t cpus = all->cpus.count;
@@ -88,30 +88,37 @@ static void verdict_versus_sleep(double on_one, double on_all, const struct comp
     if (on_one >= GOOD_EFFICIENCY * ideal)
         snprintf(buf, size, "%s -> the waiting overlaps: concurrency is enough", measured);
     else
-        snprintf(buf, size, "%s -> short of the ideal %.0fx: tasks too short, or a busy machine",
-                 measured, ideal);
+        snprintf(buf, size, "%s -> short of the ideal %.0fx: tasks too short, or a busy machine", measured,
+                 ideal);
 }
 
-static void verdict_versus_cpu(double on_one, double on_all, const struct comparison *all,
-                               char *buf, size_t size)
+static void verdict_versus_cpu(double on_one, double on_all, const struct comparison *all, char *buf,
+                               size_t size)
 {
     double ideal = harness_best_ideal(all);
     size_t cpus = all->cpus.count;
     if (cpus < 2)
-        snprintf(buf, size, "cpu: %.2fx on 1 CPU -> only 1 CPU is allowed: no parallelism to show",
-                 on_one);
+        snprintf(buf, size, "cpu: %.2fx on 1 CPU -> only 1 CPU is allowed: no parallelism to show", on_one);
     else if (ideal < 2.0)
-        snprintf(buf, size, "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> with 1 task there is nothing "
-                 "to run in parallel: try --tasks %zu", on_one, on_all, cpus, cpus);
+        snprintf(buf, size,
+                 "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> with 1 task there is nothing "
+                 "to run in parallel: try --tasks %zu",
+                 on_one, on_all, cpus, cpus);
     else if (on_one >= NO_SPEEDUP)
-        snprintf(buf, size, "cpu: %.2fx on 1 CPU?! -> computing cannot overlap on one CPU: "
-                 "a noisy measurement? rerun with --runs 5", on_one);
+        snprintf(buf, size,
+                 "cpu: %.2fx on 1 CPU?! -> computing cannot overlap on one CPU: "
+                 "a noisy measurement? rerun with --runs 5",
+                 on_one);
     else if (on_all >= GOOD_EFFICIENCY * ideal)
-        snprintf(buf, size, "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> only parallelism speeds up "
-                 "computing", on_one, on_all, cpus);
+        snprintf(buf, size,
+                 "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> only parallelism speeds up "
+                 "computing",
+                 on_one, on_all, cpus);
     else
-        snprintf(buf, size, "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> short of the ideal %.0fx: "
-                 "other programs may be using the CPUs", on_one, on_all, cpus, ideal);
+        snprintf(buf, size,
+                 "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> short of the ideal %.0fx: "
+                 "other programs may be using the CPUs",
+                 on_one, on_all, cpus, ideal);
 }
 
 void verdict_versus(const struct comparison *all, const struct comparison *one, char *buf, size_t size)

@@ -23,8 +23,7 @@ void verdict_single(const struct comparison *c, char *buf, size_t size);
 /* The headline for one workload measured twice, on every allowed CPU and
  * pinned to one, e.g.
  * "cpu: 1.00x on 1 CPU, 1.97x on 2 CPUs -> only parallelism speeds up computing". */
-void verdict_versus(const struct comparison *all, const struct comparison *one, char *buf,
-                    size_t size);
+void verdict_versus(const struct comparison *all, const struct comparison *one, char *buf, size_t size);
 
 /* The lower speedup among strategies that could speed this workload up,
  * or 0 when there is none (or no sequential run to compare with). */

@@ -44,9 +44,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_NOTES 64
-#define MAX_ARGS 32
-#define MAX_DEMOS 64
+#define MAX_NOTES       64
+#define MAX_ARGS        32
+#define MAX_DEMOS       64
 #define COMMAND_TIMEOUT 300.0 /* seconds: a note's command that takes longer has hung */
 
 static const char *build_dir = "build";
@@ -571,8 +571,7 @@ static void lint_demo_notes(void)
             continue;
         }
         char note[256], korean[300];
-        snprintf(note, sizeof note, "%.*s", (int)strcspn(at + sizeof label - 1, "\n"),
-                 at + sizeof label - 1);
+        snprintf(note, sizeof note, "%.*s", (int)strcspn(at + sizeof label - 1, "\n"), at + sizeof label - 1);
         const char *base = strrchr(note, '/') != NULL ? strrchr(note, '/') + 1 : note;
         snprintf(korean, sizeof korean, "notes/ko/%s", base);
         if (!exists(note))

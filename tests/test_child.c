@@ -165,7 +165,8 @@ Test(child, a_child_that_fills_stderr_before_reading_stdin_finishes)
     memset(input, 'i', size);
     struct child_options options = {.in.mode = CHILD_PIPE, .out.mode = CHILD_PIPE, .err.mode = CHILD_PIPE};
     struct child c;
-    cr_assert_eq(child_spawn(&c, (const char *[]){HELPER, "stderr-first", "1048576", NULL}, &options, NULL), 0);
+    cr_assert_eq(child_spawn(&c, (const char *[]){HELPER, "stderr-first", "1048576", NULL}, &options, NULL),
+                 0);
     struct child_buffer out = {0}, err = {0};
     struct child_io io = {.input = input, .input_len = size, .out = &out, .err = &err};
     cr_assert_eq(child_communicate(&c, &io, 10.0, NULL), 0);
@@ -249,8 +250,7 @@ Test(child, a_timeout_stops_the_grandchild_holding_the_pipe)
 
 Test(child, run_with_timeout_returns_promptly_with_a_grandchild)
 {
-    struct child_run_options options = {
-        .spawn.new_process_group = true, .capture = true, .timeout = 0.2};
+    struct child_run_options options = {.spawn.new_process_group = true, .capture = true, .timeout = 0.2};
     struct child_result result;
     struct child_error e = {0};
     double start = stopwatch_now();
@@ -265,7 +265,8 @@ Test(child, run_captures_output)
 {
     struct child_run_options options = {.capture = true, .check = true};
     struct child_result result;
-    cr_assert_eq(child_run((const char *[]){"echo", "hello from the child", NULL}, &options, &result, NULL), 0);
+    cr_assert_eq(child_run((const char *[]){"echo", "hello from the child", NULL}, &options, &result, NULL),
+                 0);
     cr_assert_str_eq(result.out.data, "hello from the child\n");
     cr_assert_eq(result.returncode, 0);
     child_result_free(&result);
@@ -344,7 +345,8 @@ Test(child, writing_to_a_dead_child_is_epipe_not_death)
 }
 
 /* Prints what `argv` writes to stdout, for the tests below. */
-static void run_and_capture(const char *const argv[], const struct child_options *spawn, char *buf, size_t size)
+static void run_and_capture(const char *const argv[], const struct child_options *spawn, char *buf,
+                            size_t size)
 {
     struct child_run_options options = {.capture = true, .check = true};
     if (spawn != NULL)
@@ -436,7 +438,8 @@ Test(child, stdout_to_devnull_and_stderr_into_stdout)
     child_close(&c);
 
     /* stdout to /dev/null, stderr piped: only stderr arrives */
-    struct child_options quiet = {.out.mode = CHILD_DEVNULL, .err.mode = CHILD_PIPE, .in.mode = CHILD_DEVNULL};
+    struct child_options quiet = {
+        .out.mode = CHILD_DEVNULL, .err.mode = CHILD_PIPE, .in.mode = CHILD_DEVNULL};
     cr_assert_eq(child_spawn(&c, (const char *[]){HELPER, "stderr-first", "4096", NULL}, &quiet, NULL), 0);
     struct child_buffer err = {0};
     struct child_io io_err = {.err = &err};

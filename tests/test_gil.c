@@ -7,7 +7,7 @@
 #include <criterion/criterion.h>
 #include <stdatomic.h>
 
-#define THREADS 4
+#define THREADS  4
 #define HANDOFFS 2000
 
 static struct gil gil;

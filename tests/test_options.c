@@ -80,8 +80,8 @@ static void assert_refused(int status, const char *flag)
     cr_assert_eq(status, 2, "expected exit status 2 for %s, got %d; stderr:\n%s", flag, status, err);
     char prefix[64];
     snprintf(prefix, sizeof prefix, "t: %s: ", flag);
-    cr_assert_eq(strncmp(err, prefix, strlen(prefix)), 0, "expected the line to start with '%s':\n%s",
-                 prefix, err);
+    cr_assert_eq(strncmp(err, prefix, strlen(prefix)), 0, "expected the line to start with '%s':\n%s", prefix,
+                 err);
     char *usage = strstr(err, "\nUsage: t ");
     cr_assert_not_null(usage, "no usage line after the message:\n%s", err);
     cr_assert_eq(strchr(err, '\n'), usage, "the message should be one line:\n%s", err);
@@ -98,21 +98,20 @@ static void assert_refused_saying(int status, const char *flag, const char *prob
     cr_assert_eq(status, 2, "expected exit status 2 for %s, got %d; stderr:\n%s", flag, status, err);
     char prefix[64];
     snprintf(prefix, sizeof prefix, "t: %s: ", flag);
-    cr_assert_eq(strncmp(err, prefix, strlen(prefix)), 0, "expected the line to start with '%s':\n%s",
-                 prefix, err);
+    cr_assert_eq(strncmp(err, prefix, strlen(prefix)), 0, "expected the line to start with '%s':\n%s", prefix,
+                 err);
     char *first_newline = strchr(err, '\n');
     cr_assert_not_null(first_newline);
     *first_newline = '\0';
     cr_assert_not_null(strstr(err, problem), "expected '%s' in: %s", problem, err);
-    cr_assert_eq(strncmp(first_newline + 1, "Usage: t ", 9), 0, "no usage line: %s",
-                 first_newline + 1);
+    cr_assert_eq(strncmp(first_newline + 1, "Usage: t ", 9), 0, "no usage line: %s", first_newline + 1);
 }
 
-#define BAD(suite, name, flag, ...)                                                      \
-    Test(suite, name, .init = cr_redirect_stderr)                                        \
-    {                                                                                    \
-        struct options opts;                                                             \
-        assert_refused(PARSE(&opts, __VA_ARGS__), flag);                                 \
+#define BAD(suite, name, flag, ...)                      \
+    Test(suite, name, .init = cr_redirect_stderr)        \
+    {                                                    \
+        struct options opts;                             \
+        assert_refused(PARSE(&opts, __VA_ARGS__), flag); \
     }
 
 /* ---- bad input: exit status 2, one line naming the flag, the usage ---- */
@@ -437,8 +436,8 @@ static int parse_seed(const char *const *args)
 
 Test(options_demo_flags, set_their_targets)
 {
-    cr_assert_eq(parse_seed((const char *const[]){"--keep-pipe-open", "--cipher", "aes-256-cbc",
-                                                  "--timeout", "0.5", NULL}),
+    cr_assert_eq(parse_seed((const char *const[]){"--keep-pipe-open", "--cipher", "aes-256-cbc", "--timeout",
+                                                  "0.5", NULL}),
                  OPTIONS_RUN);
     cr_assert(keep_open);
     cr_assert_str_eq(cipher, "aes-256-cbc");
@@ -452,7 +451,8 @@ Test(options_demo_flags, a_bad_duration_names_the_flag, .init = cr_redirect_stde
     read_stderr(err, sizeof err);
     cr_assert_eq(status, 2);
     cr_assert_eq(strncmp(err, "seed: --timeout: ", 17), 0, "%s", err);
-    cr_assert_not_null(strstr(err, "Usage: seed [--keep-pipe-open] [--cipher NAME] [--timeout S]"), "%s", err);
+    cr_assert_not_null(strstr(err, "Usage: seed [--keep-pipe-open] [--cipher NAME] [--timeout S]"), "%s",
+                       err);
 }
 
 Test(options_demo_flags, harness_flags_are_unknown_to_a_seed_demo, .init = cr_redirect_stderr)

@@ -88,14 +88,26 @@ static struct comparison cpu_comparison(void)
     c.cpus.ids[0] = 0;
     c.cpus.ids[1] = 1;
     c.count = 2;
-    c.results[0] = (struct measurement){
-        .strategy = &strategy_sequential, .runs = 3, .wall = 2.0, .wall_min = 1.9,
-        .wall_max = 2.5, .user = 1.5, .sys = 0.5, .checksum = UINT64_C(0xabc),
-        .checksum_ok = true, .spans = NULL};
-    c.results[1] = (struct measurement){
-        .strategy = &strategy_threads, .runs = 3, .wall = 1.0, .wall_min = 0.75,
-        .wall_max = 1.25, .user = 1.75, .sys = 0.25, .checksum = UINT64_C(0xabc),
-        .checksum_ok = true, .spans = NULL};
+    c.results[0] = (struct measurement){.strategy = &strategy_sequential,
+                                        .runs = 3,
+                                        .wall = 2.0,
+                                        .wall_min = 1.9,
+                                        .wall_max = 2.5,
+                                        .user = 1.5,
+                                        .sys = 0.5,
+                                        .checksum = UINT64_C(0xabc),
+                                        .checksum_ok = true,
+                                        .spans = NULL};
+    c.results[1] = (struct measurement){.strategy = &strategy_threads,
+                                        .runs = 3,
+                                        .wall = 1.0,
+                                        .wall_min = 0.75,
+                                        .wall_max = 1.25,
+                                        .user = 1.75,
+                                        .sys = 0.25,
+                                        .checksum = UINT64_C(0xabc),
+                                        .checksum_ok = true,
+                                        .spans = NULL};
     return c;
 }
 

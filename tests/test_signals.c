@@ -19,8 +19,8 @@
 static int interrupt_after_half_a_second(const char *const argv[], int sig)
 {
     cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
-    struct child_options options = {.in.mode = CHILD_DEVNULL, .out.mode = CHILD_DEVNULL,
-                                    .err.mode = CHILD_DEVNULL};
+    struct child_options options = {
+        .in.mode = CHILD_DEVNULL, .out.mode = CHILD_DEVNULL, .err.mode = CHILD_DEVNULL};
     struct child c;
     struct child_error e = {0};
     cr_assert_eq(child_spawn(&c, argv, &options, &e), 0, "spawn: %s", strerror(e.error));
@@ -46,8 +46,8 @@ static void assert_nothing_left(void)
 }
 
 /* Four forked tasks sleeping 5 s: the processes strategy mid-run. */
-static const char *const processes[] = {SLEEP, "--strategies", "processes", "--tasks", "4", "--seconds", "5",
-                                        "--runs", "1", "--warmup", "0", NULL};
+static const char *const processes[] = {SLEEP, "--strategies", "processes", "--tasks",  "4", "--seconds",
+                                        "5",   "--runs",       "1",         "--warmup", "0", NULL};
 
 Test(signals, ctrl_c_in_the_processes_strategy_exits_130_and_leaves_nothing, .timeout = 30)
 {
@@ -62,8 +62,17 @@ Test(signals, sigterm_in_the_processes_strategy_exits_143_and_leaves_nothing, .t
 }
 
 /* Four `sleep 5` programs started with lib/child. */
-static const char *const children[] = {PARALLEL_CHILDREN, "--no-sequential", "--tasks", "4", "--seconds", "5",
-                                       "--runs", "1", "--warmup", "0", NULL};
+static const char *const children[] = {PARALLEL_CHILDREN,
+                                       "--no-sequential",
+                                       "--tasks",
+                                       "4",
+                                       "--seconds",
+                                       "5",
+                                       "--runs",
+                                       "1",
+                                       "--warmup",
+                                       "0",
+                                       NULL};
 
 Test(signals, ctrl_c_in_parallel_children_exits_130_and_leaves_nothing, .timeout = 30)
 {

@@ -130,8 +130,8 @@ Test(workload, combine_changes_when_a_task_is_lost)
 
 Test(workload, combine_changes_when_a_task_is_doubled)
 {
-    const uint64_t doubled[] = {task_sums[0], task_sums[1], task_sums[2], task_sums[3], task_sums[4],
-                                task_sums[3]};
+    const uint64_t doubled[] = {task_sums[0], task_sums[1], task_sums[2],
+                                task_sums[3], task_sums[4], task_sums[3]};
     cr_assert_neq(combine_all(doubled, 6), combine_all(task_sums, 5));
 }
 
@@ -179,17 +179,17 @@ Test(stats, round_down_never_rounds_up)
 
 Test(stats, amdahl_against_hand_computed_values)
 {
-    cr_assert_float_eq(stats_amdahl(0.0, 4), 4.0, 1e-12);      /* all parallel: 4 workers, 4x */
-    cr_assert_float_eq(stats_amdahl(1.0, 4), 1.0, 1e-12);      /* all serial: 1x */
+    cr_assert_float_eq(stats_amdahl(0.0, 4), 4.0, 1e-12);        /* all parallel: 4 workers, 4x */
+    cr_assert_float_eq(stats_amdahl(1.0, 4), 1.0, 1e-12);        /* all serial: 1x */
     cr_assert_float_eq(stats_amdahl(0.1, 2), 1.0 / 0.55, 1e-12); /* 1 / (0.1 + 0.45) = 1.8181... */
     cr_assert_float_eq(stats_amdahl(0.25, 8), 1.0 / 0.34375, 1e-12);
 }
 
 Test(stats, karp_flatt_against_hand_computed_values)
 {
-    cr_assert_float_eq(stats_karp_flatt(2.0, 2), 0.0, 1e-12);  /* perfect: no serial share */
-    cr_assert_float_eq(stats_karp_flatt(1.0, 2), 1.0, 1e-12);  /* no speedup: all serial */
-    cr_assert_float_eq(stats_karp_flatt(1.6, 2), 0.25, 1e-12); /* (0.625 - 0.5) / 0.5 */
+    cr_assert_float_eq(stats_karp_flatt(2.0, 2), 0.0, 1e-12);                  /* perfect: no serial share */
+    cr_assert_float_eq(stats_karp_flatt(1.0, 2), 1.0, 1e-12);                  /* no speedup: all serial */
+    cr_assert_float_eq(stats_karp_flatt(1.6, 2), 0.25, 1e-12);                 /* (0.625 - 0.5) / 0.5 */
     cr_assert_float_eq(stats_karp_flatt(stats_amdahl(0.1, 4), 4), 0.1, 1e-12); /* recovers Amdahl's f */
     cr_assert(isnan(stats_karp_flatt(1.0, 1)), "one worker: nothing to judge");
 }

@@ -7,8 +7,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
-#include <unistd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define NTASKS 8
 
@@ -41,8 +41,7 @@ static uint64_t run_tiny_tasks(const struct strategy *s)
     struct task_record records[NTASKS] = {0};
     const char *failed_call = NULL;
     int fds_before = open_fd_count();
-    cr_assert_eq(s->run(&w, NTASKS, records, &failed_call), 0, "%s failed in %s", s->name,
-                 failed_call);
+    cr_assert_eq(s->run(&w, NTASKS, records, &failed_call), 0, "%s failed in %s", s->name, failed_call);
     cr_assert_eq(open_fd_count(), fds_before, "%s leaked an fd", s->name);
     assert_no_child_left();
     uint64_t combined = 0;
@@ -230,7 +229,8 @@ Test(strategy, per_task_cpu_shows_taking_turns_on_one_cpu, .timeout = 30)
     double sequential = cpu_share(&strategy_sequential, &computing, 1);
     double threads = cpu_share(&strategy_threads, &computing, 0);
     double processes = cpu_share(&strategy_processes, &computing, 0);
-    cr_assert_lt(threads, 0.75 * sequential, "threads on one CPU take turns: %.2f vs %.2f", threads, sequential);
+    cr_assert_lt(threads, 0.75 * sequential, "threads on one CPU take turns: %.2f vs %.2f", threads,
+                 sequential);
     cr_assert_lt(processes, 0.75 * sequential, "processes take turns: %.2f vs %.2f", processes, sequential);
     struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = 0.05};
     cr_assert_lt(cpu_share(&strategy_threads, &sleeping, 0), 0.2, "a sleeping task hardly runs");

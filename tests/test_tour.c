@@ -163,8 +163,7 @@ static void stop_tour_mid_demo(int sig)
 {
     cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
     const char *const argv[] = {TOUR, "--no-pause", NULL}; /* full settings: demos run for a while */
-    struct child_options options = {.in.mode = CHILD_DEVNULL, .out.mode = CHILD_DEVNULL,
-                                    .cwd = SOURCE_ROOT};
+    struct child_options options = {.in.mode = CHILD_DEVNULL, .out.mode = CHILD_DEVNULL, .cwd = SOURCE_ROOT};
     struct child c;
     struct child_error e = {0};
     cr_assert_eq(child_spawn(&c, argv, &options, &e), 0);

@@ -18,15 +18,20 @@ static struct comparison make(enum workload_kind kind, size_t ntasks, size_t cpu
     c.cpus.count = cpus;
     for (size_t i = 0; i < cpus; i++)
         c.cpus.ids[i] = (int)i;
-    const struct strategy *strategies[] = {&strategy_sequential, &strategy_threads,
-                                           &strategy_processes};
+    const struct strategy *strategies[] = {&strategy_sequential, &strategy_threads, &strategy_processes};
     const double walls[] = {seq_wall, threads_wall, processes_wall};
     for (size_t i = 0; i < 3; i++) {
         if (walls[i] <= 0.0)
             continue;
-        c.results[c.count++] = (struct measurement){
-            .strategy = strategies[i], .runs = 3, .wall = walls[i], .wall_min = walls[i],
-            .wall_max = walls[i], .user = 0.0, .sys = 0.0, .checksum = 1, .checksum_ok = true};
+        c.results[c.count++] = (struct measurement){.strategy = strategies[i],
+                                                    .runs = 3,
+                                                    .wall = walls[i],
+                                                    .wall_min = walls[i],
+                                                    .wall_max = walls[i],
+                                                    .user = 0.0,
+                                                    .sys = 0.0,
+                                                    .checksum = 1,
+                                                    .checksum_ok = true};
     }
     return c;
 }
@@ -248,12 +253,9 @@ Test(ideal_speedup, cpu_is_min_of_tasks_and_cpus_for_threads)
 {
     struct comparison more_tasks = make(WORKLOAD_CPU, 10, 2, 10.0, 5.0, 5.0);
     struct comparison more_cpus = make(WORKLOAD_CPU, 3, 8, 3.0, 1.0, 1.0);
-    cr_assert_float_eq(harness_ideal_speedup(&more_tasks, harness_find(&more_tasks, "threads")), 2.0,
-                       1e-12);
-    cr_assert_float_eq(harness_ideal_speedup(&more_cpus, harness_find(&more_cpus, "threads")), 3.0,
-                       1e-12);
-    cr_assert_float_eq(harness_ideal_speedup(&more_cpus, harness_find(&more_cpus, "processes")), 3.0,
-                       1e-12);
+    cr_assert_float_eq(harness_ideal_speedup(&more_tasks, harness_find(&more_tasks, "threads")), 2.0, 1e-12);
+    cr_assert_float_eq(harness_ideal_speedup(&more_cpus, harness_find(&more_cpus, "threads")), 3.0, 1e-12);
+    cr_assert_float_eq(harness_ideal_speedup(&more_cpus, harness_find(&more_cpus, "processes")), 3.0, 1e-12);
 }
 
 Test(ideal_speedup, cpu_is_1_for_sequential)
@@ -289,8 +291,13 @@ static double fixed_share_ideal(size_t ntasks, size_t cpus, size_t workers, char
     static struct strategy shares = {.name = "shares", .computes_in_parallel = true};
     shares.workers = workers;
     struct comparison c = make(WORKLOAD_CPU, ntasks, cpus, 3.0, 0.0, 0.0);
-    c.results[c.count++] = (struct measurement){.strategy = &shares, .runs = 1, .wall = 2.0, .wall_min = 2.0,
-                                                 .wall_max = 2.0, .checksum = 1, .checksum_ok = true};
+    c.results[c.count++] = (struct measurement){.strategy = &shares,
+                                                .runs = 1,
+                                                .wall = 2.0,
+                                                .wall_min = 2.0,
+                                                .wall_max = 2.0,
+                                                .checksum = 1,
+                                                .checksum_ok = true};
     verdict_single(&c, verdict, VERDICT_SIZE);
     return harness_ideal_speedup(&c, &c.results[1]);
 }
