@@ -11,6 +11,7 @@
 #define TIMELINE_WIDTH    56   /* columns of time; with the labels, 80 in all */
 #define TIMELINE_MAX_ROWS 10   /* tasks shown per strategy */
 #define SPREAD_WARNING    0.10 /* runs spread over more than 10 % of the median */
+#define BUSY_WARNING      0.90 /* sequential computing on less than 90 % of a CPU */
 
 /* ANSI colours, used only when opts->color (a terminal, no NO_COLOR). */
 static const char *paint(const struct options *opts, const char *code)
@@ -81,7 +82,7 @@ static void print_row(const struct comparison *c, const struct measurement *m, c
            paint(opts, m->checksum_ok ? GREEN : RED), m->checksum_ok ? "ok" : "MISMATCH", paint(opts, RESET));
 }
 
-static void print_spread_warnings(const struct comparison *c, const struct options *opts)
+static void print_warnings(const struct comparison *c, const struct options *opts)
 {
     for (size_t i = 0; i < c->count; i++) {
         const struct measurement *m = &c->results[i];
@@ -92,6 +93,14 @@ static void print_spread_warnings(const struct comparison *c, const struct optio
                    paint(opts, YELLOW), paint(opts, RESET), m->strategy->name, m->wall_min, m->wall_max,
                    100.0 * spread);
     }
+    /* One task computing alone keeps one CPU busy all the time, unless
+     * other programs take turns on it: then the machine is busy. */
+    const struct measurement *alone = harness_find(c, "sequential");
+    double use = alone != NULL && alone->wall > 0.0 ? (alone->user + alone->sys) / alone->wall : 1.0;
+    if (c->workload.kind == WORKLOAD_CPU && use < BUSY_WARNING)
+        printf("%swarning:%s sequential computed on only %.0f%% of a CPU: other programs are using\n"
+               "         the CPUs, so these speedups are not the machine's; rerun when it is quiet\n",
+               paint(opts, YELLOW), paint(opts, RESET), stats_round_down(100.0 * use, 0));
 }
 
 void report_table(const struct comparison *c, const struct options *opts)
@@ -106,7 +115,7 @@ void report_table(const struct comparison *c, const struct options *opts)
     else
         printf("%sMISMATCH:%s a strategy computed something else: a bug, not a timing.\n", paint(opts, RED),
                paint(opts, RESET));
-    print_spread_warnings(c, opts);
+    print_warnings(c, opts);
 }
 
 void report_legend(void)

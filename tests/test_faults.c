@@ -1,0 +1,91 @@
+/* Faults: fork() or pthread_create() failing part-way (through the
+ * LD_PRELOADed tests/resources/failing.c, since root ignores RLIMIT_NPROC),
+ * and a program that cannot be started. Each time the demo names the call
+ * that failed, exits 1, and leaves nothing behind: this test is a
+ * subreaper, so any child the demo did not reap becomes ours. FAILING (the
+ * library) and DEMO_DIR come from meson. */
+#include "child.h"
+#include "stopwatch.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Runs a demo with extra environment; returns its returncode and stderr. */
+static int run_demo(const char *name, const char *const args[], const char *const env[],
+                    struct child_result *r)
+{
+    cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", DEMO_DIR, name);
+    const char *argv[16] = {path};
+    for (size_t i = 0; args[i] != NULL && i < 14; i++)
+        argv[i + 1] = args[i];
+    struct child_run_options options = {.capture = true, .timeout = 30.0};
+    options.spawn.env_set = env;
+    options.spawn.in.mode = CHILD_DEVNULL;
+    struct child_error e = {0};
+    int err = child_run(argv, &options, r, &e);
+    cr_assert(err == 0 || err == -ECHILD, "%s could not run: %s", name, strerror(-err));
+    return r->returncode;
+}
+
+static void assert_nothing_left(void)
+{
+    usleep(100 * 1000);
+    pid_t left;
+    errno = 0;
+    while ((left = waitpid(-1, NULL, WNOHANG)) > 0) /* dead orphans: reap them */
+        errno = 0;
+    cr_assert_eq(left, -1, "a child the demo started is still alive (pid %d)", (int)left);
+}
+
+/* Four tasks of 5 s: had the demo left a child running, it would be ours. */
+static const char *const four_long_tasks[] = {"--tasks",  "4", "--seconds",    "5",  "--runs", "1",
+                                              "--warmup", "0", "--strategies", NULL, NULL};
+
+Test(faults, fork_failing_after_two_children_is_reported_and_they_are_reaped, .timeout = 60)
+{
+    const char *args[11];
+    memcpy(args, four_long_tasks, sizeof args);
+    args[9] = "processes";
+    const char *const env[] = {"LD_PRELOAD=" FAILING, "ATONCE_FAIL_FORK_AFTER=2", NULL};
+    struct child_result r;
+    double start = stopwatch_now();
+    cr_assert_eq(run_demo("sleep", args, env, &r), 1, "%s", r.err.data);
+    cr_expect_not_null(strstr(r.err.data, "sleep: fork: Resource temporarily unavailable"), "%s", r.err.data);
+    cr_expect_lt(stopwatch_now() - start, 4.0, "the children started were not stopped, but waited for");
+    child_result_free(&r);
+    assert_nothing_left();
+}
+
+Test(faults, pthread_create_failing_after_two_threads_is_reported, .timeout = 60)
+{
+    const char *args[11];
+    memcpy(args, four_long_tasks, sizeof args);
+    args[3] = "0.2"; /* threads cannot be stopped from outside: short tasks, joined */
+    args[9] = "threads";
+    const char *const env[] = {"LD_PRELOAD=" FAILING, "ATONCE_FAIL_PTHREAD_CREATE_AFTER=2", NULL};
+    struct child_result r;
+    cr_assert_eq(run_demo("sleep", args, env, &r), 1, "%s", r.err.data);
+    cr_expect_not_null(strstr(r.err.data, "sleep: pthread_create: Resource temporarily unavailable"), "%s",
+                       r.err.data);
+    child_result_free(&r);
+    assert_nothing_left();
+}
+
+Test(faults, a_program_that_cannot_start_is_named_and_nothing_is_left, .timeout = 60)
+{
+    const char *const args[] = {NULL};
+    const char *const env[] = {"PATH=/nonexistent", NULL}; /* echo cannot be found */
+    struct child_result r;
+    cr_assert_eq(run_demo("run_capture", args, env, &r), 1, "%s", r.err.data);
+    cr_expect_not_null(strstr(r.err.data, "echo"), "%s", r.err.data);
+    cr_expect_not_null(strstr(r.err.data, "No such file or directory"), "%s", r.err.data);
+    child_result_free(&r);
+    assert_nothing_left();
+}

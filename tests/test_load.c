@@ -1,0 +1,39 @@
+/* Load: with CPU hogs on every CPU (started and stopped here, bounded in
+ * time), cpu still finishes, its checksums still match, and its report
+ * warns that the machine is busy. CPU is the demo's path, from meson. */
+#include "child.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_HOGS 64
+
+Test(load, a_busy_machine_is_reported_and_the_checksums_still_match, .timeout = 120)
+{
+    /* At least two hogs, and one per CPU: every CPU has more work than it can do. */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t count = cpus < 2 ? 2 : cpus > MAX_HOGS ? MAX_HOGS : (size_t)cpus;
+    struct child hogs[MAX_HOGS];
+    const char *const yes[] = {"yes", NULL}; /* writes "y" to /dev/null as fast as it can */
+    struct child_options quiet = {.in.mode = CHILD_DEVNULL, .out.mode = CHILD_DEVNULL};
+    struct child_error e = {0};
+    for (size_t i = 0; i < count; i++)
+        cr_assert_eq(child_spawn(&hogs[i], yes, &quiet, &e), 0, "spawn yes: %s", strerror(e.error));
+
+    const char *const argv[] = {CPU, "--quick", "--no-color", NULL};
+    struct child_run_options options = {.capture = true, .timeout = 60.0};
+    struct child_result r;
+    int err = child_run(argv, &options, &r, &e);
+    for (size_t i = 0; i < count; i++) { /* the hogs go, whatever happened */
+        child_stop(&hogs[i], 0.0, NULL);
+        child_close(&hogs[i]);
+    }
+    cr_assert_eq(err, 0, "cpu under load: %s\n%s", strerror(-err), r.err.data);
+    cr_expect_not_null(strstr(r.out.data, "in every run of every strategy: all did the same work"), "%s",
+                       r.out.data);
+    cr_expect_null(strstr(r.out.data, "MISMATCH"), "%s", r.out.data);
+    cr_expect_not_null(strstr(r.out.data, "warning: sequential computed on only"),
+                       "no busy-machine warning:\n%s", r.out.data);
+    child_result_free(&r);
+}
