@@ -19,7 +19,7 @@
 
 struct flag {
     char name[40];  /* "--tasks" */
-    char value[16]; /* "N", "LIST", ... ; "" for a switch */
+    char value[64]; /* "N", "LIST", ... ; "" for a switch */
 };
 
 /* Values wrong for each kind of value, by the name --help gives it. */
