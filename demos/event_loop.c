@@ -12,6 +12,7 @@
  * one-second sleeps in about 1 s and a few MiB. notes/13-event_loop.md.
  */
 #include "demo.h"
+#include "interrupt.h"
 #include "progress.h"
 #include "report.h"
 #include "stats.h"
@@ -122,7 +123,14 @@ static void measure_point(struct point *p, double seconds)
     }
     fflush(stdout);
     pid_t pid = fork();
+    /* The measuring process leads a process group of its own, so that
+     * Ctrl-C here (lib/interrupt) stops it with every child it forked. */
+    if (pid > 0) {
+        setpgid(pid, pid); /* in both processes: whichever runs first */
+        interrupt_track(pid, true);
+    }
     if (pid == 0) {
+        setpgid(0, 0);
         close(pipefd[0]);
         struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = seconds};
         const struct strategy *list[] = {p->strategy};
@@ -160,8 +168,10 @@ static void measure_point(struct point *p, double seconds)
         got += n;
     }
     close(pipefd[0]);
-    if (pid > 0)
+    if (pid > 0) {
         waitpid(pid, NULL, 0);
+        interrupt_untrack(pid);
+    }
     if (fork_error != 0) {
         p->failed = true;
         snprintf(p->failure, sizeof p->failure, "fork: %s", strerror(fork_error));
