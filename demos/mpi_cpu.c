@@ -39,7 +39,7 @@ static const struct demo_info demo = {
     .name = "mpi_cpu",
     .summary = "Runs the cpu workload split across MPI ranks (start it with mpirun), beside a\n"
                "sequential run on rank 0: the same table as cpu, with a row for the ranks.\n"
-               "Start it with: mpirun -np 2 build/demos/mpi_cpu (--csv and --trace: not here)",
+               "Start it with: mpirun -np 2 build/demos/mpi_cpu",
     .note = "notes/15-mpi.md",
     .default_tasks = 0,
     .default_seconds = 0.5, /* 0: one task per rank */
@@ -49,6 +49,8 @@ static const struct demo_info demo = {
     .harness = true,
     .strategies = strategies,
     .tasks_help = "how many tasks, shared among the ranks (default one per rank)",
+    .no_csv = true,   /* its JSON has ranks and tasks per rank, which CSV rows do not */
+    .no_trace = true, /* the ranks' clocks are not one clock */
 };
 
 /* The row for the ranks: a strategy in name only, since mpirun, not a
@@ -355,11 +357,6 @@ int main(int argc, char **argv)
     mpi_ranks.workers = (size_t)ranks; /* rank r gets tasks r, r + ranks, ...: fixed shares */
     struct options opts;
     int status = parse_options_quietly(argc, argv, &opts); /* the same answer on every rank */
-    if (status == OPTIONS_RUN && (opts.csv || opts.trace != NULL)) {
-        if (rank == 0)
-            fprintf(stderr, "mpi_cpu: %s: not available here; use --json\n", opts.csv ? "--csv" : "--trace");
-        status = 2;
-    }
     /* Each rank checks --cpus against the CPUs mpirun bound it to, so the
      * ranks may disagree; they must stop together: the strictest answer wins. */
     int agreed = status;

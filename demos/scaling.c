@@ -119,6 +119,7 @@ static const struct demo_info demo = {
     .flags = flags,
     .tasks_help = "how many chunks the job is cut into",
     .seconds_help = "the whole job's computing, in seconds",
+    .no_csv = true, /* one table per worker count would not fit CSV's one header */
 };
 
 /* ---- one point per worker count ------------------------------------- */
@@ -255,10 +256,6 @@ int main(int argc, char **argv)
         return status;
     if ((status = demo_setup(&demo, &opts, &m)) != 0)
         return status;
-    if (opts.csv) { /* one table per worker count would not fit CSV's one header */
-        fprintf(stderr, "scaling: --csv: not available here; use --json\n");
-        return 2;
-    }
     if (opts.strategy_count != 1) { /* one series of worker counts per run */
         fprintf(stderr, "scaling: --strategies: one at a time here (pool or openmp)\n");
         return 2;

@@ -110,8 +110,12 @@ static void options_print_usage(FILE *to, const struct demo_info *demo)
     };
     static const char *const common_items[] = {"[--no-color]", "[--help]", "[--version]", NULL};
     size_t column = (size_t)fprintf(to, "Usage: %s", demo->name);
-    for (const char *const *item = harness_items; demo->harness && *item != NULL; item++)
-        usage_item(to, &column, *item);
+    for (const char *const *item = harness_items; demo->harness && *item != NULL; item++) {
+        if (demo->no_csv && strcmp(*item, "[--json | --csv]") == 0)
+            usage_item(to, &column, "[--json]");
+        else if (!(demo->no_trace && strcmp(*item, "[--trace FILE]") == 0))
+            usage_item(to, &column, *item);
+    }
     for (size_t i = 0; i < flag_count(demo); i++) {
         const struct demo_flag *f = &demo->flags[i];
         char item[64];
@@ -161,14 +165,16 @@ static void print_harness_help(const struct demo_info *demo)
            "                       (default %s)\n"
            "      --cpus LIST      run only on these CPUs, e.g. 0 or 0,1 or 0-3\n"
            "      --quick          short defaults for a rehearsal: 3 s or less in all\n"
-           "      --json           print one JSON object instead of the table\n"
-           "      --csv            print CSV rows instead of the table\n"
-           "      --trace FILE     also write a timeline for ui.perfetto.dev to open\n"
-           "      --timeline-json  with --json: each result also lists its tasks' times\n",
+           "      --json           print one JSON object instead of the table\n",
            demo->tasks_help != NULL ? demo->tasks_help : "how many tasks", tasks, OPTIONS_MAX_TASKS,
            demo->seconds_help != NULL ? demo->seconds_help : "how long each task takes, in seconds",
            demo->default_seconds, demo->default_runs > 0 ? demo->default_runs : 3,
            demo->default_runs > 0 ? demo->default_warmup : 1, demo->default_strategies);
+    if (!demo->no_csv)
+        printf("      --csv            print CSV rows instead of the table\n");
+    if (!demo->no_trace)
+        printf("      --trace FILE     also write a timeline for ui.perfetto.dev to open\n");
+    printf("      --timeline-json  with --json: each result also lists its tasks' times\n");
 }
 
 static void print_help(const struct demo_info *demo)
@@ -477,13 +483,17 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
             out->json = true;
             break;
         case OPT_CSV:
+            if (demo->no_csv)
+                status = bad_usage(demo, "--csv", "not available in this demo; use --json");
             out->csv = true;
             break;
         case OPT_TIMELINE_JSON:
             out->timeline_json = true;
             break;
         case OPT_TRACE:
-            if (optarg[0] == '\0')
+            if (demo->no_trace)
+                status = bad_usage(demo, "--trace", "not available in this demo");
+            else if (optarg[0] == '\0')
                 status = bad_usage(demo, "--trace", "needs a file name");
             out->trace = optarg;
             break;

@@ -59,6 +59,8 @@ struct demo_info {
     const char *tasks_help;                   /* what --tasks means here, if not "how many tasks" */
     const char *seconds_help;                 /* what --seconds means here, if not each task's time */
     const char *exit_help;                    /* --help's "Exit status" line, if not the usual one */
+    bool no_csv;   /* harness demos: --csv is refused (its output is not one table) */
+    bool no_trace; /* harness demos: --trace is refused (no spans to trace) */
 };
 
 #define OPTIONS_MAX_SIZES 16 /* sizes in a --tasks list */

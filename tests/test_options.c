@@ -473,3 +473,48 @@ Test(options_demo_flags, help_lists_them_and_ends_with_the_note, .init = cr_redi
     cr_assert_null(strstr(out, "--tasks"), "%s", out);
     cr_assert_not_null(strstr(out, "Read alongside: notes/y.md\n"), "%s", out);
 }
+
+/* A demo whose output is not one table (scaling, mpi_cpu) refuses --csv and
+ * --trace with exit 2, and its --help does not offer them. */
+static const struct demo_info json_only = {
+    .name = "j",
+    .summary = "a demo that prints only JSON or its own table",
+    .note = "notes/00-concurrency-vs-parallelism.md",
+    .default_tasks = 2,
+    .default_seconds = 0.1,
+    .default_strategies = "sequential",
+    .harness = true,
+    .no_csv = true,
+    .no_trace = true,
+};
+
+static int parse_json_only(const char *flag, const char *value)
+{
+    char name[] = "j", copy_flag[64], copy_value[64];
+    snprintf(copy_flag, sizeof copy_flag, "%s", flag);
+    snprintf(copy_value, sizeof copy_value, "%s", value != NULL ? value : "");
+    char *argv[] = {name, copy_flag, value != NULL ? copy_value : NULL, NULL};
+    struct options opts;
+    return options_parse(value != NULL ? 3 : 2, argv, &json_only, &opts);
+}
+
+Test(json_only, refuses_csv_and_trace_by_name, .init = cr_redirect_stderr)
+{
+    cr_assert_eq(parse_json_only("--csv", NULL), 2);
+    cr_assert_eq(parse_json_only("--trace", "out.json"), 2);
+    char err[4096];
+    read_stderr(err, sizeof err);
+    cr_assert_not_null(strstr(err, "j: --csv: not available in this demo; use --json"), "%s", err);
+    cr_assert_not_null(strstr(err, "j: --trace: not available in this demo"), "%s", err);
+}
+
+Test(json_only, help_does_not_offer_them, .init = cr_redirect_stdout)
+{
+    cr_assert_eq(parse_json_only("--help", NULL), 0);
+    fflush(stdout);
+    char out[8192];
+    read_redirected(cr_get_redirected_stdout(), out, sizeof out);
+    cr_assert_null(strstr(out, "--csv"), "%s", out);
+    cr_assert_null(strstr(out, "--trace"), "%s", out);
+    cr_assert_not_null(strstr(out, "--json"), "%s", out);
+}
