@@ -5,6 +5,7 @@
  * subreaper, so any child the demo did not reap becomes ours. FAILING (the
  * library) and DEMO_DIR come from meson. */
 #include "child.h"
+#include "orphans.h"
 #include "stopwatch.h"
 
 #include <criterion/criterion.h>
@@ -19,7 +20,7 @@
 static int run_demo(const char *name, const char *const args[], const char *const env[],
                     struct child_result *r)
 {
-    cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    orphans_adopt();
     char path[512];
     snprintf(path, sizeof path, "%s/%s", DEMO_DIR, name);
     const char *argv[16] = {path};
@@ -32,16 +33,6 @@ static int run_demo(const char *name, const char *const args[], const char *cons
     int err = child_run(argv, &options, r, &e);
     cr_assert(err == 0 || err == -ECHILD, "%s could not run: %s", name, strerror(-err));
     return r->returncode;
-}
-
-static void assert_nothing_left(void)
-{
-    usleep(100 * 1000);
-    pid_t left;
-    errno = 0;
-    while ((left = waitpid(-1, NULL, WNOHANG)) > 0) /* dead orphans: reap them */
-        errno = 0;
-    cr_assert_eq(left, -1, "a child the demo started is still alive (pid %d)", (int)left);
 }
 
 /* Four tasks of 5 s: had the demo left a child running, it would be ours. */
@@ -60,7 +51,7 @@ Test(faults, fork_failing_after_two_children_is_reported_and_they_are_reaped, .t
     cr_expect_not_null(strstr(r.err.data, "sleep: fork: Resource temporarily unavailable"), "%s", r.err.data);
     cr_expect_lt(stopwatch_now() - start, 4.0, "the children started were not stopped, but waited for");
     child_result_free(&r);
-    assert_nothing_left();
+    orphans_expect_none_alive("the demo");
 }
 
 Test(faults, pthread_create_failing_after_two_threads_is_reported, .timeout = 60)
@@ -75,7 +66,7 @@ Test(faults, pthread_create_failing_after_two_threads_is_reported, .timeout = 60
     cr_expect_not_null(strstr(r.err.data, "sleep: pthread_create: Resource temporarily unavailable"), "%s",
                        r.err.data);
     child_result_free(&r);
-    assert_nothing_left();
+    orphans_expect_none_alive("the demo");
 }
 
 Test(faults, a_program_that_cannot_start_is_named_and_nothing_is_left, .timeout = 60)
@@ -87,5 +78,5 @@ Test(faults, a_program_that_cannot_start_is_named_and_nothing_is_left, .timeout 
     cr_expect_not_null(strstr(r.err.data, "echo"), "%s", r.err.data);
     cr_expect_not_null(strstr(r.err.data, "No such file or directory"), "%s", r.err.data);
     child_result_free(&r);
-    assert_nothing_left();
+    orphans_expect_none_alive("the demo");
 }

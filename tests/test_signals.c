@@ -5,6 +5,7 @@
  * pid is signalled, as `kill PID` does, not its process group: stopping the
  * children is the demo's job. SLEEP and PARALLEL_CHILDREN are paths from meson. */
 #include "child.h"
+#include "orphans.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -18,7 +19,7 @@
  * it alone, and returns its returncode. */
 static int interrupt_after_half_a_second(const char *const argv[], int sig)
 {
-    cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    orphans_adopt();
     struct child_options options = {
         .in.mode = CHILD_DEVNULL, .out.mode = CHILD_DEVNULL, .err.mode = CHILD_DEVNULL};
     struct child c;
@@ -32,19 +33,6 @@ static int interrupt_after_half_a_second(const char *const argv[], int sig)
     return code;
 }
 
-/* Nothing the demo started is alive: dead orphans are reaped here, and
- * then no child at all may remain. */
-static void assert_nothing_left(void)
-{
-    usleep(100 * 1000); /* an orphan would be ours by now */
-    pid_t left;
-    errno = 0;
-    while ((left = waitpid(-1, NULL, WNOHANG)) > 0)
-        errno = 0;
-    cr_assert_eq(left, -1, "a process the demo started is still alive (pid %d)", (int)left);
-    cr_assert_eq(errno, ECHILD);
-}
-
 /* Four forked tasks sleeping 5 s: the processes strategy mid-run. */
 static const char *const processes[] = {SLEEP, "--strategies", "processes", "--tasks",  "4", "--seconds",
                                         "5",   "--runs",       "1",         "--warmup", "0", NULL};
@@ -52,13 +40,13 @@ static const char *const processes[] = {SLEEP, "--strategies", "processes", "--t
 Test(signals, ctrl_c_in_the_processes_strategy_exits_130_and_leaves_nothing, .timeout = 30)
 {
     cr_assert_eq(interrupt_after_half_a_second(processes, SIGINT), 130);
-    assert_nothing_left();
+    orphans_expect_none_alive("the demo");
 }
 
 Test(signals, sigterm_in_the_processes_strategy_exits_143_and_leaves_nothing, .timeout = 30)
 {
     cr_assert_eq(interrupt_after_half_a_second(processes, SIGTERM), 143);
-    assert_nothing_left();
+    orphans_expect_none_alive("the demo");
 }
 
 /* Four `sleep 5` programs started with lib/child. */
@@ -77,11 +65,11 @@ static const char *const children[] = {PARALLEL_CHILDREN,
 Test(signals, ctrl_c_in_parallel_children_exits_130_and_leaves_nothing, .timeout = 30)
 {
     cr_assert_eq(interrupt_after_half_a_second(children, SIGINT), 130);
-    assert_nothing_left();
+    orphans_expect_none_alive("the demo");
 }
 
 Test(signals, sigterm_in_parallel_children_exits_143_and_leaves_nothing, .timeout = 30)
 {
     cr_assert_eq(interrupt_after_half_a_second(children, SIGTERM), 143);
-    assert_nothing_left();
+    orphans_expect_none_alive("the demo");
 }
