@@ -11,9 +11,12 @@
 
 Test(load, a_busy_machine_is_reported_and_the_checksums_still_match, .timeout = 120)
 {
-    /* At least two hogs, and one per CPU: every CPU has more work than it can do. */
+    /* Two hogs per CPU. One per CPU is not enough: with 3 busy tasks on 2 CPUs the
+     * scheduler may put both hogs on one CPU and leave the demo a CPU of its own (moving
+     * a hog would only swap which CPU has two), and the demo then sees no load at all.
+     * With 2 per CPU, 5 tasks on 2 CPUs, every CPU the demo can land on has a hog. */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t count = cpus < 2 ? 2 : cpus > MAX_HOGS ? MAX_HOGS : (size_t)cpus;
+    size_t count = cpus < 2 ? 4 : 2 * cpus > MAX_HOGS ? MAX_HOGS : 2 * (size_t)cpus;
     struct child hogs[MAX_HOGS];
     const char *const yes[] = {"yes", NULL}; /* writes "y" to /dev/null as fast as it can */
     struct child_options quiet = {.in.mode = CHILD_DEVNULL, .out.mode = CHILD_DEVNULL};
