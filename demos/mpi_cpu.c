@@ -357,6 +357,10 @@ int main(int argc, char **argv)
     mpi_ranks.workers = (size_t)ranks; /* rank r gets tasks r, r + ranks, ...: fixed shares */
     struct options opts;
     int status = parse_options_quietly(argc, argv, &opts); /* the same answer on every rank */
+    /* No colour, ever: mpirun gives each rank a pseudo-terminal for its
+     * output, so isatty() says "terminal" even when mpirun's own output goes
+     * to a file or a pipe, and nothing tells a rank which it is. */
+    opts.color = false;
     /* Each rank checks --cpus against the CPUs mpirun bound it to, so the
      * ranks may disagree; they must stop together: the strictest answer wins. */
     int agreed = status;

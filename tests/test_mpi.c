@@ -39,6 +39,18 @@ Test(mpi_cpu, two_ranks_compute_what_one_computes, .timeout = 90)
     child_result_free(&r);
 }
 
+/* mpirun hands each rank a pseudo-terminal, even when its own output is a
+ * pipe (as here): the table must still come without colour codes. */
+Test(mpi_cpu, writes_no_colour_codes_into_a_pipe, .timeout = 90)
+{
+    const char *const argv[] = {MPIRUN, "-np", "2", MPI_CPU, "--quick", "--tasks", "1", NULL};
+    struct child_result r;
+    cr_assert_eq(run(argv, &r), 0, "stdout:\n%s\nstderr:\n%s", r.out.data, r.err.data);
+    cr_expect_not_null(strstr(r.out.data, "checksum "), "%s", r.out.data);
+    cr_expect_null(strchr(r.out.data, '\033'), "%s", r.out.data);
+    child_result_free(&r);
+}
+
 Test(mpi_cpu, without_mpirun_says_how_to_start_it, .timeout = 30)
 {
     const char *const argv[] = {MPI_CPU, "--quick", NULL};
