@@ -72,19 +72,25 @@ static bool started_by_mpirun(void)
            getenv("PMIX_RANK") != NULL;
 }
 
-/* An idle rank in MPI_Barrier spins at 100% of a CPU, which would steal
- * the CPU that rank 0 measures sequential on. So idle ranks wait in a
- * non-blocking barrier and sleep a millisecond between checks. */
-static void barrier_politely(void)
+/* A rank waiting in a blocking MPI call (MPI_Barrier, MPI_Bcast) spins at
+ * 100% of a CPU, which would steal the CPU that rank 0 calibrates and
+ * measures sequential on. So idle ranks start the non-blocking form and
+ * sleep a millisecond between checks. */
+static void wait_politely(MPI_Request *request)
 {
-    MPI_Request request;
-    MPI_Ibarrier(MPI_COMM_WORLD, &request);
     for (int done = 0;;) {
-        MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+        MPI_Test(request, &done, MPI_STATUS_IGNORE);
         if (done)
             return;
         nanosleep(&(struct timespec){.tv_nsec = 1000L * 1000}, NULL);
     }
+}
+
+static void barrier_politely(void)
+{
+    MPI_Request request;
+    MPI_Ibarrier(MPI_COMM_WORLD, &request);
+    wait_politely(&request);
 }
 
 /* One rank cannot go on alone: the others would wait for it for ever in
@@ -383,7 +389,9 @@ int main(int argc, char **argv)
     if (rank == 0)
         workload_calibrate(&c.workload);
     /* One calibration for all: every rank must do the same units per task. */
-    MPI_Bcast(&c.workload.units, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    MPI_Request calibrated;
+    MPI_Ibcast(&c.workload.units, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD, &calibrated);
+    wait_politely(&calibrated);
     /* The ideal speedup: no more than the ranks, nor the CPUs they share. */
     c.cpus = m.allowed; /* rank 0's host; with more hosts, a count only: */
     if (hosts > 1)
