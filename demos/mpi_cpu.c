@@ -33,26 +33,6 @@
 
 #define MAX_RUNS (OPTIONS_MAX_RUNS + OPTIONS_MAX_WARMUP)
 
-static const struct strategy *const strategies[] = {&strategy_sequential, NULL};
-
-static const struct demo_info demo = {
-    .name = "mpi_cpu",
-    .summary = "Runs the cpu workload split across MPI ranks (start it with mpirun), beside a\n"
-               "sequential run on rank 0: the same table as cpu, with a row for the ranks.\n"
-               "Start it with: mpirun -np 2 build/demos/mpi_cpu",
-    .note = "notes/15-mpi.md",
-    .default_tasks = 0,
-    .default_seconds = 0.5, /* 0: one task per rank */
-    .quick_tasks = 0,
-    .quick_seconds = 0.1,
-    .default_strategies = "sequential",
-    .harness = true,
-    .strategies = strategies,
-    .tasks_help = "how many tasks, shared among the ranks (default one per rank)",
-    .no_csv = true,   /* its JSON has ranks and tasks per rank, which CSV rows do not */
-    .no_trace = true, /* the ranks' clocks are not one clock */
-};
-
 /* The row for the ranks: a strategy in name only, since mpirun, not a
  * function, starts the ranks. Every rank computes at once, on its own CPU. */
 static struct strategy mpi_ranks = {
@@ -60,6 +40,28 @@ static struct strategy mpi_ranks = {
     .explains = "ranks started by mpirun, each running its share of the tasks",
     .overlaps_waiting = true,
     .computes_in_parallel = true,
+};
+
+static const struct strategy *const strategies[] = {&strategy_sequential, &mpi_ranks, NULL};
+
+static const struct demo_info demo = {
+    .name = "mpi_cpu",
+    .summary = "Runs the cpu workload split across MPI ranks (start it with mpirun), beside a\n"
+               "sequential run on rank 0: the same table as cpu, with a row for the ranks.\n"
+               "Start it with: mpirun -np 2 build/demos/mpi_cpu",
+    .note = "notes/15-mpi.md",
+    .default_tasks = 0, /* one task per rank */
+    .default_seconds = 0.5,
+    .quick_tasks = 0,
+    .quick_seconds = 0.1,
+    .default_strategies = "sequential",
+    .harness = true,
+    .strategies = strategies,
+    .tasks_help = "how many tasks, shared among the ranks",
+    .default_tasks_help = "one per rank",
+    .no_strategies = true, /* the table is always sequential beside the ranks */
+    .no_csv = true,        /* its JSON has ranks and tasks per rank, which CSV rows do not */
+    .no_trace = true,      /* the ranks' clocks are not one clock */
 };
 
 static int rank, ranks;

@@ -113,7 +113,8 @@ static void options_print_usage(FILE *to, const struct demo_info *demo)
     for (const char *const *item = harness_items; demo->harness && *item != NULL; item++) {
         if (demo->no_csv && strcmp(*item, "[--json | --csv]") == 0)
             usage_item(to, &column, "[--json]");
-        else if (!(demo->no_trace && strcmp(*item, "[--trace FILE]") == 0))
+        else if (!(demo->no_trace && strcmp(*item, "[--trace FILE]") == 0) &&
+                 !(demo->no_strategies && strcmp(*item, "[--strategies LIST]") == 0))
             usage_item(to, &column, *item);
     }
     for (size_t i = 0; i < flag_count(demo); i++) {
@@ -153,23 +154,26 @@ static void print_harness_help(const struct demo_info *demo)
 {
     char tasks[64];
     if (demo->default_tasks == 0)
-        snprintf(tasks, sizeof tasks, "one per CPU");
+        snprintf(tasks, sizeof tasks, "%s",
+                 demo->default_tasks_help != NULL ? demo->default_tasks_help : "one per CPU");
     else
         snprintf(tasks, sizeof tasks, "%zu", demo->default_tasks);
     printf("  -n, --tasks N        %s\n"
            "                       (default %s; up to %d)\n"
            "  -s, --seconds S      %s (default %g)\n"
            "  -r, --runs R         measured runs per strategy, median shown (default %d)\n"
-           "      --warmup W       runs before measuring, not counted (default %d)\n"
-           "      --strategies L   which strategies, comma-separated, from the list below\n"
-           "                       (default %s)\n"
-           "      --cpus LIST      run only on these CPUs, e.g. 0 or 0,1 or 0-3\n"
-           "      --quick          short defaults for a rehearsal: 3 s or less in all\n"
-           "      --json           print one JSON object instead of the table\n",
+           "      --warmup W       runs before measuring, not counted (default %d)\n",
            demo->tasks_help != NULL ? demo->tasks_help : "how many tasks", tasks, OPTIONS_MAX_TASKS,
            demo->seconds_help != NULL ? demo->seconds_help : "how long each task takes, in seconds",
            demo->default_seconds, demo->default_runs > 0 ? demo->default_runs : 3,
-           demo->default_runs > 0 ? demo->default_warmup : 1, demo->default_strategies);
+           demo->default_runs > 0 ? demo->default_warmup : 1);
+    if (!demo->no_strategies)
+        printf("      --strategies L   which strategies, comma-separated, from the list below\n"
+               "                       (default %s)\n",
+               demo->default_strategies);
+    printf("      --cpus LIST      run only on these CPUs, e.g. 0 or 0,1 or 0-3\n"
+           "      --quick          short defaults for a rehearsal: 3 s or less in all\n"
+           "      --json           print one JSON object instead of the table\n");
     if (!demo->no_csv)
         printf("      --csv            print CSV rows instead of the table\n");
     if (!demo->no_trace)
@@ -197,7 +201,7 @@ static void print_help(const struct demo_info *demo)
            "      --version        show the version\n\n");
     if (demo->harness) {
         const struct strategy *const *list = known_strategies(demo);
-        printf("Strategies:\n");
+        printf(demo->no_strategies ? "Strategies (every run measures each):\n" : "Strategies:\n");
         for (size_t i = 0; list[i] != NULL; i++)
             printf("  %-12s %s\n", list[i]->name, list[i]->explains);
         printf("\n");
@@ -471,7 +475,10 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
             warmup_given = true;
             break;
         case OPT_STRATEGIES:
-            status = parse_strategies(demo, optarg, out);
+            if (demo->no_strategies)
+                status = bad_usage(demo, "--strategies", "not available in this demo: it measures every row");
+            else
+                status = parse_strategies(demo, optarg, out);
             break;
         case OPT_CPUS:
             status = parse_cpus(demo, optarg, out);

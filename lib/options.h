@@ -57,10 +57,12 @@ struct demo_info {
     const struct demo_flag *flags;            /* its own flags, ending in {0}; may be NULL */
     bool tasks_list;                          /* --tasks may be a list, e.g. 10,100,1000 (a sweep) */
     const char *tasks_help;                   /* what --tasks means here, if not "how many tasks" */
+    const char *default_tasks_help;           /* with default_tasks 0: its default, if not "one per CPU" */
     const char *seconds_help;                 /* what --seconds means here, if not each task's time */
     const char *exit_help;                    /* --help's "Exit status" line, if not the usual one */
-    bool no_csv;   /* harness demos: --csv is refused (its output is not one table) */
-    bool no_trace; /* harness demos: --trace is refused (no spans to trace) */
+    bool no_csv;        /* harness demos: --csv is refused (its output is not one table) */
+    bool no_trace;      /* harness demos: --trace is refused (no spans to trace) */
+    bool no_strategies; /* harness demos: --strategies is refused (every run measures them all) */
 };
 
 #define OPTIONS_MAX_SIZES 16 /* sizes in a --tasks list */

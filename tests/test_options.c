@@ -475,17 +475,21 @@ Test(options_demo_flags, help_lists_them_and_ends_with_the_note, .init = cr_redi
 }
 
 /* A demo whose output is not one table (scaling, mpi_cpu) refuses --csv and
- * --trace with exit 2, and its --help does not offer them. */
+ * --trace with exit 2, and its --help does not offer them. One whose table
+ * is fixed (mpi_cpu) refuses --strategies likewise; and a demo may name
+ * its own default task count (mpi_cpu: one per rank). */
 static const struct demo_info json_only = {
     .name = "j",
     .summary = "a demo that prints only JSON or its own table",
     .note = "notes/00-concurrency-vs-parallelism.md",
-    .default_tasks = 2,
+    .default_tasks = 0,
+    .default_tasks_help = "one per rank",
     .default_seconds = 0.1,
     .default_strategies = "sequential",
     .harness = true,
     .no_csv = true,
     .no_trace = true,
+    .no_strategies = true,
 };
 
 static int parse_json_only(const char *flag, const char *value)
@@ -502,8 +506,10 @@ Test(json_only, refuses_csv_and_trace_by_name, .init = cr_redirect_stderr)
 {
     cr_assert_eq(parse_json_only("--csv", NULL), 2);
     cr_assert_eq(parse_json_only("--trace", "out.json"), 2);
+    cr_assert_eq(parse_json_only("--strategies", "sequential"), 2);
     char err[4096];
     read_stderr(err, sizeof err);
+    cr_assert_not_null(strstr(err, "j: --strategies: not available in this demo"), "%s", err);
     cr_assert_not_null(strstr(err, "j: --csv: not available in this demo; use --json"), "%s", err);
     cr_assert_not_null(strstr(err, "j: --trace: not available in this demo"), "%s", err);
 }
@@ -516,5 +522,7 @@ Test(json_only, help_does_not_offer_them, .init = cr_redirect_stdout)
     read_redirected(cr_get_redirected_stdout(), out, sizeof out);
     cr_assert_null(strstr(out, "--csv"), "%s", out);
     cr_assert_null(strstr(out, "--trace"), "%s", out);
+    cr_assert_null(strstr(out, "--strategies"), "%s", out);
     cr_assert_not_null(strstr(out, "--json"), "%s", out);
+    cr_assert_not_null(strstr(out, "(default one per rank;"), "%s", out);
 }
