@@ -107,7 +107,9 @@ int main(int argc, char **argv)
             status = finish_encrypt(&children[i], i + 1, inputs[i]);
         child_close(&children[i]); /* stops and reaps any child we did not finish */
     }
-    if (status == 0)
-        printf("\nRead alongside: %s\n", demo.note);
+    if (status == 0) {
+        printf("\n");
+        options_print_note(demo.note);
+    }
     return status;
 }

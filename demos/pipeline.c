@@ -195,7 +195,9 @@ int main(int argc, char **argv)
     int status = run_chains();
     if (status == 0 && keep_pipe_open)
         status = run_naive_chain();
-    if (status == 0)
-        printf("\nRead alongside: %s\n", demo.note);
+    if (status == 0) {
+        printf("\n");
+        options_print_note(demo.note);
+    }
     return status;
 }

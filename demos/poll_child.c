@@ -128,6 +128,7 @@ int main(int argc, char **argv)
         return status;
     printf("\nBoth waited %.1f s. The busy loop burned %.2f s of CPU; child_wait %.4f s.\n", seconds,
            polled.cpu, waited.cpu);
-    printf("\nRead alongside: %s\n", demo.note);
+    printf("\n");
+    options_print_note(demo.note);
     return 0;
 }

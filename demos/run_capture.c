@@ -54,7 +54,8 @@ int main(int argc, char **argv)
     }
     printf("parent: echo exited with %d\n", result.returncode);
     printf("parent: captured %zu bytes of stdout: %s", result.out.len, result.out.data);
-    printf("\nRead alongside: %s\n", demo.note);
+    printf("\n");
+    options_print_note(demo.note);
     child_result_free(&result);
     return 0;
 }

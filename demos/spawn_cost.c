@@ -163,7 +163,8 @@ static void print_table(const struct machine *m, const struct unit *units, size_
            "   process or program.\n",
            units[1].us, units[2].us, units[3].us, units[1].us / 100.0, units[2].us / 100.0,
            units[3].us / 100.0);
-    printf("\nRead alongside: %s\n", demo.note);
+    printf("\n");
+    options_print_note(demo.note);
 }
 
 int main(int argc, char **argv)

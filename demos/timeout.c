@@ -201,7 +201,9 @@ int main(int argc, char **argv)
         status = grandchild_naive();
     if (status == 0)
         status = grandchild_fixed();
-    if (status == 0)
-        printf("\nRead alongside: %s\n", demo.note);
+    if (status == 0) {
+        printf("\n");
+        options_print_note(demo.note);
+    }
     return status;
 }

@@ -66,7 +66,7 @@ static const struct stop stops[] = {
      {"Waiting overlaps", "기다림은 겹친다"},
      {"Ten sleeps take ten times one sleep, one after another. With threads,\n"
       "pinned to one CPU, how long do they take?",
-      "잠자기 10개를 차례로 실행하면 하나의 10배가 걸린다. CPU 하나에 묶어 두고\n"
+      "잠자기 10개를 차례로 실행하면 잠자기 하나의 10배가 걸린다. CPU 하나에 묶어 두고\n"
       "스레드로 실행하면 얼마나 걸릴까?"},
      {"About as long as one sleep: a sleeping task needs no CPU, so the waits\n"
       "overlap even on one CPU. That is concurrency.",
@@ -117,7 +117,7 @@ static const struct stop stops[] = {
       "기다린다. 각 방법은 CPU를 얼마나 쓸까?"},
      {"The loop keeps one CPU busy nearly 100% of the time; the blocking wait uses\n"
       "close to 0%.",
-      "반복해서 묻는 쪽은 CPU 하나를 거의 100% 쓰고, 막혀서 기다리는 쪽은 거의 0%를 쓴다."},
+      "반복해서 묻는 쪽은 CPU 하나를 거의 100% 쓰고, 블로킹 대기 쪽은 거의 0%를 쓴다."},
      {"poll_child"},
      {"poll_child", "--seconds", "0.3"},
      false},
@@ -174,9 +174,9 @@ static const struct stop stops[] = {
      {"timeout"},
      false},
     {"10-why-these-commands-changed.md",
-     {"Why the study note's openssl commands changed", "스터디 노트의 openssl 명령이 바뀐 이유"},
+     {"Why the study note's openssl commands changed", "학습 노트의 openssl 명령이 바뀐 이유"},
      {"The study note hashed with whirlpool. Does OpenSSL 3 still run it?",
-      "스터디 노트는 whirlpool로 해시를 만들었다. OpenSSL 3에서도 될까?"},
+      "학습 노트는 whirlpool로 해시를 만들었다. OpenSSL 3에서도 될까?"},
      {"Not by default: whirlpool moved to OpenSSL 3's legacy provider. The demo\n"
       "asks for that provider when you choose --digest whirlpool.",
       "기본으로는 안 된다: whirlpool은 OpenSSL 3의 legacy 프로바이더로 옮겨졌다.\n"
@@ -223,11 +223,11 @@ static const struct stop stops[] = {
      {"event_loop", "--quick"},
      false},
     {"14-scaling.md",
-     {"Scaling: more workers than CPUs", "확장: CPU보다 많은 작업자"},
+     {"Scaling: more workers than CPUs", "확장: CPU보다 많은 워커"},
      {"One fixed job, split over more and more workers: where does the speedup stop?",
-      "정해진 일 하나를 점점 더 많은 작업자에게 나눈다: 속도 향상은 어디서 멈출까?"},
+      "정해진 일 하나를 점점 더 많은 워커에게 나눈다: 속도 향상은 어디서 멈출까?"},
      {"At the number of CPUs: more workers than CPUs only take turns.",
-      "CPU 수에서: CPU보다 많은 작업자는 번갈아 가며 실행될 뿐이다."},
+      "CPU 수에서: CPU보다 많은 워커는 번갈아 가며 실행될 뿐이다."},
      {"scaling"},
      {"scaling", "--quick"},
      false},
@@ -414,13 +414,19 @@ static enum choice ask_to_go_on(int language)
 
 /* Runs the demo in a process group of its own and waits for it. Returns
  * its returncode, or -1 when it could not start or the tour was stopped. */
-static int run_demo(const char *const child_argv[])
+static int run_demo(const char *const child_argv[], int language)
 {
-    /* Colour as the tour has it: a demo under mpirun sees a pseudo-terminal
-     * even when the tour writes to a file. */
-    static const char *const no_color[] = {"NO_COLOR=1", NULL};
+    /* Colour as the tour has it (a demo under mpirun sees a pseudo-terminal
+     * even when the tour writes to a file), and each demo's last line names
+     * the note in the tour's language (ATONCE_LANG, lib/options.h). */
+    const char *env[3] = {NULL};
+    size_t count = 0;
+    if (!color)
+        env[count++] = "NO_COLOR=1";
+    if (language == KO)
+        env[count++] = "ATONCE_LANG=ko";
     struct child_options options = {
-        .env_set = color ? NULL : no_color,
+        .env_set = env,
         .in.mode = CHILD_DEVNULL, /* no demo reads the keyboard: the tour does */
         .new_process_group = true,
     };
@@ -498,10 +504,13 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     char guess[256] = "";
     if (stop_signal != 0) /* arrived while we printed */
         return false;
-    if (predict && pausing) {
-        printf("%s", language == KO ? "예상은? > " : "Your prediction? > ");
-        if (!read_line(guess, sizeof guess))
+    if (predict && pausing) { /* a guess, or s or q alone as at the other prompt */
+        printf("%s", language == KO ? "예상은? (s: 건너뛰기, q: 끝내기) > "
+                                    : "Your prediction? (s: skip, q: quit) > ");
+        if (!read_line(guess, sizeof guess) || strcmp(guess, "q") == 0)
             return false;
+        if (strcmp(guess, "s") == 0)
+            return true;
     } else if (pausing) {
         enum choice choice = ask_to_go_on(language);
         if (choice != RUN)
@@ -509,7 +518,7 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     }
     if (stop_signal != 0) /* arrived while we read the keyboard */
         return false;
-    int returncode = run_demo(argv);
+    int returncode = run_demo(argv, language);
     if (stop_signal != 0)
         return false;
     if (returncode != 0) {
@@ -550,6 +559,6 @@ int main(int argc, char **argv)
     }
     printf("\n%s\n", index == STOP_COUNT ? (language == KO ? "투어 끝." : "End of the tour.")
                                          : (language == KO ? "투어를 멈췄다." : "Tour stopped."));
-    printf("Read alongside: notes/%sREADME.md\n", language == KO ? "ko/" : "");
+    printf("%s\n", language == KO ? "함께 읽기: notes/ko/README.md" : "Read alongside: notes/README.md");
     return failures > 0 ? 1 : 0;
 }

@@ -211,7 +211,17 @@ static void print_help(const struct demo_info *demo)
     else
         printf("Exit status: 0 ok, 1 a failure%s, 2 bad usage.\n",
                demo->harness ? " or a checksum mismatch" : "");
-    printf("Read alongside: %s\n", demo->note);
+    options_print_note(demo->note);
+}
+
+void options_print_note(const char *note)
+{
+    const char *language = getenv("ATONCE_LANG");
+    const char *notes = "notes/";
+    if (language != NULL && strcmp(language, "ko") == 0 && strncmp(note, notes, strlen(notes)) == 0)
+        printf("Read alongside: notes/ko/%s\n", note + strlen(notes));
+    else
+        printf("Read alongside: %s\n", note);
 }
 
 /* A whole number in [min, max], digits only. Returns 0 or an exit status. */

@@ -65,6 +65,11 @@ struct demo_info {
     bool no_strategies; /* harness demos: --strategies is refused (every run measures them all) */
 };
 
+/* Prints "Read alongside: NOTE": the line that ends every demo's output and
+ * --help. With ATONCE_LANG=ko in the environment (the tour's --lang ko sets
+ * it for the demos it runs), it names the Korean note, under notes/ko/. */
+void options_print_note(const char *note);
+
 #define OPTIONS_MAX_SIZES 16 /* sizes in a --tasks list */
 
 struct options {

@@ -201,7 +201,8 @@ void report_verdicts(char verdicts[][VERDICT_SIZE], size_t count, const struct o
 
 void report_note(const struct demo_info *demo)
 {
-    printf("\nRead alongside: %s\n", demo->note);
+    printf("\n");
+    options_print_note(demo->note);
 }
 
 /* ---- the trace ------------------------------------------------------- */

@@ -10,6 +10,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,15 +46,19 @@ static int run_tour(const char *const flags[], bool keep_stdin_open, struct chil
     return code;
 }
 
-/* The note paths the tour printed ("note: notes/01-sleep.md", in Korean
- * "노트: notes/ko/01-sleep.md"), in order. */
-static size_t notes_named(const char *output, char names[][128], size_t max)
+/* The lines that name a note: the tour's header for each stop ("note:
+ * notes/01-sleep.md", in Korean "노트: notes/ko/01-sleep.md"), and the
+ * last line of each demo and of the tour ("Read alongside: ..."). */
+static const char *const stop_headers[] = {"note: ", "노트: ", NULL};
+static const char *const every_note_line[] = {"note: ", "노트: ", "Read alongside: ", "함께 읽기: ", NULL};
+
+/* The note paths on the lines that start with one of `labels`, in order. */
+static size_t notes_named(const char *output, const char *const labels[], char names[][128], size_t max)
 {
     size_t n = 0;
     for (const char *line = output; *line != '\0' && n < max;) {
         size_t len = strcspn(line, "\n");
-        const char *labels[] = {"note: ", "노트: "};
-        for (size_t i = 0; i < 2; i++)
+        for (size_t i = 0; labels[i] != NULL; i++)
             if (strncmp(line, labels[i], strlen(labels[i])) == 0)
                 snprintf(names[n++], 128, "%.*s", (int)(len - strlen(labels[i])), line + strlen(labels[i]));
         line += len + (line[len] == '\n');
@@ -87,8 +92,8 @@ Test(tour, runs_every_demo_without_waiting_for_a_closed_stdin, .timeout = 120)
         }
         cr_expect(named, "the tour never runs %s", name);
     }
-    char notes[32][128];
-    size_t count = notes_named(out.data, notes, 32);
+    char notes[64][128];
+    size_t count = notes_named(out.data, every_note_line, notes, 64);
     cr_expect_gt(count, 0);
     for (size_t i = 0; i < count; i++)
         cr_expect(exists_in_source(notes[i]), "the tour names a missing note: %s", notes[i]);
@@ -100,14 +105,49 @@ Test(tour, does_not_wait_when_stdin_is_not_a_terminal_and_names_korean_notes, .t
     struct child_buffer out = {0};
     const char *const flags[] = {"--quick", "--lang", "ko", NULL}; /* no --no-pause */
     cr_assert_eq(run_tour(flags, true, &out), 0, "%s", out.data);
-    char notes[32][128];
-    size_t count = notes_named(out.data, notes, 32);
+    char notes[64][128];
+    size_t count = notes_named(out.data, every_note_line, notes, 64);
     cr_expect_gt(count, 0);
     for (size_t i = 0; i < count; i++) {
         cr_expect_eq(strncmp(notes[i], "notes/ko/", 9), 0, "not a Korean note: %s", notes[i]);
         cr_expect(exists_in_source(notes[i]), "the tour names a missing note: %s", notes[i]);
     }
     child_buffer_free(&out);
+}
+
+/* At a terminal with --predict, "s" or "q" alone at the prediction prompt
+ * skips or quits, as at the Enter prompt; nothing runs. The terminal is a
+ * pseudo-terminal, with both answers typed ahead. */
+Test(tour, s_and_q_at_the_prediction_prompt_skip_and_quit, .timeout = 60)
+{
+    int terminal = posix_openpt(O_RDWR | O_NOCTTY);
+    cr_assert_geq(terminal, 0, "posix_openpt: %s", strerror(errno));
+    cr_assert_eq(grantpt(terminal), 0);
+    cr_assert_eq(unlockpt(terminal), 0);
+    int keyboard = open(ptsname(terminal), O_RDWR | O_NOCTTY);
+    cr_assert_geq(keyboard, 0, "open %s: %s", ptsname(terminal), strerror(errno));
+    const char typed[] = "s\nq\n";
+    cr_assert_eq(write(terminal, typed, strlen(typed)), (ssize_t)strlen(typed));
+
+    const char *const argv[] = {TOUR, "--predict", "--quick", NULL};
+    struct child_run_options options = {.capture = true, .timeout = 30.0};
+    options.spawn.in.mode = CHILD_FD;
+    options.spawn.in.fd = keyboard;
+    options.spawn.cwd = SOURCE_ROOT;
+    struct child_result r;
+    struct child_error e = {0};
+    cr_assert_eq(child_run(argv, &options, &r, &e), 0, "run tour: %s", strerror(e.error));
+    close(keyboard);
+    close(terminal);
+    cr_expect_eq(r.returncode, 0, "%s", r.err.data);
+    size_t prompts = 0;
+    for (const char *p = strstr(r.out.data, "Your prediction?"); p != NULL;
+         p = strstr(p + 1, "Your prediction?"))
+        prompts++;
+    cr_expect_eq(prompts, 2, "skipped stop 1, quit at stop 2:\n%s", r.out.data);
+    cr_expect_null(strstr(r.out.data, "median of"), "a demo ran:\n%s", r.out.data);
+    cr_expect_not_null(strstr(r.out.data, "Tour stopped."), "%s", r.out.data);
+    child_result_free(&r);
 }
 
 /* notes/README.md is the lesson plan: the tour visits its notes in its order. */
@@ -117,7 +157,7 @@ Test(tour, follows_the_lesson_plan, .timeout = 120)
     const char *const flags[] = {"--no-pause", "--quick", NULL};
     cr_assert_eq(run_tour(flags, false, &out), 0);
     char notes[32][128];
-    size_t count = notes_named(out.data, notes, 32);
+    size_t count = notes_named(out.data, stop_headers, notes, 32);
 
     char path[512];
     snprintf(path, sizeof path, "%s/notes/README.md", SOURCE_ROOT);
