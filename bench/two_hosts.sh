@@ -28,34 +28,43 @@ for program in "$build/demos/mpi_cpu" mpirun ip unshare; do
     command -v "$program" > /dev/null || { echo "two_hosts.sh: $program not found" >&2; exit 2; }
 done
 
+# Names of this run's own, so that two runs, or the leftovers of a killed
+# one, do not collide (an interface name has at most 15 characters).
+alpha=atonce-alpha-$$ beta=atonce-beta-$$
 work=$(mktemp -d)
 cleanup() {
-    ip netns del atonce-alpha 2> /dev/null || true # deleting a namespace deletes its veth end too
-    ip netns del atonce-beta 2> /dev/null || true
+    ip netns del "$alpha" 2> /dev/null || true # deleting a namespace deletes its veth end too
+    ip netns del "$beta" 2> /dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-# Two hosts and a cable.
-ip netns add atonce-alpha
-ip netns add atonce-beta
-ip link add atonce-a type veth peer name atonce-b
-ip link set atonce-a netns atonce-alpha
-ip link set atonce-b netns atonce-beta
-ip -n atonce-alpha addr add 10.91.0.1/24 dev atonce-a
-ip -n atonce-beta addr add 10.91.0.2/24 dev atonce-b
-for host in alpha beta; do
-    ip -n atonce-$host link set lo up
-    ip -n atonce-$host link set atonce-${host:0:1} up
-done
+# Two hosts and a cable. Exit status 3 when this machine does not allow them
+# (a container without the rights, a kernel without veth): a test then skips.
+make_hosts() {
+    ip netns add "$alpha" && ip netns add "$beta" &&
+        ip link add "at$$-a" netns "$alpha" type veth peer name "at$$-b" netns "$beta" &&
+        ip -n "$alpha" addr add 10.91.0.1/24 dev "at$$-a" &&
+        ip -n "$beta" addr add 10.91.0.2/24 dev "at$$-b" &&
+        ip -n "$alpha" link set lo up && ip -n "$alpha" link set "at$$-a" up &&
+        ip -n "$beta" link set lo up && ip -n "$beta" link set "at$$-b" up
+}
+if ! make_hosts; then
+    echo "two_hosts.sh: this machine does not let us make network namespaces and a veth pair" >&2
+    exit 3
+fi
 
 # The stand-in for ssh: "rsh ADDRESS COMMAND..." runs COMMAND on that host,
 # through a shell, as sshd would. mpirun itself is started on alpha with it.
-cat > "$work/rsh" << 'EOF'
+cat > "$work/rsh" << EOF
 #!/bin/sh
-case $1 in 10.91.0.1) host=alpha ;; 10.91.0.2) host=beta ;; *) echo "rsh: unknown host $1" >&2; exit 255 ;; esac
+case \$1 in
+10.91.0.1) host=alpha namespace=$alpha ;;
+10.91.0.2) host=beta namespace=$beta ;;
+*) echo "rsh: unknown host \$1" >&2; exit 255 ;;
+esac
 shift
-exec ip netns exec atonce-$host unshare --uts sh -c "hostname $host; $*"
+exec ip netns exec "\$namespace" unshare --uts sh -c "hostname \$host; \$*"
 EOF
 chmod +x "$work/rsh"
 
@@ -63,7 +72,8 @@ chmod +x "$work/rsh"
 printf '10.91.0.1 slots=1\n10.91.0.2 slots=1\n' > "$work/hosts"
 
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-echo "# on alpha; mpirun starts beta's rank through the agent"
-echo "\$ mpirun --hostfile hosts -np 2 --bind-to none $build/demos/mpi_cpu${*:+ $*}"
+# What it runs, on stderr, so that with --json stdout is the JSON alone.
+echo "# on alpha; mpirun starts beta's rank through the agent" >&2
+echo "\$ mpirun --hostfile hosts -np 2 --bind-to none $build/demos/mpi_cpu${*:+ $*}" >&2
 "$work/rsh" 10.91.0.1 mpirun --mca plm_rsh_agent "$work/rsh" --hostfile "$work/hosts" -np 2 --bind-to none \
     "$build/demos/mpi_cpu" "$@"

@@ -1,9 +1,11 @@
 /* mpi_cpu: under mpirun with 2 ranks it exits 0 and the ranks' checksum
  * matches the sequential one; started by hand it says how to start it and
- * exits 2. Built only with Open MPI; MPI_CPU and MPIRUN are paths from meson. */
+ * exits 2. Built only with Open MPI; MPI_CPU, MPIRUN, TWO_HOSTS and BUILD_DIR
+ * are paths from meson. */
 #include "child.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -48,6 +50,30 @@ Test(mpi_cpu, writes_no_colour_codes_into_a_pipe, .timeout = 90)
     cr_assert_eq(run(argv, &r), 0, "stdout:\n%s\nstderr:\n%s", r.out.data, r.err.data);
     cr_expect_not_null(strstr(r.out.data, "checksum "), "%s", r.out.data);
     cr_expect_null(strchr(r.out.data, '\033'), "%s", r.out.data);
+    child_result_free(&r);
+}
+
+/* Across two pretend hosts (bench/two_hosts.sh: two network namespaces
+ * joined by a veth pair, an agent in place of ssh) the ranks see two
+ * hostnames, share the tasks and agree on the checksum. It needs root, and
+ * a machine that lets it make namespaces; elsewhere it is skipped. */
+Test(mpi_cpu, two_pretend_hosts_share_the_work, .timeout = 120)
+{
+    if (geteuid() != 0)
+        cr_skip_test("needs root, to make network namespaces");
+    const char *const argv[] = {TWO_HOSTS, BUILD_DIR, "--quick", "--json", NULL};
+    struct child_result r;
+    int code = run(argv, &r);
+    if (code == 3) { /* the script's "cannot make namespaces here" */
+        char why[256];
+        snprintf(why, sizeof why, "%s", r.err.data);
+        child_result_free(&r);
+        cr_skip_test("%s", why);
+    }
+    cr_assert_eq(code, 0, "stdout:\n%s\nstderr:\n%s", r.out.data, r.err.data);
+    cr_expect_not_null(strstr(r.out.data, "\"ranks\": 2, \"hosts\": 2,"), "%s", r.out.data);
+    cr_expect_not_null(strstr(r.out.data, "\"tasks_per_rank\": [1, 1]"), "%s", r.out.data);
+    cr_expect_not_null(strstr(r.out.data, "\"checksum_ok\": true, \"verdicts\""), "%s", r.out.data);
     child_result_free(&r);
 }
 
