@@ -38,6 +38,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT # so that Ctrl-C and SIGTERM clean up too
+trap 'exit 143' TERM
 
 # Two hosts and a cable. Exit status 3 when this machine does not allow them
 # (a container without the rights, a kernel without veth): a test then skips.
