@@ -15,34 +15,58 @@
 # the hosts share this machine's CPUs, so mpirun must not bind (each host
 # would put its rank on "its" CPU 0, the same CPU: --bind-to none); and
 # the run needs root (ip netns), so Open MPI's root variables are set.
-# Everything it made is removed on exit.
+# Everything it made is removed on exit, on Ctrl-C and on SIGTERM.
+#
+# Exit status: mpi_cpu's; 2 for bad usage; 3 when this machine cannot make
+# the hosts (not root, no ip or unshare, no rights to make namespaces), so
+# that a test can tell "not here" from a failure.
 set -euo pipefail
 
-build=${1:-build}
-shift || true
-if [ "$(id -u)" != 0 ]; then
-    echo "two_hosts.sh: needs root, to make network namespaces (sudo $0)" >&2
-    exit 2
+build=build
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then # a first argument that is not a flag
+    build=$1
+    shift
 fi
-for program in "$build/demos/mpi_cpu" mpirun ip unshare; do
+cannot() {
+    echo "two_hosts.sh: cannot make the hosts here: $*" >&2
+    exit 3
+}
+[ "$(id -u)" = 0 ] || cannot "needs root, for network namespaces (sudo $0)"
+for program in ip unshare; do
+    command -v "$program" > /dev/null || cannot "$program not found (Debian: iproute2, util-linux)"
+done
+for program in "$build/demos/mpi_cpu" mpirun; do
     command -v "$program" > /dev/null || { echo "two_hosts.sh: $program not found" >&2; exit 2; }
 done
 
-# Names of this run's own, so that two runs, or the leftovers of a killed
-# one, do not collide (an interface name has at most 15 characters).
+# Leftovers of a run that was killed outright (SIGKILL runs no cleanup):
+# namespaces named after a process that is gone.
+for namespace in $(ip netns list | grep -o '^atonce-\(alpha\|beta\)-[0-9]*' || true); do
+    kill -0 "${namespace##*-}" 2> /dev/null || ip netns del "$namespace" || true
+done
+
+# Names of this run's own, so that two runs do not collide (an interface
+# name has at most 15 characters).
 alpha=atonce-alpha-$$ beta=atonce-beta-$$
 work=$(mktemp -d)
+mpirun_pid=""
 cleanup() {
     ip netns del "$alpha" 2> /dev/null || true # deleting a namespace deletes its veth end too
     ip netns del "$beta" 2> /dev/null || true
     rm -rf "$work"
 }
+# bash runs a trap only once its foreground command has finished, so mpirun
+# runs in the background (below) and a signal stops it first.
+stop() {
+    [ -z "$mpirun_pid" ] || kill -TERM "$mpirun_pid" 2> /dev/null || true
+    [ -z "$mpirun_pid" ] || wait "$mpirun_pid" 2> /dev/null || true
+    exit "$1"
+}
 trap cleanup EXIT
-trap 'exit 130' INT # so that Ctrl-C and SIGTERM clean up too
-trap 'exit 143' TERM
+trap 'stop 130' INT
+trap 'stop 143' TERM
 
-# Two hosts and a cable. Exit status 3 when this machine does not allow them
-# (a container without the rights, a kernel without veth): a test then skips.
+# Two hosts and a cable.
 make_hosts() {
     ip netns add "$alpha" && ip netns add "$beta" &&
         ip link add "at$$-a" netns "$alpha" type veth peer name "at$$-b" netns "$beta" &&
@@ -51,13 +75,10 @@ make_hosts() {
         ip -n "$alpha" link set lo up && ip -n "$alpha" link set "at$$-a" up &&
         ip -n "$beta" link set lo up && ip -n "$beta" link set "at$$-b" up
 }
-if ! make_hosts; then
-    echo "two_hosts.sh: this machine does not let us make network namespaces and a veth pair" >&2
-    exit 3
-fi
+make_hosts || cannot "no rights to make network namespaces and a veth pair"
 
-# The stand-in for ssh: "rsh ADDRESS COMMAND..." runs COMMAND on that host,
-# through a shell, as sshd would. mpirun itself is started on alpha with it.
+# The stand-in for ssh: "rsh ADDRESS COMMAND..." runs COMMAND on that host
+# through a shell, as sshd does: mpirun hands it one command line to run.
 cat > "$work/rsh" << EOF
 #!/bin/sh
 case \$1 in
@@ -77,5 +98,12 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # What it runs, on stderr, so that with --json stdout is the JSON alone.
 echo "# on alpha; mpirun starts beta's rank through the agent" >&2
 echo "\$ mpirun --hostfile hosts -np 2 --bind-to none $build/demos/mpi_cpu${*:+ $*}" >&2
-"$work/rsh" 10.91.0.1 mpirun --mca plm_rsh_agent "$work/rsh" --hostfile "$work/hosts" -np 2 --bind-to none \
-    "$build/demos/mpi_cpu" "$@"
+# mpirun itself on alpha, its arguments passed as they are (no shell line).
+ip netns exec "$alpha" unshare --uts sh -c 'hostname alpha && exec "$@"' sh \
+    mpirun --mca plm_rsh_agent "$work/rsh" --hostfile "$work/hosts" -np 2 --bind-to none \
+    "$build/demos/mpi_cpu" "$@" &
+mpirun_pid=$!
+status=0
+wait "$mpirun_pid" || status=$?
+mpirun_pid=""
+exit "$status"

@@ -19,6 +19,7 @@
 #include "child.h"
 #include "options.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -400,6 +401,14 @@ static bool read_line(char *line, size_t size)
     return true;
 }
 
+/* Whether the line is the one letter `key` (either case), with nothing else
+ * but spaces: at the prediction prompt, "s" skips but "slower" is a guess. */
+static bool only_key(const char *line, char key)
+{
+    line += strspn(line, " \t");
+    return tolower((unsigned char)line[0]) == key && line[1 + strspn(line + 1, " \t")] == '\0';
+}
+
 static enum choice ask_to_go_on(int language)
 {
     printf("%s",
@@ -419,12 +428,9 @@ static int run_demo(const char *const child_argv[], int language)
     /* Colour as the tour has it (a demo under mpirun sees a pseudo-terminal
      * even when the tour writes to a file), and each demo's last line names
      * the note in the tour's language (ATONCE_LANG, lib/options.h). */
-    const char *env[3] = {NULL};
-    size_t count = 0;
+    const char *env[3] = {language == KO ? "ATONCE_LANG=ko" : "ATONCE_LANG=", NULL, NULL};
     if (!color)
-        env[count++] = "NO_COLOR=1";
-    if (language == KO)
-        env[count++] = "ATONCE_LANG=ko";
+        env[1] = "NO_COLOR=1";
     struct child_options options = {
         .env_set = env,
         .in.mode = CHILD_DEVNULL, /* no demo reads the keyboard: the tour does */
@@ -507,9 +513,9 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     if (predict && pausing) { /* a guess, or s or q alone as at the other prompt */
         printf("%s", language == KO ? "예상은? (s: 건너뛰기, q: 끝내기) > "
                                     : "Your prediction? (s: skip, q: quit) > ");
-        if (!read_line(guess, sizeof guess) || strcmp(guess, "q") == 0)
+        if (!read_line(guess, sizeof guess) || only_key(guess, 'q'))
             return false;
-        if (strcmp(guess, "s") == 0)
+        if (only_key(guess, 's'))
             return true;
     } else if (pausing) {
         enum choice choice = ask_to_go_on(language);

@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct demo_info demo = {
@@ -466,6 +467,7 @@ Test(options_demo_flags, harness_flags_are_unknown_to_a_seed_demo, .init = cr_re
 
 Test(options_demo_flags, help_lists_them_and_ends_with_the_note, .init = cr_redirect_stdout)
 {
+    unsetenv("ATONCE_LANG"); /* the English note, whatever the caller's language */
     cr_assert_eq(parse_seed((const char *const[]){"--help", NULL}), 0);
     char out[4096];
     read_stdout(out, sizeof out);
@@ -525,4 +527,22 @@ Test(json_only, help_does_not_offer_them, .init = cr_redirect_stdout)
     cr_assert_null(strstr(out, "--strategies"), "%s", out);
     cr_assert_not_null(strstr(out, "--json"), "%s", out);
     cr_assert_not_null(strstr(out, "(default one per rank;"), "%s", out);
+}
+
+/* The last line names the note; with ATONCE_LANG=ko (the tour's --lang ko),
+ * the Korean one under notes/ko/; any other value keeps the English one. */
+Test(options_print_note, names_the_note_in_the_language_asked_for, .init = cr_redirect_stdout)
+{
+    unsetenv("ATONCE_LANG");
+    options_print_note("notes/01-sleep.md");
+    setenv("ATONCE_LANG", "ko", 1);
+    options_print_note("notes/01-sleep.md");
+    setenv("ATONCE_LANG", "", 1);
+    options_print_note("notes/01-sleep.md");
+    unsetenv("ATONCE_LANG");
+    char out[1024];
+    read_stdout(out, sizeof out);
+    cr_assert_str_eq(out, "Read alongside: notes/01-sleep.md\n"
+                          "Read alongside: notes/ko/01-sleep.md\n"
+                          "Read alongside: notes/01-sleep.md\n");
 }

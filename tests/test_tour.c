@@ -115,10 +115,9 @@ Test(tour, does_not_wait_when_stdin_is_not_a_terminal_and_names_korean_notes, .t
     child_buffer_free(&out);
 }
 
-/* At a terminal with --predict, "s" or "q" alone at the prediction prompt
- * skips or quits, as at the Enter prompt; nothing runs. The terminal is a
- * pseudo-terminal, with both answers typed ahead. */
-Test(tour, s_and_q_at_the_prediction_prompt_skip_and_quit, .timeout = 60)
+/* Runs `tour --predict --quick` at a pseudo-terminal with `typed` typed
+ * ahead; returns its stdout, and how many times it asked for a prediction. */
+static size_t predict_with_typed(const char *typed, struct child_result *r)
 {
     int terminal = posix_openpt(O_RDWR | O_NOCTTY);
     cr_assert_geq(terminal, 0, "posix_openpt: %s", strerror(errno));
@@ -126,7 +125,6 @@ Test(tour, s_and_q_at_the_prediction_prompt_skip_and_quit, .timeout = 60)
     cr_assert_eq(unlockpt(terminal), 0);
     int keyboard = open(ptsname(terminal), O_RDWR | O_NOCTTY);
     cr_assert_geq(keyboard, 0, "open %s: %s", ptsname(terminal), strerror(errno));
-    const char typed[] = "s\nq\n";
     cr_assert_eq(write(terminal, typed, strlen(typed)), (ssize_t)strlen(typed));
 
     const char *const argv[] = {TOUR, "--predict", "--quick", NULL};
@@ -134,19 +132,37 @@ Test(tour, s_and_q_at_the_prediction_prompt_skip_and_quit, .timeout = 60)
     options.spawn.in.mode = CHILD_FD;
     options.spawn.in.fd = keyboard;
     options.spawn.cwd = SOURCE_ROOT;
-    struct child_result r;
     struct child_error e = {0};
-    cr_assert_eq(child_run(argv, &options, &r, &e), 0, "run tour: %s", strerror(e.error));
+    cr_assert_eq(child_run(argv, &options, r, &e), 0, "run tour: %s", strerror(e.error));
     close(keyboard);
     close(terminal);
-    cr_expect_eq(r.returncode, 0, "%s", r.err.data);
+    cr_expect_eq(r->returncode, 0, "%s", r->err.data);
+    cr_expect_not_null(strstr(r->out.data, "Tour stopped."), "%s", r->out.data);
     size_t prompts = 0;
-    for (const char *p = strstr(r.out.data, "Your prediction?"); p != NULL;
+    for (const char *p = strstr(r->out.data, "Your prediction?"); p != NULL;
          p = strstr(p + 1, "Your prediction?"))
         prompts++;
-    cr_expect_eq(prompts, 2, "skipped stop 1, quit at stop 2:\n%s", r.out.data);
+    return prompts;
+}
+
+/* At a terminal with --predict, "s" or "q" alone at the prediction prompt
+ * (either case, spaces allowed) skips or quits, as at the Enter prompt. */
+Test(tour, s_and_q_at_the_prediction_prompt_skip_and_quit, .timeout = 60)
+{
+    struct child_result r;
+    cr_expect_eq(predict_with_typed(" S\nq \n", &r), 2, "skipped stop 1, quit at stop 2:\n%s", r.out.data);
     cr_expect_null(strstr(r.out.data, "median of"), "a demo ran:\n%s", r.out.data);
-    cr_expect_not_null(strstr(r.out.data, "Tour stopped."), "%s", r.out.data);
+    child_result_free(&r);
+}
+
+/* A guess that only starts with s is a guess: the demo runs, and the guess
+ * is shown beside the answer. */
+Test(tour, a_guess_starting_with_s_is_a_guess, .timeout = 60)
+{
+    struct child_result r;
+    cr_expect_eq(predict_with_typed("slower\nq\n", &r), 2, "ran stop 1, quit at stop 2:\n%s", r.out.data);
+    cr_expect_not_null(strstr(r.out.data, "median of"), "stop 1's demo did not run:\n%s", r.out.data);
+    cr_expect_not_null(strstr(r.out.data, "You said: slower"), "%s", r.out.data);
     child_result_free(&r);
 }
 
