@@ -16,6 +16,7 @@
  */
 #include "child.h"
 #include "options.h"
+#include "report.h"
 #include "seed_common.h"
 
 #include <stdio.h>
@@ -107,9 +108,7 @@ int main(int argc, char **argv)
             status = finish_encrypt(&children[i], i + 1, inputs[i]);
         child_close(&children[i]); /* stops and reaps any child we did not finish */
     }
-    if (status == 0) {
-        printf("\n");
-        options_print_note(demo.note);
-    }
+    if (status == 0)
+        report_note(&demo);
     return status;
 }

@@ -15,6 +15,7 @@
  */
 #include "child.h"
 #include "options.h"
+#include "report.h"
 #include "seed_common.h"
 #include "stopwatch.h"
 
@@ -195,9 +196,7 @@ int main(int argc, char **argv)
     int status = run_chains();
     if (status == 0 && keep_pipe_open)
         status = run_naive_chain();
-    if (status == 0) {
-        printf("\n");
-        options_print_note(demo.note);
-    }
+    if (status == 0)
+        report_note(&demo);
     return status;
 }

@@ -11,6 +11,7 @@
  */
 #include "child.h"
 #include "options.h"
+#include "report.h"
 #include "seed_common.h"
 #include "stopwatch.h"
 
@@ -128,7 +129,6 @@ int main(int argc, char **argv)
         return status;
     printf("\nBoth waited %.1f s. The busy loop burned %.2f s of CPU; child_wait %.4f s.\n", seconds,
            polled.cpu, waited.cpu);
-    printf("\n");
-    options_print_note(demo.note);
+    report_note(&demo);
     return 0;
 }

@@ -15,6 +15,7 @@
  */
 #include "child.h"
 #include "options.h"
+#include "report.h"
 #include "seed_common.h"
 
 #include <stdio.h>
@@ -54,8 +55,7 @@ int main(int argc, char **argv)
     }
     printf("parent: echo exited with %d\n", result.returncode);
     printf("parent: captured %zu bytes of stdout: %s", result.out.len, result.out.data);
-    printf("\n");
-    options_print_note(demo.note);
+    report_note(&demo);
     child_result_free(&result);
     return 0;
 }

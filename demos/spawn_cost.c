@@ -163,8 +163,7 @@ static void print_table(const struct machine *m, const struct unit *units, size_
            "   process or program.\n",
            units[1].us, units[2].us, units[3].us, units[1].us / 100.0, units[2].us / 100.0,
            units[3].us / 100.0);
-    printf("\n");
-    options_print_note(demo.note);
+    report_note(&demo);
 }
 
 int main(int argc, char **argv)

@@ -14,6 +14,7 @@
  */
 #include "child.h"
 #include "options.h"
+#include "report.h"
 #include "seed_common.h"
 #include "stopwatch.h"
 
@@ -201,9 +202,7 @@ int main(int argc, char **argv)
         status = grandchild_naive();
     if (status == 0)
         status = grandchild_fixed();
-    if (status == 0) {
-        printf("\n");
-        options_print_note(demo.note);
-    }
+    if (status == 0)
+        report_note(&demo);
     return status;
 }
