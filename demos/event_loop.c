@@ -197,10 +197,9 @@ static void print_point(const struct point *p)
 
 static void print_sweep_json(const struct machine *m, const struct point *points, size_t n, double seconds)
 {
-    printf("{\"demo\": \"event_loop\", \"version\": \"%s\", \"machine\": {\"cpus_online\": %d, \"kernel\": ",
-           ATONCE_VERSION, m->cpus_online);
-    report_json_string(stdout, m->kernel);
-    printf("}, \"seconds\": %g, \"sweep\": [", seconds);
+    printf("{\"demo\": \"event_loop\", \"version\": \"%s\", \"machine\": ", ATONCE_VERSION);
+    report_json_machine(stdout, m);
+    printf(", \"seconds\": %g, \"sweep\": [", seconds);
     for (size_t i = 0; i < n; i++) {
         const struct point *p = &points[i];
         printf("%s{\"tasks\": %zu, \"strategy\": \"%s\", \"capped\": %s, \"failed\": %s", i > 0 ? ", " : "",

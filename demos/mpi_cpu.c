@@ -292,10 +292,9 @@ static void print_tasks_per_rank(const struct comparison *c, const int *pid_of_r
 static void print_json(const struct machine *m, const struct comparison *c, int hosts, char *verdict,
                        const int *pid_of_rank)
 {
-    printf("{\"demo\": \"mpi_cpu\", \"version\": \"%s\", \"machine\": {\"cpus_online\": %d, \"kernel\": ",
-           ATONCE_VERSION, m->cpus_online);
-    report_json_string(stdout, m->kernel);
-    printf("}, \"ranks\": %d, \"hosts\": %d, \"cpus\": %zu, \"workload\": {\"kind\": \"cpu\", "
+    printf("{\"demo\": \"mpi_cpu\", \"version\": \"%s\", \"machine\": ", ATONCE_VERSION);
+    report_json_machine(stdout, m);
+    printf(", \"ranks\": %d, \"hosts\": %d, \"cpus\": %zu, \"workload\": {\"kind\": \"cpu\", "
            "\"tasks\": %zu, \"seconds\": %g, \"units\": %llu}, \"results\": [",
            ranks, hosts, c->cpus.count, c->ntasks, c->workload.seconds,
            (unsigned long long)c->workload.units);

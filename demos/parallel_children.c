@@ -125,6 +125,7 @@ static const struct strategy all_at_once = {
     .explains = "every child started with child_spawn, then each waited for",
     .overlaps_waiting = true,
     .computes_in_parallel = true,
+    .start_cost = 5e-4,
     .run = run_all_at_once,
 };
 

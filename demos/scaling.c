@@ -67,6 +67,7 @@ static const struct strategy pool = {
     .name = "pool",
     .explains = "a pool of worker threads sharing the chunks of one job",
     .computes_in_parallel = true,
+    .start_cost = 3e-5,
     .run = run_pool,
 };
 
@@ -92,6 +93,7 @@ static const struct strategy openmp_team = {
     .name = "openmp",
     .explains = "an OpenMP team of that many threads, #pragma omp parallel for",
     .computes_in_parallel = true,
+    .start_cost = 3e-5,
     .run = run_openmp_team,
 };
 #endif

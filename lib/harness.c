@@ -11,12 +11,22 @@
 struct run {
     double wall, user, sys;
     uint64_t checksum;
+    struct load load;
+};
+
+/* Where the runs take place: for reading what else took their CPUs. */
+struct surroundings {
+    const struct cpu_list *cpus;
+    const char *quota_dir;
 };
 
 static int time_one_run(const struct strategy *s, const struct workload *w, size_t ntasks,
-                        struct task_record *records, struct run *out, const char **failed_call)
+                        const struct surroundings *around, struct task_record *records, struct run *out,
+                        const char **failed_call)
 {
     struct cpu_times cpu_before, cpu_after;
+    struct load_sample load_before, load_after;
+    load_sample("/", around->cpus, around->quota_dir, &load_before);
     int err = stopwatch_cpu(&cpu_before);
     if (err != 0) {
         *failed_call = "getrusage";
@@ -31,9 +41,12 @@ static int time_one_run(const struct strategy *s, const struct workload *w, size
         *failed_call = "getrusage";
         return err;
     }
+    load_sample("/", around->cpus, around->quota_dir, &load_after);
     out->wall = end - start;
     out->user = cpu_after.user - cpu_before.user;
     out->sys = cpu_after.sys - cpu_before.sys;
+    out->load = load_between(&load_before, &load_after, out->user + out->sys,
+                             cpu_after.involuntary - cpu_before.involuntary);
     out->checksum = 0;
     for (size_t i = 0; i < ntasks; i++) {
         out->checksum = workload_combine(out->checksum, records[i].checksum);
@@ -60,7 +73,7 @@ static size_t median_run(const double *walls, size_t n)
 }
 
 static int measure(const struct harness_plan *plan, const struct strategy *s, const struct workload *w,
-                   struct measurement *out, const char **failed_call)
+                   const struct surroundings *around, struct measurement *out, const char **failed_call)
 {
     size_t n = plan->ntasks, runs = (size_t)plan->runs, total = (size_t)plan->warmup + (size_t)plan->runs;
     struct task_record *records = calloc(runs * n, sizeof *records); /* one row per measured run */
@@ -78,7 +91,7 @@ static int measure(const struct harness_plan *plan, const struct strategy *s, co
             plan->on_run(s, (int)r + 1, (int)total, plan->context);
         size_t k = r < (size_t)plan->warmup ? 0 : r - (size_t)plan->warmup; /* warm-ups reuse row 0 */
         struct run run;
-        if ((err = time_one_run(s, w, n, &records[k * n], &run, failed_call)) != 0)
+        if ((err = time_one_run(s, w, n, around, &records[k * n], &run, failed_call)) != 0)
             goto out;
         if (r == 0)
             out->checksum = run.checksum;
@@ -88,6 +101,8 @@ static int measure(const struct harness_plan *plan, const struct strategy *s, co
             walls[k] = run.wall;
             users[k] = run.user;
             syss[k] = run.sys;
+            out->wall_total += run.wall;
+            out->load = k == 0 ? run.load : load_add(out->load, run.load);
         }
     }
     out->wall = stats_median(walls, runs);
@@ -117,22 +132,33 @@ int harness_compare(const struct harness_plan *plan, const struct workload *w, s
     memset(out, 0, sizeof *out);
     out->workload = *w;
     out->ntasks = plan->ntasks;
-    int err = machine_allowed_cpus(&out->cpus);
+    struct machine *m = malloc(sizeof *m);
+    if (m == NULL) {
+        *failed_call = "malloc";
+        return -ENOMEM;
+    }
+    int err = machine_read(m);
     if (err != 0) {
+        free(m);
         *failed_call = "sched_getaffinity";
         return err;
     }
+    out->cpus = m->allowed;
+    out->cores = machine_count_cores(m, &out->cpus);
+    out->quota = m->quota;
+    struct surroundings around = {.cpus = &out->cpus, .quota_dir = m->quota_dir};
     for (size_t i = 0; i < plan->count && i < HARNESS_MAX_STRATEGIES; i++) {
-        if ((err = measure(plan, plan->strategies[i], w, &out->results[i], failed_call)) != 0) {
+        if ((err = measure(plan, plan->strategies[i], w, &around, &out->results[i], failed_call)) != 0) {
             harness_free(out);
-            return err;
+            break;
         }
         out->count = i + 1;
         /* The first strategy's answer is the reference the others must match. */
         if (out->results[i].checksum != out->results[0].checksum)
             out->results[i].checksum_ok = false;
     }
-    return 0;
+    free(m);
+    return err;
 }
 
 void harness_free(struct comparison *c)
@@ -160,12 +186,20 @@ const struct measurement *harness_find(const struct comparison *c, const char *n
     return NULL;
 }
 
+/* How many tasks can compute at the same instant: the CPUs, or the quota
+ * when it allows less (1.5 CPUs' worth of time on 4 CPUs gives 1.5). */
+static double parallel_capacity(const struct comparison *c)
+{
+    double cpus = (double)c->cpus.count;
+    return c->quota > QUOTA_NONE && c->quota < cpus ? c->quota : cpus;
+}
+
 double harness_best_ideal(const struct comparison *c)
 {
-    double tasks = (double)c->ntasks, cpus = (double)c->cpus.count;
+    double tasks = (double)c->ntasks, capacity = parallel_capacity(c);
     if (c->workload.kind == WORKLOAD_SLEEP)
         return tasks;
-    return tasks < cpus ? tasks : cpus;
+    return tasks < capacity ? tasks : capacity;
 }
 
 bool harness_can_speed_up(const struct comparison *c, const struct strategy *s)
@@ -178,7 +212,7 @@ double harness_ideal_speedup(const struct comparison *c, const struct measuremen
     if (!harness_can_speed_up(c, m->strategy))
         return 1.0;
     if (m->strategy->workers > 0) { /* fixed shares: the busiest worker sets the pace */
-        double tasks = (double)c->ntasks, cpus = (double)c->cpus.count;
+        double tasks = (double)c->ntasks, cpus = parallel_capacity(c);
         double busiest = ceil(tasks / (double)m->strategy->workers);
         double pace = c->workload.kind == WORKLOAD_CPU && tasks / cpus > busiest ? tasks / cpus : busiest;
         return tasks / pace;

@@ -11,6 +11,7 @@
 #ifndef ATONCE_HARNESS_H
 #define ATONCE_HARNESS_H
 
+#include "load.h"
 #include "machine.h"
 #include "strategy.h"
 #include "workload.h"
@@ -32,6 +33,8 @@ struct measurement {
     uint64_t checksum;  /* combined over the tasks; the same in every run */
     bool checksum_ok;   /* equal to the reference strategy's checksum */
     struct span *spans; /* ntasks spans of the median run, relative to its start */
+    double wall_total;  /* all measured runs together, seconds */
+    struct load load;   /* what else took the CPUs, over all measured runs */
 };
 
 /* The same workload under several strategies, on one set of CPUs. */
@@ -39,6 +42,8 @@ struct comparison {
     struct workload workload;
     size_t ntasks;
     struct cpu_list cpus; /* the CPUs the runs were allowed to use */
+    int cores;            /* the physical cores those CPUs belong to, or MACHINE_UNKNOWN */
+    double quota;         /* the cgroup's CPU quota in CPUs' worth, QUOTA_NONE or MACHINE_UNKNOWN */
     size_t count;         /* how many strategies were measured */
     struct measurement results[HARNESS_MAX_STRATEGIES];
 };
@@ -56,8 +61,9 @@ struct harness_plan {
 };
 
 /* Measures `w` under every strategy of `plan` on the CPUs this process may
- * use now, filling `out` (free it with harness_free). Returns 0, or -errno
- * with *failed_call naming the call that failed. */
+ * use now, filling `out` (free it with harness_free), with what else took
+ * those CPUs during the runs (load). Returns 0, or -errno with *failed_call
+ * naming the call that failed. */
 int harness_compare(const struct harness_plan *plan, const struct workload *w, struct comparison *out,
                     const char **failed_call);
 
@@ -73,8 +79,8 @@ const struct measurement *harness_find(const struct comparison *c, const char *n
 /* The best speedup strategy `m` could show in this comparison. A strategy
  * that overlaps waiting can sleep every task at once, on any number of
  * CPUs: ideal = tasks. Computing needs a CPU per task: a strategy that
- * computes in parallel reaches at most min(tasks, CPUs allowed). Anything
- * else does one task at a time: ideal = 1. */
+ * computes in parallel reaches at most min(tasks, CPUs allowed, CPU quota).
+ * Anything else does one task at a time: ideal = 1. */
 double harness_ideal_speedup(const struct comparison *c, const struct measurement *m);
 
 /* Can strategy `s` overlap what this workload needs overlapped: waiting
@@ -83,7 +89,7 @@ bool harness_can_speed_up(const struct comparison *c, const struct strategy *s);
 
 /* The same rule for a strategy that can overlap what the workload needs
  * overlapped (waiting for sleep, computing for cpu): tasks for sleep,
- * min(tasks, CPUs allowed) for cpu. */
+ * min(tasks, CPUs allowed, CPU quota) for cpu. */
 double harness_best_ideal(const struct comparison *c);
 
 /* The measurement's speedup against sequential in the same comparison,

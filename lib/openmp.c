@@ -38,5 +38,6 @@ const struct strategy strategy_openmp = {
     .explains = "#pragma omp parallel for: a thread per task, made by OpenMP",
     .overlaps_waiting = true,
     .computes_in_parallel = true,
+    .start_cost = 3e-5,
     .run = run_openmp,
 };

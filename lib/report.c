@@ -35,13 +35,11 @@ static void describe_workload(const struct workload *w, size_t ntasks, char *buf
 
 void report_header(const struct demo_info *demo, const struct options *opts, const struct machine *m)
 {
-    char cpus[256];
-    cpu_list_format(&m->allowed, cpus, sizeof cpus);
-    printf("%s%s%s: median of %d run%s after %d warm-up%s\n", paint(opts, BOLD), demo->name,
+    char machine[512];
+    machine_describe(m, 80, machine, sizeof machine);
+    printf("%s%s%s: median of %d run%s after %d warm-up%s\n%s", paint(opts, BOLD), demo->name,
            paint(opts, RESET), opts->runs, opts->runs == 1 ? "" : "s", opts->warmup,
-           opts->warmup == 1 ? "" : "s");
-    printf("machine: %d CPU%s online, this run may use %zu (CPU %s), Linux %s\n", m->cpus_online,
-           m->cpus_online == 1 ? "" : "s", m->allowed.count, cpus, m->kernel);
+           opts->warmup == 1 ? "" : "s", machine);
 }
 
 void report_workload_title(const struct comparison *c, const struct options *opts)
@@ -93,11 +91,17 @@ static void print_warnings(const struct comparison *c, const struct options *opt
                    paint(opts, YELLOW), paint(opts, RESET), m->strategy->name, m->wall_min, m->wall_max,
                    100.0 * spread);
     }
+    /* What else took the CPUs, as measured around every run (lib/load). */
+    char why[VERDICT_SIZE];
+    enum verdict_cause cause = verdict_cause(c, why, sizeof why);
+    if (cause == CAUSE_QUOTA || cause == CAUSE_OTHERS || cause == CAUSE_STEAL)
+        printf("%swarning:%s %s:\n         these speedups are not what the CPUs alone can do\n",
+               paint(opts, YELLOW), paint(opts, RESET), why);
     /* One task computing alone keeps one CPU busy all the time, unless
      * other programs take turns on it: then the machine is busy. */
     const struct measurement *alone = harness_find(c, "sequential");
     double use = alone != NULL && alone->wall > 0.0 ? (alone->user + alone->sys) / alone->wall : 1.0;
-    if (c->workload.kind == WORKLOAD_CPU && use < BUSY_WARNING)
+    if (c->workload.kind == WORKLOAD_CPU && use < BUSY_WARNING && cause != CAUSE_OTHERS)
         printf("%swarning:%s sequential computed on only %.0f%% of a CPU: other programs are using\n"
                "         the CPUs, so these speedups are not the machine's; rerun when it is quiet\n",
                paint(opts, YELLOW), paint(opts, RESET), stats_round_down(100.0 * use, 0));
@@ -368,6 +372,47 @@ static void json_tasks(FILE *to, const struct comparison *c, const struct measur
     free(lanes);
 }
 
+/* "load": {...}: what else took the run's CPUs, over all its measured runs. */
+static void json_load(FILE *to, const struct measurement *m)
+{
+    const struct load *l = &m->load;
+    fputs(", \"load\": {\"wall_total_s\": ", to);
+    json_number(to, m->wall_total);
+    fputs(", \"others_cpu_s\": ", to);
+    json_number(to, l->cpus_known ? l->others_cpu : NAN);
+    fputs(", \"steal_s\": ", to);
+    json_number(to, l->cpus_known ? l->steal : NAN);
+    fprintf(to, ", \"involuntary_switches\": %ld, \"throttled_periods\": ", l->involuntary);
+    if (l->throttled_periods >= 0)
+        fprintf(to, "%ld", l->throttled_periods);
+    else
+        fputs("null", to);
+    fputs(", \"throttled_s\": ", to);
+    json_number(to, l->throttled_periods >= 0 ? l->throttled : NAN);
+    fputc('}', to);
+}
+
+/* "flags": [...]: what the verdict engine saw in this row's measurements. */
+static void json_flags(FILE *to, const struct comparison *c, const struct measurement *m)
+{
+    static const struct {
+        unsigned flag;
+        const char *name;
+    } names[] = {{FLAG_OTHERS, "others"},
+                 {FLAG_STEAL, "steal"},
+                 {FLAG_THROTTLED, "throttled"},
+                 {FLAG_IMPOSSIBLE, "noise"}};
+    unsigned flags = verdict_row_flags(c, m);
+    const char *comma = "";
+    fputs(", \"flags\": [", to);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (flags & names[i].flag) {
+            fprintf(to, "%s\"%s\"", comma, names[i].name);
+            comma = ", ";
+        }
+    fputc(']', to);
+}
+
 static void json_result(FILE *to, const struct comparison *c, const struct measurement *m,
                         bool per_result_workload, bool with_tasks)
 {
@@ -402,8 +447,53 @@ static void json_result(FILE *to, const struct comparison *c, const struct measu
     }
     fprintf(to, ", \"checksum\": \"%s\", \"checksum_ok\": %s, \"runs\": %d", checksum,
             m->checksum_ok ? "true" : "false", m->runs);
+    json_load(to, m);
+    json_flags(to, c, m);
     if (with_tasks)
         json_tasks(to, c, m);
+    fputc('}', to);
+}
+
+/* A count or flag, or null when the machine could not tell. */
+static void json_known(FILE *to, const char *key, int value)
+{
+    fprintf(to, ", \"%s\": ", key);
+    if (value == MACHINE_UNKNOWN)
+        fputs("null", to);
+    else
+        fprintf(to, "%d", value);
+}
+
+void report_json_machine(FILE *to, const struct machine *m)
+{
+    fputs("{\"cpus_allowed\": ", to);
+    json_cpu_list(to, &m->allowed);
+    json_known(to, "cpus_online", m->cpus_online);
+    json_known(to, "cores", m->cores);
+    json_known(to, "cores_allowed", machine_count_cores(m, &m->allowed));
+    json_known(to, "packages", m->packages);
+    json_known(to, "threads_per_core", m->threads_per_core);
+    fputs(", \"smt\": ", to);
+    fputs(m->smt == MACHINE_UNKNOWN ? "null" : m->smt ? "true" : "false", to);
+    fputs(", \"performance_cpus\": ", to);
+    json_cpu_list(to, &m->performance);
+    fputs(", \"efficiency_cpus\": ", to);
+    json_cpu_list(to, &m->efficiency);
+    fputs(", \"cpu_quota\": ", to); /* CPUs' worth; 0 for none */
+    json_number(to, m->quota == MACHINE_UNKNOWN ? NAN : m->quota);
+    json_known(to, "cgroup_version", m->cgroup_version == 0 ? MACHINE_UNKNOWN : m->cgroup_version);
+    fputs(", \"boost\": ", to);
+    fputs(m->boost == MACHINE_UNKNOWN ? "null" : m->boost ? "true" : "false", to);
+    fputs(", \"model\": ", to);
+    if (m->model[0] != '\0')
+        report_json_string(to, m->model);
+    else
+        fputs("null", to);
+    fputs(", \"kernel\": ", to);
+    if (m->kernel[0] != '\0')
+        report_json_string(to, m->kernel);
+    else
+        fputs("null", to);
     fputc('}', to);
 }
 
@@ -415,11 +505,8 @@ void report_json(FILE *to, const struct demo_info *demo, const struct machine *m
     report_json_string(to, demo->name);
     fputs(", \"version\": ", to);
     report_json_string(to, ATONCE_VERSION);
-    fprintf(to, ", \"machine\": {\"cpus_online\": %d, \"cpus_allowed\": ", m->cpus_online);
-    json_cpu_list(to, &m->allowed);
-    fputs(", \"kernel\": ", to);
-    report_json_string(to, m->kernel);
-    fputc('}', to);
+    fputs(", \"machine\": ", to);
+    report_json_machine(to, m);
     if (!per_result_workload && count > 0) {
         const struct comparison *c = &comparisons[0];
         fputs(", \"workload\": {\"kind\": ", to);

@@ -15,7 +15,8 @@
 
 /* Demo title and the machine, e.g.
  *   sleep: 10 tasks, each sleeps 1 s; median of 3 runs after 1 warm-up
- *   machine: 2 CPUs online, this run may use 2 (0-1), Linux 6.1.0 */
+ *   machine: 2 CPUs (2 cores, 1 thread each), this run may use 2 (CPU 0,1),
+ *   no CPU quota, Linux 6.1.0, Intel(R) Xeon(R) Processor (machine_describe) */
 void report_header(const struct demo_info *demo, const struct options *opts, const struct machine *m);
 
 /* One workload's title line, e.g. "10 tasks, each sleeps 1 s, on CPUs 0-1". */
@@ -57,6 +58,10 @@ void report_csv(FILE *to, const struct comparison *comparisons, size_t count, bo
  * pairs ("b"/"e"), since "X" events on one thread may only nest.
  * Returns 0 or -ENOMEM. */
 int report_trace(FILE *to, const struct comparison *comparisons, size_t count);
+
+/* The machine as a JSON object: CPUs, cores, quota, boost, model, kernel;
+ * null for what could not be read. */
+void report_json_machine(FILE *to, const struct machine *m);
 
 /* Writes `text` as a JSON string: quotes, backslashes and control
  * characters escaped. */

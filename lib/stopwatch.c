@@ -50,5 +50,6 @@ int stopwatch_cpu(struct cpu_times *out)
         return -errno;
     out->user = timeval_seconds(self.ru_utime) + timeval_seconds(children.ru_utime);
     out->sys = timeval_seconds(self.ru_stime) + timeval_seconds(children.ru_stime);
+    out->involuntary = self.ru_nivcsw + children.ru_nivcsw;
     return 0;
 }

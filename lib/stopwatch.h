@@ -30,8 +30,9 @@ void span_end(struct span *s);
 
 /* CPU time, in seconds. */
 struct cpu_times {
-    double user; /* running our code */
-    double sys;  /* running the kernel on our behalf */
+    double user;      /* running our code */
+    double sys;       /* running the kernel on our behalf */
+    long involuntary; /* times the kernel took a CPU away from us before we were done with it */
 };
 
 /* Seconds on CLOCK_MONOTONIC (an arbitrary but fixed origin). */

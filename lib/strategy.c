@@ -118,6 +118,7 @@ const struct strategy strategy_threads = {
     .explains = "one pthread per task, sharing this process's memory",
     .overlaps_waiting = true,
     .computes_in_parallel = true,
+    .start_cost = 3e-5,
     .run = run_threads,
 };
 
@@ -142,6 +143,7 @@ const struct strategy strategy_threads_gil = {
     .explains = "a pthread per task, but one global lock to compute (as CPython)",
     .overlaps_waiting = true,      /* the lock is let go while sleeping */
     .computes_in_parallel = false, /* only the holder computes */
+    .start_cost = 3e-5,
     .run = run_threads_gil,
 };
 
@@ -221,6 +223,7 @@ const struct strategy strategy_processes = {
     .explains = "one fork()ed child per task, each with its own memory",
     .overlaps_waiting = true,
     .computes_in_parallel = true,
+    .start_cost = 2e-4,
     .run = run_processes,
 };
 

@@ -49,6 +49,12 @@ struct strategy {
      * ranks), so the worker with the most tasks sets the pace: 3 tasks on
      * 2 workers can go at most 1.5x. */
     size_t workers;
+    /* About what starting and finishing one worker costs, seconds, as
+     * spawn_cost measures it on a small machine (a thread about 30 us, a
+     * forked process about 200 us, a program about 500 us); 0 when the
+     * workers exist already. Tasks not much longer than this, times the
+     * tasks, cannot gain: the verdict says so. */
+    double start_cost;
     /* Runs tasks 0..ntasks-1 of `w`, filling records[0..ntasks-1].
      * Returns 0, or -errno with *failed_call naming the call that failed
      * ("fork", "pthread_create", ...). Every thread or child it started has

@@ -2,10 +2,8 @@
 
 #include "stats.h"
 
+#include <math.h>
 #include <stdio.h>
-
-#define GOOD_EFFICIENCY 0.8 /* at least 80 % of the ideal speedup counts as "sped up as expected" */
-#define NO_SPEEDUP      1.2 /* below 1.2x counts as "no real speedup" */
 
 double verdict_speedup(const struct comparison *c)
 {
@@ -45,80 +43,282 @@ static double lowest_ideal(const struct comparison *c)
     return lowest;
 }
 
+/* ---- the causes, in order ---------------------------------------------- */
+
+static bool quota_limits(const struct comparison *c, char *buf, size_t size)
+{
+    if (c->workload.kind != WORKLOAD_CPU || c->quota <= QUOTA_NONE)
+        return false;
+    long throttled = 0;
+    for (size_t i = 0; i < c->count; i++)
+        if (c->results[i].load.throttled_periods > 0)
+            throttled += c->results[i].load.throttled_periods;
+    if (throttled == 0 && c->quota >= (double)c->cpus.count)
+        return false;
+    char quota[32];
+    machine_quota_text(c->quota, quota, sizeof quota);
+    if (throttled > 0)
+        snprintf(buf, size, "the CPU quota allows %s CPUs' worth: throttled %ld times", quota, throttled);
+    else
+        snprintf(buf, size, "the CPU quota allows %s CPUs' worth, not %zu", quota, c->cpus.count);
+    return true;
+}
+
+/* The strategy whose runs lost the largest share of a CPU to `what`
+ * (others' CPU time, or steal), and that share. */
+static const struct measurement *most_taken(const struct comparison *c, bool steal, double *share)
+{
+    const struct measurement *worst = NULL;
+    *share = 0.0;
+    for (size_t i = 0; i < c->count; i++) {
+        const struct measurement *m = &c->results[i];
+        double taken = steal ? m->load.steal : m->load.others_cpu;
+        if (!m->load.cpus_known || m->wall_total <= 0.0 || taken < VERDICT_MEASURABLE_S)
+            continue;
+        if (taken / m->wall_total > *share) {
+            *share = taken / m->wall_total;
+            worst = m;
+        }
+    }
+    return worst;
+}
+
+static bool others_took_cpus(const struct comparison *c, char *buf, size_t size)
+{
+    double share;
+    const struct measurement *m = most_taken(c, false, &share);
+    if (m == NULL || share < VERDICT_OTHERS_SHARE)
+        return false;
+    snprintf(buf, size, "other programs took %.2f CPUs during %s (/proc/stat)", share, m->strategy->name);
+    return true;
+}
+
+static bool steal_took_cpus(const struct comparison *c, char *buf, size_t size)
+{
+    double share;
+    const struct measurement *m = most_taken(c, true, &share);
+    if (m == NULL || share < VERDICT_STEAL_SHARE)
+        return false;
+    snprintf(buf, size, "the hypervisor gave %.2f CPUs to other machines (steal)", share);
+    return true;
+}
+
+/* Starting every worker one after another costs ntasks x start_cost before
+ * the last task can begin. */
+static bool tasks_too_short(const struct comparison *c, char *buf, size_t size)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        const struct strategy *s = c->results[i].strategy;
+        double start_up = (double)c->ntasks * s->start_cost;
+        if (harness_can_speed_up(c, s) && start_up > VERDICT_SHORT_SHARE * c->workload.seconds) {
+            snprintf(buf, size, "tasks of %g s are short: starting %zu workers takes ~%.2g s (spawn_cost)",
+                     c->workload.seconds, c->ntasks, start_up);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool hyperthreads_share(const struct comparison *c, char *buf, size_t size)
+{
+    if (c->workload.kind != WORKLOAD_CPU || c->cores <= 0 || c->ntasks <= (size_t)c->cores ||
+        c->cpus.count <= (size_t)c->cores)
+        return false;
+    double low = c->cores, high = fmin(c->cores * (1.0 + VERDICT_SMT_GAIN), harness_best_ideal(c));
+    snprintf(buf, size, "%zu tasks on %d cores: 2 threads share a core, expect %.1f-%.1fx", c->ntasks,
+             c->cores, low, high);
+    return true;
+}
+
+/* The mean CPU time of a measurement's tasks in its median run. */
+static double mean_task_cpu(const struct comparison *c, const struct measurement *m)
+{
+    double total = 0.0;
+    for (size_t t = 0; t < c->ntasks; t++)
+        total += m->spans[t].cpu;
+    return c->ntasks > 0 ? total / (double)c->ntasks : 0.0;
+}
+
+static bool clock_slowed(const struct comparison *c, char *buf, size_t size)
+{
+    const struct measurement *alone = harness_find(c, "sequential");
+    if (c->workload.kind != WORKLOAD_CPU || alone == NULL || alone->spans == NULL)
+        return false;
+    double base = mean_task_cpu(c, alone);
+    for (size_t i = 0; i < c->count && base > 0.0; i++) {
+        const struct measurement *m = &c->results[i];
+        if (m == alone || !m->strategy->computes_in_parallel || m->spans == NULL)
+            continue;
+        double more = mean_task_cpu(c, m) / base - 1.0;
+        if (more > VERDICT_SLOWER_CLOCK) {
+            snprintf(buf, size, "%s tasks took %.0f%% more CPU time than alone: a slower clock",
+                     m->strategy->name, 100.0 * more);
+            return true;
+        }
+    }
+    return false;
+}
+
+enum verdict_cause verdict_cause(const struct comparison *c, char *buf, size_t size)
+{
+    static const struct {
+        enum verdict_cause cause;
+        bool (*applies)(const struct comparison *c, char *buf, size_t size);
+    } order[] = {
+        {CAUSE_QUOTA, quota_limits},
+        {CAUSE_OTHERS, others_took_cpus},
+        {CAUSE_STEAL, steal_took_cpus},
+        {CAUSE_TOO_SHORT, tasks_too_short},
+        {CAUSE_HYPERTHREADS, hyperthreads_share},
+        {CAUSE_SLOWER_CLOCK, clock_slowed},
+    };
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (order[i].applies(c, buf, size))
+            return order[i].cause;
+    snprintf(buf, size, "nothing measured explains it: rerun with --runs 5");
+    return CAUSE_NONE;
+}
+
+/* (max - min) / median of a row's runs. */
+static double spread(const struct measurement *m)
+{
+    return m->wall > 0.0 ? (m->wall_max - m->wall_min) / m->wall : 0.0;
+}
+
+/* Is row `m` what the machine cannot do: over its ideal by more than the
+ * runs' spread, or computing on one CPU's worth outside 0.95-1.05x? */
+static bool impossible(const struct comparison *c, const struct measurement *m)
+{
+    const struct measurement *alone = harness_find(c, "sequential");
+    double speedup = harness_speedup(c, m), ideal = harness_ideal_speedup(c, m);
+    if (alone == NULL || m == alone || speedup <= 0.0)
+        return false;
+    double noise = fmax(VERDICT_PINNED_BAND, spread(m) + spread(alone));
+    bool one_cpu = c->cpus.count == 1 || (c->quota > QUOTA_NONE && c->quota <= 1.0);
+    bool pinned_compute = c->workload.kind == WORKLOAD_CPU && one_cpu && c->ntasks > 1 &&
+                          fabs(speedup - 1.0) > VERDICT_PINNED_BAND;
+    return speedup / ideal > 1.0 + noise || pinned_compute;
+}
+
+bool verdict_impossible_row(const struct comparison *c, char *buf, size_t size)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        const struct measurement *m = &c->results[i];
+        if (impossible(c, m)) {
+            snprintf(buf, size, "%s %.2fx on %zu %s?! (ideal %gx)", m->strategy->name,
+                     shown(harness_speedup(c, m)), c->cpus.count, cpus_word(c->cpus.count),
+                     harness_ideal_speedup(c, m));
+            return true;
+        }
+    }
+    return false;
+}
+
+unsigned verdict_row_flags(const struct comparison *c, const struct measurement *m)
+{
+    unsigned flags = 0;
+    double wall = m->wall_total > 0.0 ? m->wall_total : 1.0;
+    if (m->load.cpus_known && m->load.others_cpu >= VERDICT_MEASURABLE_S &&
+        m->load.others_cpu / wall >= VERDICT_OTHERS_SHARE)
+        flags |= FLAG_OTHERS;
+    if (m->load.cpus_known && m->load.steal >= VERDICT_MEASURABLE_S &&
+        m->load.steal / wall >= VERDICT_STEAL_SHARE)
+        flags |= FLAG_STEAL;
+    if (m->load.throttled_periods > 0)
+        flags |= FLAG_THROTTLED;
+    if (impossible(c, m))
+        flags |= FLAG_IMPOSSIBLE;
+    return flags;
+}
+
+/* ---- the sentences ------------------------------------------------------- */
+
 void verdict_single(const struct comparison *c, char *buf, size_t size)
 {
     const char *kind = workload_kind_name(c->workload.kind);
     double speedup = shown(verdict_speedup(c)), ideal = lowest_ideal(c);
     size_t cpus = c->cpus.count;
+    char row[96], why[128];
+    bool impossible = verdict_impossible_row(c, row, sizeof row);
+    enum verdict_cause cause = verdict_cause(c, why, sizeof why);
     if (speedup == 0.0)
         snprintf(buf, size, "%s: no speedup to judge (it needs sequential and one other strategy)", kind);
-    else if (c->workload.kind == WORKLOAD_SLEEP && speedup >= GOOD_EFFICIENCY * ideal)
-        snprintf(buf, size, "%s: %.2fx on %zu %s (ideal %gx) -> the waiting overlapped", kind, speedup, cpus,
-                 cpus_word(cpus), ideal);
-    else if (c->workload.kind == WORKLOAD_SLEEP)
-        snprintf(buf, size,
-                 "%s: only %.2fx of an ideal %gx -> tasks too short for the start-up cost, "
-                 "or a busy machine",
-                 kind, speedup, ideal);
-    else if (c->ntasks < 2)
+    else if (impossible)
+        snprintf(buf, size, "%s: %s -> %s; not the lesson", kind, row,
+                 cause == CAUSE_NONE ? "a noisy run: rerun with --runs 5" : why);
+    else if (c->workload.kind == WORKLOAD_CPU && c->ntasks < 2)
         snprintf(buf, size, "%s: %.2fx with 1 task -> nothing to run in parallel: try --tasks 2", kind,
                  speedup);
-    else if (cpus < 2)
+    else if (c->workload.kind == WORKLOAD_CPU && cpus < 2)
         snprintf(buf, size, "%s: %.2fx on 1 CPU -> one CPU computes one task at a time: no speedup", kind,
                  speedup);
-    else if (speedup >= GOOD_EFFICIENCY * ideal)
-        snprintf(buf, size, "%s: %.2fx on %zu CPUs (ideal %gx) -> the tasks computed in parallel", kind,
-                 speedup, cpus, ideal);
+    else if (cause == CAUSE_QUOTA) /* the quota, not the CPUs, sets the ideal: say so either way */
+        snprintf(buf, size, "%s: %.2fx on %zu %s (ideal %gx) -> %s", kind, speedup, cpus, cpus_word(cpus),
+                 ideal, why);
+    else if (speedup >= VERDICT_LESSON_EFFICIENCY * ideal)
+        snprintf(
+            buf, size, "%s: %.2fx on %zu %s (ideal %gx) -> %s", kind, speedup, cpus, cpus_word(cpus), ideal,
+            c->workload.kind == WORKLOAD_SLEEP ? "the waiting overlapped" : "the tasks computed in parallel");
     else
-        snprintf(buf, size,
-                 "%s: only %.2fx of an ideal %gx on %zu CPUs -> other programs may be using the CPUs", kind,
-                 speedup, ideal, cpus);
+        snprintf(buf, size, "%s: only %.2fx of an ideal %gx on %zu %s -> %s", kind, speedup, ideal, cpus,
+                 cpus_word(cpus), why);
 }
 
-static void verdict_versus_sleep(double on_one, double on_all, const struct comparison *all, char *buf,
-                                 size_t size)
+static void verdict_versus_sleep(const struct comparison *all, const struct comparison *one, double on_one,
+                                 double on_all, char *buf, size_t size)
 {
     double ideal = harness_best_ideal(all);
     size_t cpus = all->cpus.count;
-    char measured[64];
+    char measured[64], row[96], why[128];
     if (cpus < 2) /* "all" was one CPU too: say it once */
         snprintf(measured, sizeof measured, "sleep: %.2fx on 1 CPU", on_one);
     else
         snprintf(measured, sizeof measured, "sleep: %.2fx on 1 CPU, %.2fx on %zu CPUs", on_one, on_all, cpus);
-    if (on_one >= GOOD_EFFICIENCY * ideal)
+    /* Both passes must show it: the lesson is that one CPU is enough. */
+    const struct comparison *worse = on_one <= on_all ? one : all;
+    if (verdict_impossible_row(one, row, sizeof row) || verdict_impossible_row(all, row, sizeof row))
+        snprintf(buf, size, "%s -> %s: a noisy run, not the lesson", measured, row);
+    else if (fmin(on_one, on_all) >= VERDICT_LESSON_EFFICIENCY * ideal)
         snprintf(buf, size, "%s -> the waiting overlaps: concurrency is enough", measured);
-    else
-        snprintf(buf, size, "%s -> short of the ideal %.0fx: tasks too short, or a busy machine", measured,
-                 ideal);
+    else {
+        verdict_cause(worse, why, sizeof why);
+        snprintf(buf, size, "%s -> short of the ideal %.0fx: %s", measured, ideal, why);
+    }
 }
 
-static void verdict_versus_cpu(double on_one, double on_all, const struct comparison *all, char *buf,
-                               size_t size)
+static void verdict_versus_cpu(const struct comparison *all, const struct comparison *one, double on_one,
+                               double on_all, char *buf, size_t size)
 {
     double ideal = harness_best_ideal(all);
     size_t cpus = all->cpus.count;
+    char row[96], why[128];
     if (cpus < 2)
         snprintf(buf, size, "cpu: %.2fx on 1 CPU -> only 1 CPU is allowed: no parallelism to show", on_one);
-    else if (ideal < 2.0)
+    else if (ideal < 2.0 && all->ntasks < 2)
         snprintf(buf, size,
                  "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> with 1 task there is nothing "
                  "to run in parallel: try --tasks %zu",
                  on_one, on_all, cpus, cpus);
-    else if (on_one >= NO_SPEEDUP)
-        snprintf(buf, size,
-                 "cpu: %.2fx on 1 CPU?! -> computing cannot overlap on one CPU: "
-                 "a noisy measurement? rerun with --runs 5",
-                 on_one);
-    else if (on_all >= GOOD_EFFICIENCY * ideal)
+    else if (verdict_cause(all, why, sizeof why) == CAUSE_QUOTA) /* the quota, not the CPUs, sets the pace */
+        snprintf(buf, size, "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> %s", on_one, on_all, cpus, why);
+    else if (verdict_impossible_row(one, row, sizeof row)) {
+        enum verdict_cause cause = verdict_cause(one, why, sizeof why);
+        snprintf(buf, size, "cpu: %s -> not the lesson: %s", row,
+                 cause == CAUSE_NONE ? "a noisy run, rerun with --runs 5" : why);
+    } else if (verdict_impossible_row(all, row, sizeof row)) {
+        enum verdict_cause cause = verdict_cause(all, why, sizeof why);
+        snprintf(buf, size, "cpu: %s -> not the lesson: %s", row,
+                 cause == CAUSE_NONE ? "a noisy run, rerun with --runs 5" : why);
+    } else if (on_all >= VERDICT_LESSON_EFFICIENCY * ideal)
         snprintf(buf, size,
                  "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> only parallelism speeds up "
                  "computing",
                  on_one, on_all, cpus);
-    else
-        snprintf(buf, size,
-                 "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> short of the ideal %.0fx: "
-                 "other programs may be using the CPUs",
-                 on_one, on_all, cpus, ideal);
+    else {
+        verdict_cause(all, why, sizeof why);
+        snprintf(buf, size, "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> short of the ideal %.2gx: %s", on_one,
+                 on_all, cpus, ideal, why);
+    }
 }
 
 void verdict_versus(const struct comparison *all, const struct comparison *one, char *buf, size_t size)
@@ -128,7 +328,7 @@ void verdict_versus(const struct comparison *all, const struct comparison *one, 
         snprintf(buf, size, "%s: no speedup to judge (it needs sequential and one other strategy)",
                  workload_kind_name(all->workload.kind));
     else if (all->workload.kind == WORKLOAD_SLEEP)
-        verdict_versus_sleep(on_one, on_all, all, buf, size);
+        verdict_versus_sleep(all, one, on_one, on_all, buf, size);
     else
-        verdict_versus_cpu(on_one, on_all, all, buf, size);
+        verdict_versus_cpu(all, one, on_one, on_all, buf, size);
 }

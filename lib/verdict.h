@@ -6,15 +6,65 @@
  *
  * The speedup quoted is the lower one among the strategies that could have
  * sped the work up (threads and processes), so the claim holds for each.
+ *
+ * Every row is checked, not only the one quoted. A row that shows what the
+ * machine cannot do (faster than ideal, computing faster on one CPU) is
+ * never reported as the lesson; a run that falls short names the first
+ * cause the measurements show, in a fixed order (verdict_cause), and when
+ * none does, says that this run did not show the lesson.
  */
 #ifndef ATONCE_VERDICT_H
 #define ATONCE_VERDICT_H
 
 #include "harness.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define VERDICT_SIZE 256
+
+/* The thresholds every demo's verdict uses, in one place. */
+#define VERDICT_LESSON_EFFICIENCY 0.9  /* at least 90 % of the ideal speedup shows the lesson */
+#define VERDICT_NO_SPEEDUP        1.2  /* below 1.2x counts as "no real speedup" */
+#define VERDICT_PINNED_BAND       0.05 /* computing on one CPU: 0.95-1.05x is "no speedup" */
+#define VERDICT_OTHERS_SHARE      0.10 /* other programs taking a tenth of a CPU or more matter */
+#define VERDICT_MEASURABLE_S      0.03 /* others or steal: over 3 ticks of /proc/stat, its resolution */
+#define VERDICT_STEAL_SHARE       0.05 /* steal of 5 % of a CPU or more matters */
+#define VERDICT_SHORT_SHARE       0.10 /* starting the workers costs over 10 % of a task */
+#define VERDICT_SLOWER_CLOCK      0.05 /* tasks needing 5 % more CPU time than alone */
+#define VERDICT_SMT_GAIN          0.3  /* a core's second hyper-thread adds 0-30 % */
+
+/* Why a run may fall short of its lesson: the causes, in the order they
+ * are checked. The first that the measurements show is named. */
+enum verdict_cause {
+    CAUSE_NONE,         /* nothing measured explains a shortfall */
+    CAUSE_QUOTA,        /* the cgroup's CPU quota allows less than the CPUs */
+    CAUSE_OTHERS,       /* other programs took CPU time on the run's CPUs (/proc/stat) */
+    CAUSE_STEAL,        /* the hypervisor gave the CPUs to other machines */
+    CAUSE_TOO_SHORT,    /* tasks not much longer than starting their workers */
+    CAUSE_HYPERTHREADS, /* more tasks than cores: two threads share a core */
+    CAUSE_SLOWER_CLOCK, /* each task needed more CPU time than alone: the clock slowed */
+};
+
+/* The first cause that applies to `c`, with a short explanation (under 70
+ * columns) in buf, e.g. "the CPU quota allows 1.0 CPUs' worth: throttled
+ * 25 times". CAUSE_NONE leaves "nothing measured explains it ...". */
+enum verdict_cause verdict_cause(const struct comparison *c, char *buf, size_t size);
+
+/* What a row's measurements say about it, for --json's "flags". */
+enum {
+    FLAG_OTHERS = 1,     /* other programs took a tenth of a CPU or more during its runs */
+    FLAG_STEAL = 2,      /* so did the hypervisor */
+    FLAG_THROTTLED = 4,  /* the CPU quota stopped the process group */
+    FLAG_IMPOSSIBLE = 8, /* faster than its ideal beyond the spread, or off 1x on one CPU: noise */
+};
+unsigned verdict_row_flags(const struct comparison *c, const struct measurement *m);
+
+/* Does a row show what the machine cannot do: an efficiency above 100 %
+ * by more than the runs' spread, or computing on one CPU outside
+ * 0.95-1.05x? Names the first such row in buf, e.g.
+ * "threads 1.31x on 1 CPU?! (ideal 1x)". */
+bool verdict_impossible_row(const struct comparison *c, char *buf, size_t size);
 
 /* What one comparison shows, e.g.
  * "sleep: 9.97x with 10 tasks on 2 CPUs -> the waiting overlapped". */

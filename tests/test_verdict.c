@@ -315,3 +315,173 @@ Test(ideal, fixed_shares_are_paced_by_the_busiest_worker)
     /* One task per rank, one CPU each: every rank at once. */
     cr_assert_float_eq(fixed_share_ideal(2, 2, 2, verdict), 2.0, 1e-9);
 }
+
+/* ---- the causes, each from its own measurement ------------------------------ */
+
+/* Sets what else took the CPUs during the runs of result `i`. */
+static void set_load(struct comparison *c, size_t i, double others_cpu, double steal, long throttled)
+{
+    struct measurement *m = &c->results[i];
+    m->wall_total = m->wall * m->runs;
+    m->load = (struct load){.others_cpu = others_cpu,
+                            .steal = steal,
+                            .throttled_periods = throttled,
+                            .throttled = throttled * 0.01,
+                            .cpus_known = true};
+}
+
+Test(verdict_cause, a_quota_of_one_cpu_is_named_and_sets_the_ideal)
+{
+    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 1.94, 1.94);
+    c.quota = 1.0;
+    set_load(&c, 1, 0.0, 0.0, 52);
+    cr_assert_float_eq(harness_ideal_speedup(&c, &c.results[1]), 1.0, 1e-9, "the quota, not the 2 CPUs");
+    char buf[VERDICT_SIZE];
+    verdict_single(&c, buf, sizeof buf);
+    assert_contains(buf, "(ideal 1x)");
+    assert_contains(buf, "the CPU quota allows 1.0 CPUs' worth: throttled 52 times");
+    assert_lacks(buf, "other programs");
+    assert_lacks(buf, "in parallel");
+}
+
+Test(verdict_cause, the_quota_comes_before_other_programs)
+{
+    struct comparison c = make(WORKLOAD_CPU, 4, 4, 4.0, 2.8, 2.8);
+    c.quota = 1.5;
+    set_load(&c, 1, 2.0, 0.0, 10);
+    char why[VERDICT_SIZE];
+    cr_assert_eq(verdict_cause(&c, why, sizeof why), CAUSE_QUOTA, "%s", why);
+}
+
+Test(verdict_cause, other_programs_are_named_with_what_they_took)
+{
+    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.4, 2.0, 2.0);
+    set_load(&c, 1, 2.4, 0.0, -1); /* 2.4 s of others over 3 runs of 2 s: 0.40 CPUs */
+    char buf[VERDICT_SIZE];
+    verdict_single(&c, buf, sizeof buf);
+    assert_contains(buf, "only 1.20x of an ideal 2x");
+    assert_contains(buf, "other programs took 0.40 CPUs during threads (/proc/stat)");
+}
+
+Test(verdict_cause, a_tick_of_others_is_not_blamed)
+{
+    struct comparison c = make(WORKLOAD_CPU, 2, 2, 0.2, 0.1, 0.1);
+    set_load(&c, 1, 0.02, 0.0, -1); /* two ticks: within /proc/stat's resolution */
+    char why[VERDICT_SIZE];
+    cr_assert_neq(verdict_cause(&c, why, sizeof why), CAUSE_OTHERS, "%s", why);
+}
+
+Test(verdict_cause, steal_is_named_after_other_programs)
+{
+    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.4, 2.0, 2.0);
+    set_load(&c, 2, 0.0, 0.9, -1);
+    char why[VERDICT_SIZE];
+    cr_assert_eq(verdict_cause(&c, why, sizeof why), CAUSE_STEAL, "%s", why);
+    assert_contains(why, "steal");
+}
+
+Test(verdict_cause, tiny_tasks_are_too_short_for_their_start_up)
+{
+    struct comparison c = make(WORKLOAD_CPU, 2, 2, 0.0001, 0.0001, 0.0003);
+    c.workload.seconds = 0.00005;
+    char buf[VERDICT_SIZE];
+    verdict_single(&c, buf, sizeof buf);
+    assert_contains(buf, "are short: starting 2 workers");
+    assert_lacks(buf, "other programs");
+}
+
+Test(verdict_cause, more_tasks_than_cores_share_hyper_threads)
+{
+    struct comparison c = make(WORKLOAD_CPU, 16, 16, 16.0, 1.6, 1.6); /* 10x of 16 */
+    c.cores = 8;
+    char buf[VERDICT_SIZE];
+    verdict_single(&c, buf, sizeof buf);
+    assert_contains(buf, "only 10.00x of an ideal 16x");
+    assert_contains(buf, "16 tasks on 8 cores: 2 threads share a core, expect 8.0-10.4x");
+}
+
+Test(verdict_cause, tasks_needing_more_cpu_time_than_alone_mean_a_slower_clock)
+{
+    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 1.2, 1.2);
+    struct span alone[2] = {{.cpu = 1.0}, {.cpu = 1.0}}, together[2] = {{.cpu = 1.2}, {.cpu = 1.2}};
+    c.results[0].spans = alone;
+    c.results[1].spans = together;
+    c.results[2].spans = together;
+    char why[VERDICT_SIZE];
+    cr_assert_eq(verdict_cause(&c, why, sizeof why), CAUSE_SLOWER_CLOCK, "%s", why);
+    assert_contains(why, "threads tasks took 20% more CPU time than alone");
+}
+
+Test(verdict_cause, nothing_measured_says_so_instead_of_guessing)
+{
+    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.4, 2.0, 2.0);
+    char buf[VERDICT_SIZE];
+    verdict_single(&c, buf, sizeof buf);
+    assert_contains(buf, "nothing measured explains it");
+    assert_lacks(buf, "other programs");
+}
+
+/* ---- rows the machine cannot produce ---------------------------------------- */
+
+Test(verdict_impossible_row, sleep_above_its_ideal_is_not_the_lesson)
+{
+    struct comparison c = make(WORKLOAD_SLEEP, 10, 1, 10.0, 0.51, 1.0); /* threads 19.6x of 10x */
+    char buf[VERDICT_SIZE];
+    verdict_single(&c, buf, sizeof buf);
+    assert_contains(buf, "threads 19.60x on 1 CPU?! (ideal 10x)");
+    assert_contains(buf, "not the lesson");
+    assert_lacks(buf, "overlapped");
+}
+
+Test(verdict_impossible_row, computing_faster_on_one_cpu_is_flagged)
+{
+    struct comparison c = make(WORKLOAD_CPU, 2, 1, 0.2, 0.2, 0.152); /* processes 1.31x */
+    char row[VERDICT_SIZE];
+    cr_assert(verdict_impossible_row(&c, row, sizeof row));
+    assert_contains(row, "processes 1.31x on 1 CPU");
+}
+
+Test(verdict_impossible_row, a_little_over_ideal_within_the_spread_is_fine)
+{
+    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 0.98, 1.0); /* threads 2.04x: eff 102 % */
+    char row[VERDICT_SIZE];
+    cr_assert_not(verdict_impossible_row(&c, row, sizeof row), "%s", row);
+    c.results[1].wall = 0.9; /* 2.22x: eff 111 %, runs spread 0 */
+    cr_assert(verdict_impossible_row(&c, row, sizeof row));
+    c.results[1].wall_min = 0.85; /* now the runs themselves spread over 17 % */
+    c.results[1].wall_max = 1.0;
+    cr_assert_not(verdict_impossible_row(&c, row, sizeof row), "%s", row);
+}
+
+/* Over a grid of speedups, a verdict that states the lesson never sits
+ * under a row that contradicts it. */
+Test(verdict_single, never_contradicts_its_table)
+{
+    for (int t = 5; t <= 30; t++)
+        for (int p = 5; p <= 30; p++) {
+            double threads = t / 10.0, processes = p / 10.0;
+            struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 2.0 / threads, 2.0 / processes);
+            char buf[VERDICT_SIZE];
+            verdict_single(&c, buf, sizeof buf);
+            if (strstr(buf, "computed in parallel") == NULL)
+                continue;
+            for (size_t i = 1; i < c.count; i++) {
+                double eff = harness_speedup(&c, &c.results[i]) / harness_ideal_speedup(&c, &c.results[i]);
+                cr_assert(eff >= VERDICT_LESSON_EFFICIENCY - 1e-9 && eff <= 1.0 + VERDICT_PINNED_BAND + 1e-9,
+                          "threads %.1fx, processes %.1fx: \"%s\" under a row at %.0f%%", threads, processes,
+                          buf, 100 * eff);
+            }
+        }
+}
+
+Test(verdict_versus, cpu_pinned_to_a_quota_of_one_cpu_names_the_quota)
+{
+    struct comparison all = make(WORKLOAD_CPU, 2, 2, 2.0, 1.96, 1.96);
+    struct comparison one = make(WORKLOAD_CPU, 2, 1, 2.0, 2.0, 2.0);
+    all.quota = one.quota = 1.0;
+    set_load(&all, 1, 0.0, 0.0, 40);
+    char buf[VERDICT_SIZE];
+    verdict_versus(&all, &one, buf, sizeof buf);
+    assert_lacks(buf, "only parallelism");
+    assert_contains(buf, "CPU quota");
+}
