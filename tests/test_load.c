@@ -1,6 +1,7 @@
 /* Load: with CPU hogs on every CPU (started and stopped here, bounded in
  * time), cpu still finishes, its checksums still match, and its report
- * warns that the machine is busy. CPU is the demo's path, from meson. */
+ * warns that the machine is busy. CPU is the demo's path, from meson.
+ * (load_flags.py checks the --json flags of every row under the same load.) */
 #include "child.h"
 
 #include <criterion/criterion.h>
@@ -36,7 +37,9 @@ Test(load, a_busy_machine_is_reported_and_the_checksums_still_match, .timeout = 
     cr_expect_not_null(strstr(r.out.data, "in every run of every strategy: all did the same work"), "%s",
                        r.out.data);
     cr_expect_null(strstr(r.out.data, "MISMATCH"), "%s", r.out.data);
-    cr_expect_not_null(strstr(r.out.data, "warning: sequential computed on only"),
-                       "no busy-machine warning:\n%s", r.out.data);
+    /* measured from /proc/stat, or seen in sequential's own CPU use */
+    cr_expect(strstr(r.out.data, "warning: other programs took") != NULL ||
+                  strstr(r.out.data, "warning: sequential computed on only") != NULL,
+              "no busy-machine warning:\n%s", r.out.data);
     child_result_free(&r);
 }
