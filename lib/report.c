@@ -103,7 +103,7 @@ static void print_warnings(const struct comparison *c, const struct options *opt
     double use = alone != NULL && alone->wall > 0.0 ? (alone->user + alone->sys) / alone->wall : 1.0;
     if (c->workload.kind == WORKLOAD_CPU && use < BUSY_WARNING && cause != CAUSE_OTHERS)
         printf("%swarning:%s sequential computed on only %.0f%% of a CPU: other programs are using\n"
-               "         the CPUs, so these speedups are not the machine's; rerun when it is quiet\n",
+               "         the CPUs: these speedups are not the machine's; rerun when it is quiet\n",
                paint(opts, YELLOW), paint(opts, RESET), stats_round_down(100.0 * use, 0));
 }
 
