@@ -186,12 +186,10 @@ const struct measurement *harness_find(const struct comparison *c, const char *n
     return NULL;
 }
 
-/* How many tasks can compute at the same instant: the CPUs, or the quota
- * when it allows less (1.5 CPUs' worth of time on 4 CPUs gives 1.5). */
+/* How many tasks can compute at the same instant (machine_capacity). */
 static double parallel_capacity(const struct comparison *c)
 {
-    double cpus = (double)c->cpus.count;
-    return c->quota > QUOTA_NONE && c->quota < cpus ? c->quota : cpus;
+    return machine_capacity(c->cpus.count, c->quota);
 }
 
 double harness_best_ideal(const struct comparison *c)

@@ -352,10 +352,14 @@ int machine_read(struct machine *m)
     return 0;
 }
 
+double machine_capacity(size_t cpus, double quota)
+{
+    return quota > QUOTA_NONE && quota < (double)cpus ? quota : (double)cpus;
+}
+
 double machine_parallel_capacity(const struct machine *m, const struct cpu_list *cpus)
 {
-    double capacity = (double)cpus->count;
-    return m->quota > QUOTA_NONE && m->quota < capacity ? m->quota : capacity;
+    return machine_capacity(cpus->count, m->quota);
 }
 
 /* ---- the header ------------------------------------------------------------- */

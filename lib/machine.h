@@ -81,6 +81,9 @@ int machine_count_cores(const struct machine *m, const struct cpu_list *cpus);
  * by the verdict, not hidden here. */
 double machine_parallel_capacity(const struct machine *m, const struct cpu_list *cpus);
 
+/* The same rule for `cpus` CPUs under `quota` (QUOTA_NONE or unknown: no limit). */
+double machine_capacity(size_t cpus, double quota);
+
 /* A quota as people read it: "1.0", "1.5", "0.25". */
 void machine_quota_text(double quota, char *buf, size_t size);
 

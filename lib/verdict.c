@@ -64,22 +64,27 @@ static bool quota_limits(const struct comparison *c, char *buf, size_t size)
     return true;
 }
 
-/* The strategy whose runs lost the largest share of a CPU to `what`
- * (others' CPU time, or steal), and that share. */
+/* The share of a CPU that row `m`'s runs lost to other programs (or to
+ * steal), or 0 when it was not measured or is within /proc/stat's ticks. */
+static double share_taken(const struct measurement *m, bool steal)
+{
+    double taken = steal ? m->load.steal : m->load.others_cpu;
+    if (!m->load.cpus_known || m->wall_total <= 0.0 || taken < VERDICT_MEASURABLE_S)
+        return 0.0;
+    return taken / m->wall_total;
+}
+
+/* The strategy whose runs lost the largest share of a CPU to other
+ * programs (or to steal), and that share. */
 static const struct measurement *most_taken(const struct comparison *c, bool steal, double *share)
 {
     const struct measurement *worst = NULL;
     *share = 0.0;
-    for (size_t i = 0; i < c->count; i++) {
-        const struct measurement *m = &c->results[i];
-        double taken = steal ? m->load.steal : m->load.others_cpu;
-        if (!m->load.cpus_known || m->wall_total <= 0.0 || taken < VERDICT_MEASURABLE_S)
-            continue;
-        if (taken / m->wall_total > *share) {
-            *share = taken / m->wall_total;
-            worst = m;
+    for (size_t i = 0; i < c->count; i++)
+        if (share_taken(&c->results[i], steal) > *share) {
+            *share = share_taken(&c->results[i], steal);
+            worst = &c->results[i];
         }
-    }
     return worst;
 }
 
@@ -217,12 +222,9 @@ bool verdict_impossible_row(const struct comparison *c, char *buf, size_t size)
 unsigned verdict_row_flags(const struct comparison *c, const struct measurement *m)
 {
     unsigned flags = 0;
-    double wall = m->wall_total > 0.0 ? m->wall_total : 1.0;
-    if (m->load.cpus_known && m->load.others_cpu >= VERDICT_MEASURABLE_S &&
-        m->load.others_cpu / wall >= VERDICT_OTHERS_SHARE)
+    if (share_taken(m, false) >= VERDICT_OTHERS_SHARE)
         flags |= FLAG_OTHERS;
-    if (m->load.cpus_known && m->load.steal >= VERDICT_MEASURABLE_S &&
-        m->load.steal / wall >= VERDICT_STEAL_SHARE)
+    if (share_taken(m, true) >= VERDICT_STEAL_SHARE)
         flags |= FLAG_STEAL;
     if (m->load.throttled_periods > 0)
         flags |= FLAG_THROTTLED;
