@@ -59,17 +59,24 @@ static void table_verdicts(const struct comparison *sleeping, const struct compa
     }
     double s = stats_round_down(harness_speedup(sleeping, loop_sleep), 2);
     double c = stats_round_down(harness_speedup(computing, loop_cpu), 2);
-    if (s >= 0.8 * (double)sleeping->ntasks)
+    char row[96], why[128];
+    if (verdict_impossible_row(sleeping, row, sizeof row))
+        snprintf(verdicts[0], VERDICT_SIZE, "sleep: %s -> a noisy run, not the lesson: rerun", row);
+    else if (s >= VERDICT_LESSON_EFFICIENCY * (double)sleeping->ntasks)
         snprintf(verdicts[0], VERDICT_SIZE,
                  "sleep: event_loop %.2fx in one thread -> waits overlap without "
                  "threads or processes",
                  s);
-    else
-        snprintf(verdicts[0], VERDICT_SIZE,
-                 "sleep: event_loop only %.2fx of %zux -> tasks too short, or a "
-                 "busy machine",
-                 s, sleeping->ntasks);
-    if (c < 1.2)
+    else {
+        verdict_cause(sleeping, why, sizeof why);
+        snprintf(verdicts[0], VERDICT_SIZE, "sleep: event_loop only %.2fx of %zux -> %.100s", s,
+                 sleeping->ntasks, why);
+    }
+    if (verdict_impossible_row(computing, row, sizeof row)) {
+        enum verdict_cause cause = verdict_cause(computing, why, sizeof why);
+        snprintf(verdicts[1], VERDICT_SIZE, "cpu: %s -> not the lesson: %s", row,
+                 cause == CAUSE_NONE ? "a noisy run, rerun with --runs 5" : why);
+    } else if (c < VERDICT_NO_SPEEDUP)
         snprintf(verdicts[1], VERDICT_SIZE,
                  "cpu: event_loop %.2fx -> one thread computes one task at a time, "
                  "as sequential does",

@@ -22,8 +22,9 @@
 #include <math.h>
 #include <stdio.h>
 
-#define MAX_WORKERS 64
-#define PLOT_ROWS   10
+#define MAX_WORKERS      64
+#define PLOT_ROWS        10
+#define KARP_FLATT_SLACK 0.05 /* estimates this far outside 0..1 are still noise-sized */
 
 static double serial_fraction = 0.0;
 
@@ -201,10 +202,9 @@ static void print_plot(const struct point *points, size_t n)
 
 static void print_json(const struct machine *m, const struct point *points, size_t n)
 {
-    printf("{\"demo\": \"scaling\", \"version\": \"%s\", \"machine\": {\"cpus_online\": %d, \"kernel\": ",
-           ATONCE_VERSION, m->cpus_online);
-    report_json_string(stdout, m->kernel);
-    printf("}, \"cpus\": %zu, \"strategy\": \"%s\", \"serial_fraction\": %g, \"points\": [",
+    printf("{\"demo\": \"scaling\", \"version\": \"%s\", \"machine\": ", ATONCE_VERSION);
+    report_json_machine(stdout, m);
+    printf(", \"cpus\": %zu, \"strategy\": \"%s\", \"serial_fraction\": %g, \"points\": [",
            points[0].c.cpus.count, points[0].c.results[0].strategy->name, serial_fraction);
     for (size_t i = 0; i < n; i++) {
         const struct point *p = &points[i];
@@ -223,6 +223,27 @@ static void print_json(const struct machine *m, const struct point *points, size
     printf("]}\n");
 }
 
+/* A cause the measurements show (a quota, other programs, steal), or a
+ * Karp-Flatt estimate outside 0..1, which no real serial share gives: then
+ * the curve shows the surroundings or noise, not Amdahl. */
+static bool measured_elsewhere(const struct point *points, size_t n, char *why, size_t size)
+{
+    for (size_t i = 0; i < n; i++) {
+        enum verdict_cause cause = verdict_cause(&points[i].c, why, size);
+        if (cause == CAUSE_QUOTA || cause == CAUSE_OTHERS || cause == CAUSE_STEAL)
+            return true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double kf = points[i].karp_flatt;
+        if (!isnan(kf) && (kf < -KARP_FLATT_SLACK || kf > 1.0 + KARP_FLATT_SLACK)) {
+            snprintf(why, size, "Karp-Flatt %.2f at %zu workers is outside 0-1: a noisy run, rerun", kf,
+                     points[i].workers);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The verdict: where the speedup stopped, and why. */
 static void verdict(const struct point *points, size_t n, size_t cpus, char *buf, size_t size)
 {
@@ -231,8 +252,10 @@ static void verdict(const struct point *points, size_t n, size_t cpus, char *buf
         if (points[i].speedup > points[best].speedup)
             best = i;
     const struct point *last = &points[n - 1];
-    char why[80];
-    if (cpus < 2)
+    char why[128];
+    if (measured_elsewhere(points, n, why, sizeof why))
+        ; /* what else took the CPUs comes first: the curve is not the machine's */
+    else if (cpus < 2)
         snprintf(why, sizeof why, "1 CPU: no number of workers can speed it up");
     else if (serial_fraction > 0.0)
         snprintf(why, sizeof why, "the serial share caps it: Amdahl allows %.2fx on %d CPUs",
