@@ -200,7 +200,7 @@ static void print_plot(const struct point *points, size_t n)
     printf("  workers\n");
 }
 
-static void print_json(const struct machine *m, const struct point *points, size_t n)
+static void print_json(const struct machine *m, const struct point *points, size_t n, const char *verdict)
 {
     printf("{\"demo\": \"scaling\", \"version\": \"%s\", \"machine\": ", ATONCE_VERSION);
     report_json_machine(stdout, m);
@@ -220,18 +220,32 @@ static void print_json(const struct machine *m, const struct point *points, size
             printf("%.9g", p->karp_flatt);
         printf(", \"checksum_ok\": %s}", r->checksum == points[0].c.results[0].checksum ? "true" : "false");
     }
+    printf("], \"verdicts\": [");
+    report_json_string(stdout, verdict);
     printf("]}\n");
 }
 
-/* A cause the measurements show (a quota, other programs, steal), or a
- * Karp-Flatt estimate outside 0..1, which no real serial share gives: then
- * the curve shows the surroundings or noise, not Amdahl. */
+/* A cause the measurements show (a quota, other programs, steal), a point
+ * up to the CPU count short of Amdahl's speedup, or a Karp-Flatt estimate
+ * outside 0..1, which no real serial share gives: then the curve shows the
+ * surroundings or noise, not Amdahl. */
 static bool measured_elsewhere(const struct point *points, size_t n, char *why, size_t size)
 {
     for (size_t i = 0; i < n; i++) {
         enum verdict_cause cause = verdict_cause(&points[i].c, why, size);
         if (cause == CAUSE_QUOTA || cause == CAUSE_OTHERS || cause == CAUSE_STEAL)
             return true;
+    }
+    for (size_t i = 0; i < n; i++) { /* up to the CPU count, each point should reach Amdahl */
+        const struct point *p = &points[i];
+        if (p->workers > 1 && p->ideal == (double)p->workers &&
+            p->speedup < VERDICT_LESSON_EFFICIENCY * p->amdahl) {
+            char cause[96];
+            verdict_cause(&p->c, cause, sizeof cause);
+            snprintf(why, size, "%zu workers only %.2fx of Amdahl's %.2fx: %.60s", p->workers,
+                     stats_round_down(p->speedup, 2), p->amdahl, cause);
+            return true;
+        }
     }
     for (size_t i = 0; i < n; i++) {
         double kf = points[i].karp_flatt;
@@ -315,7 +329,7 @@ int main(int argc, char **argv)
     char line[1][VERDICT_SIZE];
     verdict(points, n, cpus, line[0], sizeof line[0]);
     if (opts.json) {
-        print_json(&m, points, n);
+        print_json(&m, points, n, line[0]);
     } else {
         report_header(&demo, &opts, &m);
         printf("\nthe job: %g s of computing in %zu chunks, %g of it serial; workers: %s\n", opts.seconds,

@@ -401,7 +401,8 @@ static void json_flags(FILE *to, const struct comparison *c, const struct measur
     } names[] = {{FLAG_OTHERS, "others"},
                  {FLAG_STEAL, "steal"},
                  {FLAG_THROTTLED, "throttled"},
-                 {FLAG_IMPOSSIBLE, "noise"}};
+                 {FLAG_IMPOSSIBLE, "noise"},
+                 {FLAG_SHORT, "short"}};
     unsigned flags = verdict_row_flags(c, m);
     const char *comma = "";
     fputs(", \"flags\": [", to);

@@ -230,6 +230,9 @@ unsigned verdict_row_flags(const struct comparison *c, const struct measurement 
         flags |= FLAG_THROTTLED;
     if (impossible(c, m))
         flags |= FLAG_IMPOSSIBLE;
+    double speedup = harness_speedup(c, m), ideal = harness_ideal_speedup(c, m);
+    if (ideal > 1.0 && speedup > 0.0 && speedup < VERDICT_LESSON_EFFICIENCY * ideal)
+        flags |= FLAG_SHORT;
     return flags;
 }
 
