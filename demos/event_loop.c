@@ -26,7 +26,7 @@
 
 #define SWEEP_SECONDS     1.0  /* each task's sleep in a sweep, unless --seconds */
 #define CPU_SECONDS       0.25 /* each cpu task in the tables; one per CPU */
-#define QUICK_CPU_SECONDS 0.05
+#define QUICK_CPU_SECONDS 0.03
 #define PROCESS_CAP       2000 /* children at most, in a sweep */
 
 static const struct demo_info demo = {
@@ -37,7 +37,7 @@ static const struct demo_info demo = {
     .default_tasks = 10,
     .default_seconds = 0.2,
     .quick_tasks = 10,
-    .quick_seconds = 0.05,
+    .quick_seconds = 0.03,
     .default_strategies = "sequential,event_loop,threads,processes",
     .harness = true,
     .tasks_list = true,
@@ -246,7 +246,7 @@ static int run_sweep(const struct options *opts, const struct machine *m)
     struct options one_run = *opts; /* the header says how each point was measured */
     one_run.runs = 1;
     one_run.warmup = 0;
-    report_header(&demo, &one_run, m);
+    report_header(&demo, &one_run, m, NULL);
     printf("\nsweep: each task sleeps %g s; one run per size, each in a fresh process;\n"
            "peak MiB is that process's peak memory (getrusage ru_maxrss)\n\n",
            seconds);

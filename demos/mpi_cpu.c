@@ -318,7 +318,7 @@ static void print_json(const struct machine *m, const struct comparison *c, int 
 static void print_report(const struct options *opts, const struct machine *m, const struct comparison *c,
                          int hosts, const double *cpu_per_rank, char verdict[][VERDICT_SIZE])
 {
-    report_header(&demo, opts, m);
+    report_header(&demo, opts, m, NULL);
     printf("\n%zu task%s, each computes %g s of CPU, on %d rank%s (%d host%s, %zu CPU%s in all)\n", c->ntasks,
            c->ntasks == 1 ? "" : "s", c->workload.seconds, ranks, ranks == 1 ? "" : "s", hosts,
            hosts == 1 ? "" : "s", c->cpus.count, c->cpus.count == 1 ? "" : "s");

@@ -26,7 +26,7 @@ static const struct demo_info demo = {
     .default_tasks = 10,
     .default_seconds = 1.0, /* 10 x 1 s: 10 s sequential, 1 s at once */
     .quick_tasks = 10,
-    .quick_seconds = 0.1,
+    .quick_seconds = 0.05,
     .default_strategies = "sequential,threads,processes",
     .harness = true,
 };

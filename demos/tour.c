@@ -120,7 +120,7 @@ static const struct stop stops[] = {
       "close to 0%.",
       "반복해서 묻는 쪽은 CPU 하나를 거의 100% 쓰고, 블로킹 대기 쪽은 거의 0%를 쓴다."},
      {"poll_child"},
-     {"poll_child", "--seconds", "0.3"},
+     {"poll_child", "--seconds", "0.1"},
      false},
     {"06-parallel_children.md",
      {"Many children at once", "자식 프로세스 여러 개를 한꺼번에"},

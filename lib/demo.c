@@ -35,12 +35,13 @@ static void show_progress(const struct strategy *s, int run, int total, void *co
 int demo_measure(const struct demo_info *demo, const struct options *opts, size_t ntasks,
                  const struct workload *w, struct comparison *out)
 {
+    bool computing = w->kind == WORKLOAD_CPU;
     struct harness_plan plan = {
         .strategies = opts->strategies,
         .count = opts->strategy_count,
         .ntasks = ntasks,
-        .warmup = opts->warmup,
-        .runs = opts->runs,
+        .warmup = computing ? opts->compute_warmup : opts->warmup,
+        .runs = computing ? opts->compute_runs : opts->runs,
         .on_run = show_progress,
     };
     fflush(stdout); /* children must not inherit half-written output */
@@ -91,11 +92,11 @@ int demo_report(const struct demo_info *demo, const struct options *opts, const 
     } else if (opts->csv) {
         report_csv(stdout, c, count, per_result_workload);
     } else {
-        report_header(demo, opts, m);
+        report_header(demo, opts, m, count > 0 ? &c[0] : NULL);
         if (extra_line != NULL)
             printf("%s\n", extra_line);
         for (size_t i = 0; i < count; i++) {
-            report_workload_title(&c[i], opts);
+            report_workload_title(&c[i], &c[0], opts);
             report_table(&c[i], opts);
         }
         report_legend();

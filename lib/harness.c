@@ -132,6 +132,7 @@ int harness_compare(const struct harness_plan *plan, const struct workload *w, s
     memset(out, 0, sizeof *out);
     out->workload = *w;
     out->ntasks = plan->ntasks;
+    out->warmup = plan->warmup;
     struct machine *m = malloc(sizeof *m);
     if (m == NULL) {
         *failed_call = "malloc";

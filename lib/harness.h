@@ -44,6 +44,7 @@ struct comparison {
     struct cpu_list cpus; /* the CPUs the runs were allowed to use */
     int cores;            /* the physical cores those CPUs belong to, or MACHINE_UNKNOWN */
     double quota;         /* the cgroup's CPU quota in CPUs' worth, QUOTA_NONE or MACHINE_UNKNOWN */
+    int warmup;           /* warm-up runs before each strategy's measured runs */
     size_t count;         /* how many strategies were measured */
     struct measurement results[HARNESS_MAX_STRATEGIES];
 };

@@ -79,8 +79,10 @@ struct options {
     size_t size_count;               /* 0: no list was given */
     double seconds;
     bool seconds_given;
-    int runs;
-    int warmup;
+    int runs;           /* measured runs of waiting tasks, and of all tasks without --quick */
+    int warmup;         /* warm-up runs before them */
+    int compute_runs;   /* measured runs of computing tasks: --quick takes 3 short ones */
+    int compute_warmup; /* and 1 warm-up, as one cold run is the noisiest */
     const struct strategy *strategies[HARNESS_MAX_STRATEGIES];
     size_t strategy_count;
     struct cpu_list cpus; /* the CPUs to run on: --cpus, or all allowed */
@@ -92,6 +94,9 @@ struct options {
     const char *trace;  /* --trace FILE: write a Perfetto / chrome://tracing timeline there */
     bool timeline_json; /* --timeline-json: --json results list their tasks too */
 };
+
+#define QUICK_COMPUTE_RUNS   3 /* --quick: measured runs of computing tasks */
+#define QUICK_COMPUTE_WARMUP 1 /* and warm-ups before them */
 
 /* options_parse's answer when the demo should go on and run. */
 #define OPTIONS_RUN (-1)

@@ -33,22 +33,43 @@ static void describe_workload(const struct workload *w, size_t ntasks, char *buf
                  w->seconds);
 }
 
-void report_header(const struct demo_info *demo, const struct options *opts, const struct machine *m)
+/* "median of 3 runs after 1 warm-up" */
+static void describe_runs(int runs, int warmup, char *buf, size_t size)
 {
-    char machine[512];
-    machine_describe(m, 80, machine, sizeof machine);
-    printf("%s%s%s: median of %d run%s after %d warm-up%s\n%s", paint(opts, BOLD), demo->name,
-           paint(opts, RESET), opts->runs, opts->runs == 1 ? "" : "s", opts->warmup,
-           opts->warmup == 1 ? "" : "s", machine);
+    snprintf(buf, size, "median of %d run%s after %d warm-up%s", runs, runs == 1 ? "" : "s", warmup,
+             warmup == 1 ? "" : "s");
 }
 
-void report_workload_title(const struct comparison *c, const struct options *opts)
+/* The runs behind a comparison's medians. */
+static void comparison_runs(const struct comparison *c, char *buf, size_t size)
 {
-    char what[128], cpus[256];
+    describe_runs(c->count > 0 ? c->results[0].runs : 0, c->warmup, buf, size);
+}
+
+void report_header(const struct demo_info *demo, const struct options *opts, const struct machine *m,
+                   const struct comparison *first)
+{
+    char machine[512], runs[64];
+    machine_describe(m, 80, machine, sizeof machine);
+    if (first != NULL)
+        comparison_runs(first, runs, sizeof runs);
+    else
+        describe_runs(opts->runs, opts->warmup, runs, sizeof runs);
+    printf("%s%s%s: %s\n%s", paint(opts, BOLD), demo->name, paint(opts, RESET), runs, machine);
+}
+
+void report_workload_title(const struct comparison *c, const struct comparison *first,
+                           const struct options *opts)
+{
+    char what[128], cpus[256], runs[64] = "", first_runs[64] = "";
     describe_workload(&c->workload, c->ntasks, what, sizeof what);
     cpu_list_format(&c->cpus, cpus, sizeof cpus);
-    printf("\n%s%s, on %zu CPU%s (%s)%s\n", paint(opts, BOLD), what, c->cpus.count,
-           c->cpus.count == 1 ? "" : "s", cpus, paint(opts, RESET));
+    comparison_runs(c, runs, sizeof runs);
+    comparison_runs(first, first_runs, sizeof first_runs);
+    bool other_runs = strcmp(runs, first_runs) != 0; /* --quick: computing takes more, shorter runs */
+    printf("\n%s%s, on %zu CPU%s (%s)%s%s%s\n", paint(opts, BOLD), what, c->cpus.count,
+           c->cpus.count == 1 ? "" : "s", cpus, other_runs ? "\n" : "", other_runs ? runs : "",
+           paint(opts, RESET));
 }
 
 /* "9.97x", or "-" when there is no sequential run to compare with. */

@@ -13,14 +13,18 @@
 
 #include <stdio.h>
 
-/* Demo title and the machine, e.g.
- *   sleep: 10 tasks, each sleeps 1 s; median of 3 runs after 1 warm-up
- *   machine: 2 CPUs (2 cores, 1 thread each), this run may use 2 (CPU 0,1),
- *   no CPU quota, Linux 6.1.0, Intel(R) Xeon(R) Processor (machine_describe) */
-void report_header(const struct demo_info *demo, const struct options *opts, const struct machine *m);
+/* Demo title, the runs behind the first comparison's medians (opts' when
+ * `first` is NULL) and the machine (machine_describe), e.g.
+ *   sleep: median of 3 runs after 1 warm-up
+ *   machine: 2 CPUs (2 cores, no hyper-threads), this run may use 2 (CPU 0,1)
+ *   no CPU quota, Linux 6.1.0, Intel(R) Xeon(R) Processor */
+void report_header(const struct demo_info *demo, const struct options *opts, const struct machine *m,
+                   const struct comparison *first);
 
-/* One workload's title line, e.g. "10 tasks, each sleeps 1 s, on CPUs 0-1". */
-void report_workload_title(const struct comparison *c, const struct options *opts);
+/* One workload's title line, e.g. "10 tasks, each sleeps 1 s, on 2 CPUs (0,1)",
+ * and a line with its runs when they differ from `first`'s (the header's). */
+void report_workload_title(const struct comparison *c, const struct comparison *first,
+                           const struct options *opts);
 
 /* The table, one row per strategy, with its legend and any warnings. */
 void report_table(const struct comparison *c, const struct options *opts);
