@@ -26,7 +26,7 @@
 
 #define SWEEP_SECONDS     1.0  /* each task's sleep in a sweep, unless --seconds */
 #define CPU_SECONDS       0.25 /* each cpu task in the tables; one per CPU */
-#define QUICK_CPU_SECONDS 0.03
+#define QUICK_CPU_SECONDS 0.05
 #define PROCESS_CAP       2000 /* children at most, in a sweep */
 
 static const struct demo_info demo = {

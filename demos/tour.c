@@ -487,6 +487,22 @@ static void find_demo_dir(const char *argv0, char *out, size_t size)
     snprintf(out, size, "%s", n > 0 ? self : ".");
 }
 
+/* The earlier stop that runs exactly this stop's command, or -1. Under
+ * --quick the first stop and the versus stop are the same run. */
+static long same_command_as(size_t index)
+{
+    for (size_t j = 0; j < index; j++) {
+        const char *const *a = quick ? stops[j].quick_argv : stops[j].argv;
+        const char *const *b = quick ? stops[index].quick_argv : stops[index].argv;
+        size_t i = 0;
+        while (a[i] != NULL && b[i] != NULL && strcmp(a[i], b[i]) == 0)
+            i++;
+        if (a[i] == NULL && b[i] == NULL)
+            return (long)j;
+    }
+    return -1;
+}
+
 /* One stop: header, maybe a prediction, the run, maybe the answer. Returns
  * false when the tour should end here. */
 static bool visit(size_t index, const char *demo_dir, bool pausing, int language, int *failures)
@@ -504,6 +520,18 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     print_header(index, s, language, command);
     if (s->mpi && access(path, X_OK) != 0) { /* not built: say how, and go on */
         printf("%s\n", language == KO ? NOT_BUILT_KO : NOT_BUILT_EN);
+        return true;
+    }
+
+    long earlier = same_command_as(index);
+    if (earlier >= 0) { /* the same measurement again would only cost time: point back to it */
+        printf(language == KO ? "%ld번 정류장과 같은 명령이다: 출력은 위에 있다.\n"
+                              : "The same command as stop %ld: its output is above.\n",
+               earlier + 1);
+        if (predict) {
+            print_bold(language == KO ? "답: " : "Answer: ");
+            printf("%s\n", s->answer[language]);
+        }
         return true;
     }
 

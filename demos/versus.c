@@ -27,7 +27,7 @@
 #define SLEEP_SECONDS       0.1
 #define CPU_SECONDS         0.25 /* and one cpu task per CPU */
 #define QUICK_SLEEP_SECONDS 0.04
-#define QUICK_CPU_SECONDS   0.03
+#define QUICK_CPU_SECONDS   0.05
 
 static const struct demo_info demo = {
     .name = "versus",

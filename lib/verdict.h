@@ -30,7 +30,7 @@
 #define VERDICT_OTHERS_SHARE      0.10  /* other programs taking a tenth of a CPU or more matter */
 #define VERDICT_MEASURABLE_S      0.03  /* others or steal: over 3 ticks of /proc/stat, its resolution */
 #define VERDICT_STEAL_SHARE       0.05  /* steal of 5 % of a CPU or more matters */
-#define VERDICT_SHORT_SHARE       0.10  /* starting the workers costs over 10 % of a task */
+#define VERDICT_SHORT_SHARE       0.05  /* starting the workers costs over 5 % of a task */
 #define VERDICT_SLOWER_CLOCK      0.05  /* tasks needing 5 % more CPU time than alone */
 #define VERDICT_SMT_GAIN          0.3   /* a core's second hyper-thread adds 0-30 % */
 
