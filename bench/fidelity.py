@@ -8,9 +8,11 @@ Runs every measuring command the tour runs (demos/tour.c, default and
 
   lesson      every row within the lesson's bounds: computing rows that can
               run in parallel at least 92.5 % of their ideal (1.85x on 2
-              CPUs), computing rows that cannot (pinned, or one lock) within
-              0.95-1.05x, waiting rows at least 90 % of their ideal, and no
-              row over 105 % of its ideal;
+              CPUs), computing rows pinned to one CPU within 0.95-1.05x,
+              computing rows that cannot run in parallel on more CPUs (one
+              lock, one event loop) within 0.90-1.05x (the lock's hand-offs
+              cost a little), waiting rows at least 90 % of their ideal, and
+              no row over 105 % of its ideal;
   flagged     not so, and the demo said it: a row carries a flag (others,
               steal, throttled, noise) or a verdict does not claim the lesson;
   misleading  not so, and the demo claimed the lesson anyway: must be 0.
@@ -106,8 +108,10 @@ def out_of_bounds(report):
         eff = speedup / ideal
         if kind == "cpu" and ideal > 1:
             ok = 0.925 <= eff <= 1.05
-        elif kind == "cpu":
+        elif kind == "cpu" and len(cpus) == 1:
             ok = 0.95 <= speedup <= 1.05
+        elif kind == "cpu":
+            ok = 0.90 <= speedup <= 1.05
         else:
             ok = 0.90 <= eff <= 1.05
         if not ok:

@@ -20,7 +20,7 @@
 #define SLEEP_TASKS         10
 #define SLEEP_SECONDS       0.1
 #define CPU_SECONDS         0.25 /* and one cpu task per CPU */
-#define QUICK_SLEEP_SECONDS 0.03
+#define QUICK_SLEEP_SECONDS 0.05
 #define QUICK_CPU_SECONDS   0.05
 
 static double switch_interval = GIL_DEFAULT_INTERVAL;

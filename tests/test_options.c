@@ -204,6 +204,8 @@ Test(good, defaults_without_flags)
     cr_assert_not(opts.seconds_given);
     cr_assert_eq(opts.runs, 3);
     cr_assert_eq(opts.warmup, 1);
+    cr_assert_eq(opts.compute_runs, 3, "without --quick, computing runs as often as waiting");
+    cr_assert_eq(opts.compute_warmup, 1);
     cr_assert_eq(opts.strategy_count, 3);
     cr_assert_eq(opts.strategies[0], &strategy_sequential);
     cr_assert_eq(opts.strategies[1], &strategy_threads);
@@ -312,6 +314,8 @@ Test(good, quick_sets_short_defaults)
     cr_assert(opts.quick);
     cr_assert_eq(opts.runs, 1);
     cr_assert_eq(opts.warmup, 0);
+    cr_assert_eq(opts.compute_runs, QUICK_COMPUTE_RUNS, "computing: the median of 3 short runs");
+    cr_assert_eq(opts.compute_warmup, QUICK_COMPUTE_WARMUP, "after a warm-up");
     cr_assert_float_eq(opts.seconds, 0.1, 1e-12);
     cr_assert_eq(opts.tasks, 10);
 }
@@ -340,6 +344,8 @@ Test(good, quick_keeps_runs_and_warmup_given)
     cr_assert_eq(PARSE(&opts, "--runs", "4", "--quick", "--warmup", "2"), OPTIONS_RUN);
     cr_assert_eq(opts.runs, 4);
     cr_assert_eq(opts.warmup, 2);
+    cr_assert_eq(opts.compute_runs, 4, "what the user asked for wins, for computing too");
+    cr_assert_eq(opts.compute_warmup, 2);
 }
 
 Test(good, json_alone_and_csv_alone)

@@ -4,7 +4,7 @@
  * 130 and nothing left running. Paths come from meson: TOUR (the program),
  * SOURCE_ROOT (where notes/ is) and DEMO_NAMES ("sleep,cpu,...").
  *
- * Each run of the tour with --quick takes about 11 s of demos. */
+ * Each run of the tour with --quick takes about 14 s of demos. */
 #include "child.h"
 #include "orphans.h"
 
@@ -79,6 +79,8 @@ Test(tour, runs_every_demo_without_waiting_for_a_closed_stdin, .timeout = 120)
     const char *const flags[] = {"--no-pause", "--quick", NULL};
     cr_assert_eq(run_tour(flags, false, &out), 0, "%s", out.data);
     cr_expect_not_null(strstr(out.data, "End of the tour."));
+    /* under --quick the versus stop (4) runs the first stop's command: it points back instead */
+    cr_expect_not_null(strstr(out.data, "The same command as stop 1: its output is above."), "%s", out.data);
 
     char names[] = DEMO_NAMES;
     for (char *name = strtok(names, ","); name != NULL; name = strtok(NULL, ",")) {
