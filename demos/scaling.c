@@ -226,7 +226,7 @@ static void print_json(const struct machine *m, const struct point *points, size
 }
 
 /* A cause the measurements show (a quota, other programs, steal), a point
- * short of Amdahl's speedup on min(workers, CPUs), or a Karp-Flatt estimate
+ * short of (or 5 % above) Amdahl's speedup on min(workers, CPUs), or a Karp-Flatt estimate
  * outside 0..1, which no real serial share gives: then the curve shows the
  * surroundings or noise, not Amdahl. */
 static bool measured_elsewhere(const struct point *points, size_t n, char *why, size_t size)
@@ -243,6 +243,11 @@ static bool measured_elsewhere(const struct point *points, size_t n, char *why, 
             verdict_cause(&p->c, cause, sizeof cause);
             snprintf(why, size, "%zu workers only %.2fx of Amdahl's %.2fx: %.60s", p->workers,
                      stats_round_down(p->speedup, 2), p->amdahl, cause);
+            return true;
+        }
+        if (p->speedup > (1.0 + VERDICT_PINNED_BAND) * p->amdahl) { /* more than the CPUs can give */
+            snprintf(why, size, "%zu workers %.2fx, above Amdahl's %.2fx: a noisy run, rerun", p->workers,
+                     stats_round_down(p->speedup, 2), p->amdahl);
             return true;
         }
     }
