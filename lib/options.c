@@ -172,7 +172,7 @@ static void print_harness_help(const struct demo_info *demo)
                "                       (default %s)\n",
                demo->default_strategies);
     printf("      --cpus LIST      run only on these CPUs, e.g. 0 or 0,1 or 0-3\n"
-           "      --quick          short defaults for a rehearsal: 3 s or less in all (computing:\n"
+           "      --quick          short defaults for a rehearsal, 3 s or less (computing:\n"
            "                       the median of 3 short runs after a warm-up)\n"
            "      --json           print one JSON object instead of the table\n");
     if (!demo->no_csv)

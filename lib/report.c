@@ -210,17 +210,39 @@ void report_timeline(const struct comparison *c, const struct options *opts)
     }
 }
 
+/* Prints `text` from column `indent`, breaking it at spaces so that no
+ * line is wider than 80 columns; later lines start at column `indent` + 2. */
+static void print_wrapped(const char *text, int length, int indent, const char *on, const char *off)
+{
+    int width = 80 - indent;
+    while (length > width) {
+        int cut = width;
+        while (cut > 0 && text[cut] != ' ')
+            cut--;
+        if (cut == 0) /* one word longer than the line: leave it whole */
+            break;
+        printf("%*s%s%.*s%s\n", indent, "", on, cut, text, off);
+        text += cut + 1;
+        length -= cut + 1;
+        if (indent < 4) {
+            indent += 2;
+            width -= 2;
+        }
+    }
+    printf("%*s%s%.*s%s\n", indent, "", on, length, text, off);
+}
+
 void report_verdicts(char verdicts[][VERDICT_SIZE], size_t count, const struct options *opts)
 {
     printf("\n");
     for (size_t i = 0; i < count; i++) {
         /* "what was measured -> what it means": the meaning on a line of its
-         * own, so that both fit 80 columns */
+         * own, and each wrapped to 80 columns */
         const char *arrow = strstr(verdicts[i], " -> ");
         int measured = arrow != NULL ? (int)(arrow - verdicts[i]) : (int)strlen(verdicts[i]);
-        printf("%s%.*s%s\n", paint(opts, BOLD), measured, verdicts[i], paint(opts, RESET));
+        print_wrapped(verdicts[i], measured, 0, paint(opts, BOLD), paint(opts, RESET));
         if (arrow != NULL)
-            printf("  %s\n", arrow + 1);
+            print_wrapped(arrow + 1, (int)strlen(arrow + 1), 2, "", "");
     }
 }
 

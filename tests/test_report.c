@@ -317,3 +317,34 @@ Test(report_csv, speedup_columns_are_empty_without_sequential)
     assert_contains(csv, "\nthreads,1,0.75,1.25,1.75,0.25,2,,2,,0000000000000abc,true,3\n");
     free(csv);
 }
+
+/* A verdict whose meaning is longer than a line is wrapped at spaces, every
+ * line within 80 columns, no word lost. */
+Test(report_verdicts, wraps_a_long_meaning_within_80_columns)
+{
+    char verdicts[1][VERDICT_SIZE] = {
+        "cpu: 1.00x on 1 CPU, 1.79x on 2 CPUs -> short of the ideal 2x: threads tasks took 13% more "
+        "CPU time than alone: a slower clock"};
+    struct options opts = {.color = false};
+    fflush(stdout);
+    FILE *saved = stdout, *out = tmpfile();
+    cr_assert_not_null(out);
+    stdout = out;
+    report_verdicts(verdicts, 1, &opts);
+    fflush(out);
+    stdout = saved;
+    rewind(out);
+    char line[256], all[1024] = "";
+    size_t lines = 0;
+    while (fgets(line, sizeof line, out) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        cr_assert_leq(strlen(line), 80, "a line of %zu columns: %s", strlen(line), line);
+        strncat(all, line, sizeof all - strlen(all) - 1);
+        strncat(all, " ", sizeof all - strlen(all) - 1);
+        lines += line[0] != '\0';
+    }
+    fclose(out);
+    cr_assert_eq(lines, 3, "measured, meaning, and the meaning's rest:\n%s", all);
+    assert_contains(all, "took 13% more");
+    assert_contains(all, "slower clock");
+}
