@@ -59,9 +59,9 @@ static void table_verdicts(const struct comparison *sleeping, const struct compa
     }
     double s = stats_round_down(harness_speedup(sleeping, loop_sleep), 2);
     double c = stats_round_down(harness_speedup(computing, loop_cpu), 2);
-    char row[96], why[128];
-    if (verdict_impossible_row(sleeping, row, sizeof row))
-        snprintf(verdicts[0], VERDICT_SIZE, "sleep: %s -> a noisy run, not the lesson: rerun", row);
+    char why[128];
+    if (verdict_not_the_lesson(sleeping, verdicts[0], VERDICT_SIZE))
+        ; /* a row the machine cannot produce: said instead of the lesson */
     else if (s >= VERDICT_LESSON_EFFICIENCY * (double)sleeping->ntasks)
         snprintf(verdicts[0], VERDICT_SIZE,
                  "sleep: event_loop %.2fx in one thread -> waits overlap without "
@@ -72,11 +72,9 @@ static void table_verdicts(const struct comparison *sleeping, const struct compa
         snprintf(verdicts[0], VERDICT_SIZE, "sleep: event_loop only %.2fx of %zux -> %.100s", s,
                  sleeping->ntasks, why);
     }
-    if (verdict_impossible_row(computing, row, sizeof row)) {
-        enum verdict_cause cause = verdict_cause(computing, why, sizeof why);
-        snprintf(verdicts[1], VERDICT_SIZE, "cpu: %s -> not the lesson: %s", row,
-                 cause == CAUSE_NONE ? "a noisy run, rerun with --runs 5" : why);
-    } else if (c < VERDICT_NO_SPEEDUP)
+    if (verdict_not_the_lesson(computing, verdicts[1], VERDICT_SIZE))
+        ; /* one thread over 1x is what one thread cannot give: what else ran is named */
+    else if (c < VERDICT_NO_SPEEDUP)
         snprintf(verdicts[1], VERDICT_SIZE,
                  "cpu: event_loop %.2fx -> one thread computes one task at a time, "
                  "as sequential does",

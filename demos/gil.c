@@ -63,9 +63,9 @@ static void gil_verdicts(const struct comparison *sleeping, const struct compari
         snprintf(verdicts[1], VERDICT_SIZE, "gil: see the tables");
         return;
     }
-    char row[96], why[128];
-    if (verdict_impossible_row(sleeping, row, sizeof row))
-        snprintf(verdicts[0], VERDICT_SIZE, "sleep: %s -> a noisy run, not the lesson: rerun", row);
+    char why[128];
+    if (verdict_not_the_lesson(sleeping, verdicts[0], VERDICT_SIZE))
+        ; /* a row the machine cannot produce: said instead of the lesson */
     else if (gil_sleep >= VERDICT_LESSON_EFFICIENCY * (double)sleeping->ntasks)
         snprintf(verdicts[0], VERDICT_SIZE,
                  "sleep: threads+gil %.2fx -> the lock is let go while waiting: "
@@ -81,12 +81,9 @@ static void gil_verdicts(const struct comparison *sleeping, const struct compari
                  "cpu: threads+gil %.2fx -> with 1 CPU or 1 task nothing could "
                  "compute in parallel anyway",
                  gil_cpu);
-    else if (verdict_impossible_row(computing, row, sizeof row)) {
-        /* threads+gil over 1x is what one lock cannot give: first ask what else ran */
-        enum verdict_cause cause = verdict_cause(computing, why, sizeof why);
-        snprintf(verdicts[1], VERDICT_SIZE, "cpu: %s -> not the lesson: %s", row,
-                 cause == CAUSE_NONE ? "a noisy run, rerun with --runs 5" : why);
-    } else if (gil_cpu < VERDICT_NO_SPEEDUP)
+    else if (verdict_not_the_lesson(computing, verdicts[1], VERDICT_SIZE))
+        ; /* threads+gil over 1x is what one lock cannot give: what else ran is named */
+    else if (gil_cpu < VERDICT_NO_SPEEDUP)
         snprintf(verdicts[1], VERDICT_SIZE,
                  "cpu: threads+gil %.2fx, threads %.2fx, processes %.2fx -> one "
                  "lock, one computing thread: processes each have their own",

@@ -43,8 +43,8 @@ struct comparison {
     size_t ntasks;
     struct cpu_list cpus; /* the CPUs the runs were allowed to use */
     int cores;            /* the physical cores those CPUs belong to, or MACHINE_UNKNOWN */
-    double quota;         /* the cgroup's CPU quota in CPUs' worth, QUOTA_NONE or MACHINE_UNKNOWN */
     int warmup;           /* warm-up runs before each strategy's measured runs */
+    double quota;         /* the cgroup's CPU quota in CPUs' worth, QUOTA_NONE or MACHINE_UNKNOWN */
     size_t count;         /* how many strategies were measured */
     struct measurement results[HARNESS_MAX_STRATEGIES];
 };

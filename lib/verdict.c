@@ -238,19 +238,28 @@ unsigned verdict_row_flags(const struct comparison *c, const struct measurement 
 
 /* ---- the sentences ------------------------------------------------------- */
 
+bool verdict_not_the_lesson(const struct comparison *c, char *buf, size_t size)
+{
+    char row[96], why[128];
+    if (!verdict_impossible_row(c, row, sizeof row))
+        return false;
+    enum verdict_cause cause = verdict_cause(c, why, sizeof why);
+    snprintf(buf, size, "%s: %s -> not the lesson: %s", workload_kind_name(c->workload.kind), row,
+             cause == CAUSE_NONE ? "a noisy run, rerun with --runs 5" : why);
+    return true;
+}
+
 void verdict_single(const struct comparison *c, char *buf, size_t size)
 {
     const char *kind = workload_kind_name(c->workload.kind);
     double speedup = shown(verdict_speedup(c)), ideal = lowest_ideal(c);
     size_t cpus = c->cpus.count;
-    char row[96], why[128];
-    bool impossible = verdict_impossible_row(c, row, sizeof row);
+    char why[128];
     enum verdict_cause cause = verdict_cause(c, why, sizeof why);
     if (speedup == 0.0)
         snprintf(buf, size, "%s: no speedup to judge (it needs sequential and one other strategy)", kind);
-    else if (impossible)
-        snprintf(buf, size, "%s: %s -> %s; not the lesson", kind, row,
-                 cause == CAUSE_NONE ? "a noisy run: rerun with --runs 5" : why);
+    else if (verdict_not_the_lesson(c, buf, size))
+        return;
     else if (c->workload.kind == WORKLOAD_CPU && c->ntasks < 2)
         snprintf(buf, size, "%s: %.2fx with 1 task -> nothing to run in parallel: try --tasks 2", kind,
                  speedup);
@@ -274,16 +283,16 @@ static void verdict_versus_sleep(const struct comparison *all, const struct comp
 {
     double ideal = harness_best_ideal(all);
     size_t cpus = all->cpus.count;
-    char measured[64], row[96], why[128];
+    char measured[64], why[128];
     if (cpus < 2) /* "all" was one CPU too: say it once */
         snprintf(measured, sizeof measured, "sleep: %.2fx on 1 CPU", on_one);
     else
         snprintf(measured, sizeof measured, "sleep: %.2fx on 1 CPU, %.2fx on %zu CPUs", on_one, on_all, cpus);
     /* Both passes must show it: the lesson is that one CPU is enough. */
     const struct comparison *worse = on_one <= on_all ? one : all;
-    if (verdict_impossible_row(one, row, sizeof row) || verdict_impossible_row(all, row, sizeof row))
-        snprintf(buf, size, "%s -> %s: a noisy run, not the lesson", measured, row);
-    else if (fmin(on_one, on_all) >= VERDICT_LESSON_EFFICIENCY * ideal)
+    if (verdict_not_the_lesson(one, buf, size) || verdict_not_the_lesson(all, buf, size))
+        return;
+    if (fmin(on_one, on_all) >= VERDICT_LESSON_EFFICIENCY * ideal)
         snprintf(buf, size, "%s -> the waiting overlaps: concurrency is enough", measured);
     else {
         verdict_cause(worse, why, sizeof why);
@@ -296,7 +305,7 @@ static void verdict_versus_cpu(const struct comparison *all, const struct compar
 {
     double ideal = harness_best_ideal(all);
     size_t cpus = all->cpus.count;
-    char row[96], why[128];
+    char why[128];
     if (cpus < 2)
         snprintf(buf, size, "cpu: %.2fx on 1 CPU -> only 1 CPU is allowed: no parallelism to show", on_one);
     else if (ideal < 2.0 && all->ntasks < 2)
@@ -306,15 +315,9 @@ static void verdict_versus_cpu(const struct comparison *all, const struct compar
                  on_one, on_all, cpus, cpus);
     else if (verdict_cause(all, why, sizeof why) == CAUSE_QUOTA) /* the quota, not the CPUs, sets the pace */
         snprintf(buf, size, "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> %s", on_one, on_all, cpus, why);
-    else if (verdict_impossible_row(one, row, sizeof row)) {
-        enum verdict_cause cause = verdict_cause(one, why, sizeof why);
-        snprintf(buf, size, "cpu: %s -> not the lesson: %s", row,
-                 cause == CAUSE_NONE ? "a noisy run, rerun with --runs 5" : why);
-    } else if (verdict_impossible_row(all, row, sizeof row)) {
-        enum verdict_cause cause = verdict_cause(all, why, sizeof why);
-        snprintf(buf, size, "cpu: %s -> not the lesson: %s", row,
-                 cause == CAUSE_NONE ? "a noisy run, rerun with --runs 5" : why);
-    } else if (on_all >= VERDICT_LESSON_EFFICIENCY * ideal)
+    else if (verdict_not_the_lesson(one, buf, size) || verdict_not_the_lesson(all, buf, size))
+        return;
+    else if (on_all >= VERDICT_LESSON_EFFICIENCY * ideal)
         snprintf(buf, size,
                  "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> only parallelism speeds up "
                  "computing",

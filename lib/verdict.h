@@ -51,6 +51,11 @@ enum verdict_cause {
  * 25 times". CAUSE_NONE leaves "nothing measured explains it ...". */
 enum verdict_cause verdict_cause(const struct comparison *c, char *buf, size_t size);
 
+/* When a row of `c` is one the machine cannot produce, writes
+ * "cpu: threads 1.31x on 1 CPU?! (ideal 1x) -> not the lesson: <cause, or
+ * a noisy run>" and returns true; otherwise leaves buf alone. */
+bool verdict_not_the_lesson(const struct comparison *c, char *buf, size_t size);
+
 /* What a row's measurements say about it, for --json's "flags". */
 enum {
     FLAG_OTHERS = 1,     /* other programs took a tenth of a CPU or more during its runs */
