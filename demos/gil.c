@@ -88,6 +88,9 @@ static void gil_verdicts(const struct comparison *sleeping, const struct compari
                  "cpu: threads+gil %.2fx, threads %.2fx, processes %.2fx -> one "
                  "lock, one computing thread: processes each have their own",
                  gil_cpu, threads_cpu, processes_cpu);
+    else if (verdict_cause(computing, why, sizeof why) != CAUSE_NONE) /* a busy machine, not the lock */
+        snprintf(verdicts[1], VERDICT_SIZE, "cpu: threads+gil %.2fx?! -> not the lesson: %.100s", gil_cpu,
+                 why);
     else
         snprintf(verdicts[1], VERDICT_SIZE,
                  "cpu: threads+gil %.2fx?! -> more than one thread computed at "

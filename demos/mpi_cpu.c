@@ -238,10 +238,13 @@ static void summarize(struct measurement *m, const double *walls, const double *
     m->sys = 0.0;
 }
 
-/* Measures one row: warm-ups, then runs, the checksum the same in each. */
+/* Measures one row: warm-ups, then runs, the checksum the same in each.
+ * Rank 0 reads what else took its host's CPUs around each run (lib/load);
+ * `host` is NULL when the ranks run on several hosts: then it is unknown. */
 static void measure_row(bool on_ranks, const struct workload *w, size_t ntasks, const struct options *opts,
-                        struct measurement *m, double *cpu_per_rank)
+                        const struct machine *host, struct measurement *m, double *cpu_per_rank)
 {
+    m->load = (struct load){.cpus_known = false, .throttled_periods = -1, .throttled = -1.0};
     int total = opts->warmup + opts->runs;
     double walls[MAX_RUNS], cpus[MAX_RUNS];
     struct task_record *records = calloc(ntasks, sizeof *records);
@@ -255,6 +258,9 @@ static void measure_row(bool on_ranks, const struct workload *w, size_t ntasks, 
             progress_show("measuring %s: run %d of %d", m->strategy->name, r + 1, total);
         double wall = 0.0, cpu = 0.0;
         uint64_t checksum = 0;
+        struct load_sample before, after;
+        if (rank == 0 && host != NULL)
+            load_sample("/", &host->allowed, host->quota_dir, &before);
         if (on_ranks)
             run_ranks(w, ntasks, records, &wall, &cpu, cpu_per_rank, &checksum);
         else
@@ -262,7 +268,13 @@ static void measure_row(bool on_ranks, const struct workload *w, size_t ntasks, 
         if (r == 0)
             m->checksum = checksum;
         m->checksum_ok &= checksum == m->checksum;
+        if (r >= opts->warmup && rank == 0 && host != NULL) {
+            load_sample("/", &host->allowed, host->quota_dir, &after);
+            struct load load = load_between(&before, &after, cpu, 0);
+            m->load = r == opts->warmup ? load : load_add(m->load, load);
+        }
         if (r >= opts->warmup) {
+            m->wall_total += wall;
             walls[r - opts->warmup] = wall;
             cpus[r - opts->warmup] = cpu;
             if (r == total - 1) /* the last run's tasks, for the timeline */
@@ -303,10 +315,12 @@ static void print_json(const struct machine *m, const struct comparison *c, int 
         double speedup = stats_speedup(c->results[0].wall, r->wall);
         printf("%s{\"strategy\": \"%s\", \"ranks\": %d, \"runs\": %d, \"wall_s\": %.9g, "
                "\"wall_min_s\": %.9g, \"wall_max_s\": %.9g, \"cpu_s\": %.9g, \"speedup\": %.9g, "
-               "\"ideal_speedup\": %g, \"checksum\": \"%016llx\", \"checksum_ok\": %s}",
+               "\"ideal_speedup\": %g, \"checksum\": \"%016llx\", \"checksum_ok\": %s",
                i > 0 ? ", " : "", r->strategy->name, i == 0 ? 1 : ranks, r->runs, r->wall, r->wall_min,
                r->wall_max, r->user, speedup, harness_ideal_speedup(c, r), (unsigned long long)r->checksum,
                r->checksum_ok ? "true" : "false");
+        report_json_load_flags(stdout, c, r);
+        printf("}");
     }
     printf("]");
     print_tasks_per_rank(c, pid_of_rank);
@@ -417,8 +431,9 @@ int main(int argc, char **argv)
     int my_pid = (int)getpid();
     MPI_Gather(&my_pid, 1, MPI_INT, pid_of_rank, 1, MPI_INT, 0, MPI_COMM_WORLD);
     fflush(stdout);
-    measure_row(false, &c.workload, c.ntasks, &opts, &c.results[0], cpu_per_rank);
-    measure_row(true, &c.workload, c.ntasks, &opts, &c.results[1], cpu_per_rank);
+    const struct machine *host = hosts == 1 ? &m : NULL; /* its CPUs: every rank's (count_hosts) */
+    measure_row(false, &c.workload, c.ntasks, &opts, host, &c.results[0], cpu_per_rank);
+    measure_row(true, &c.workload, c.ntasks, &opts, host, &c.results[1], cpu_per_rank);
     c.count = 2;
     if (rank == 0) {
         if (c.results[1].checksum != c.results[0].checksum)

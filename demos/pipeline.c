@@ -27,7 +27,7 @@
 
 #define CHAINS       3
 #define INPUT_BYTES  100 /* as in the seed */
-#define HANG_TIMEOUT 1.0 /* how long --keep-pipe-open lets the chain hang */
+#define HANG_TIMEOUT 0.5 /* how long --keep-pipe-open lets the chain hang */
 
 static const char *cipher = "des3";
 static const char *digest = "sha256";

@@ -64,7 +64,8 @@ static int run_pool(const struct workload *w, size_t ntasks, struct task_record 
     return pool_run(pool_workers, ntasks, run_chunk, &job, failed_call);
 }
 
-static const struct strategy pool = {
+static struct strategy pool = {
+    /* pool_size: set for each worker count */
     .name = "pool",
     .explains = "a pool of worker threads sharing the chunks of one job",
     .computes_in_parallel = true,
@@ -90,7 +91,7 @@ static int run_openmp_team(const struct workload *w, size_t ntasks, struct task_
     return 0;
 }
 
-static const struct strategy openmp_team = {
+static struct strategy openmp_team = {
     .name = "openmp",
     .explains = "an OpenMP team of that many threads, #pragma omp parallel for",
     .computes_in_parallel = true,
@@ -159,6 +160,15 @@ static void print_table(const struct point *points, size_t n)
                stats_round_down(p->speedup, 2), p->ideal,
                stats_round_down(100.0 * stats_efficiency(p->speedup, p->ideal), 0), p->amdahl, karp);
     }
+    int set_aside = 0, runs = 0;
+    for (size_t i = 0; i < n; i++) {
+        set_aside += points[i].c.results[0].set_aside;
+        runs += points[i].c.results[0].runs;
+    }
+    if (set_aside > 0) /* the harness judged each run: see lib/README.md */
+        printf("set aside as not fair: %d of %d runs (a chunk waited for a CPU, or the CPU\n"
+               "  was slower); the medians are of the rest\n",
+               set_aside, runs);
     printf("ideal = min(workers, CPUs); amdahl = 1 / (f + (1 - f) / ideal) with f = %g;\n"
            "karp-flatt = the serial share this speedup implies on `ideal` CPUs (near f,\n"
            "plus whatever more workers cost).\n",
@@ -218,7 +228,8 @@ static void print_json(const struct machine *m, const struct point *points, size
             printf("null");
         else
             printf("%.9g", p->karp_flatt);
-        printf(", \"checksum_ok\": %s}", r->checksum == points[0].c.results[0].checksum ? "true" : "false");
+        printf(", \"runs\": %d, \"runs_set_aside\": %d, \"checksum_ok\": %s}", r->runs, r->set_aside,
+               r->checksum == points[0].c.results[0].checksum ? "true" : "false");
     }
     printf("], \"verdicts\": [");
     report_json_string(stdout, verdict);
@@ -318,6 +329,10 @@ int main(int argc, char **argv)
     struct point points[MAX_WORKERS];
     for (size_t i = 0; i < n; i++) {
         points[i].workers = pool_workers = i + 1;
+        pool.pool_size = pool_workers; /* so the harness knows how many chunks run at once */
+#ifdef ATONCE_HAVE_OPENMP
+        openmp_team.pool_size = pool_workers;
+#endif
         if ((status = demo_measure(&demo, &opts, opts.tasks, &chunk, &points[i].c)) != 0) {
             for (size_t j = 0; j < i; j++)
                 harness_free(&points[j].c);

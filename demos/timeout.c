@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #define GRACE       1.0 /* seconds between SIGTERM and SIGKILL */
-#define DRAIN_LIMIT 1.0 /* how long we read a pipe after stopping its writer */
+#define DRAIN_LIMIT 0.5 /* how long we read a pipe after stopping its writer */
 #define FATE_SETTLE 0.2 /* how long a killed process may take to become a zombie */
 
 static double timeout = 0.1;

@@ -26,7 +26,7 @@
 #define SLEEP_TASKS         10
 #define SLEEP_SECONDS       0.1
 #define CPU_SECONDS         0.25 /* and one cpu task per CPU */
-#define QUICK_SLEEP_SECONDS 0.04
+#define QUICK_SLEEP_SECONDS 0.05
 #define QUICK_CPU_SECONDS   0.05
 
 static const struct demo_info demo = {

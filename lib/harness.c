@@ -12,6 +12,7 @@ struct run {
     double wall, user, sys;
     uint64_t checksum;
     struct load load;
+    unsigned disturbed; /* enum disturbance: why the run was not fair, 0 when it was */
 };
 
 /* Where the runs take place: for reading what else took their CPUs. */
@@ -72,57 +73,263 @@ static size_t median_run(const double *walls, size_t n)
     return best;
 }
 
-static int measure(const struct harness_plan *plan, const struct strategy *s, const struct workload *w,
-                   const struct surroundings *around, struct measurement *out, const char **failed_call)
+double harness_mean_task_cpu(const struct span *spans, size_t ntasks)
 {
-    size_t n = plan->ntasks, runs = (size_t)plan->runs, total = (size_t)plan->warmup + (size_t)plan->runs;
-    struct task_record *records = calloc(runs * n, sizeof *records); /* one row per measured run */
-    double *walls = calloc(runs, sizeof *walls), *users = calloc(runs, sizeof *users),
-           *syss = calloc(runs, sizeof *syss);
+    double total = 0.0;
+    for (size_t t = 0; t < ntasks; t++)
+        total += spans[t].cpu;
+    return ntasks > 0 ? total / (double)ntasks : 0.0;
+}
+
+/* How many of strategy `s`'s tasks are open at the same time. */
+static size_t tasks_at_once(const struct strategy *s, size_t ntasks)
+{
+    size_t workers = s == &strategy_sequential ? 1 : s->workers > 0 ? s->workers : s->pool_size;
+    return workers > 0 && workers < ntasks ? workers : ntasks;
+}
+
+/* Should each computing task of `s` have had a CPU of its own while open?
+ * Sequential's one task, and a parallel strategy's tasks when there are
+ * no more of them than CPUs (and quota). Not threads+gil's: they wait for
+ * the lock by design. */
+static bool owns_a_cpu(const struct comparison *c, const struct strategy *s)
+{
+    double capacity = machine_capacity(c->cpus.count, c->quota);
+    bool one_per_cpu = (double)tasks_at_once(s, c->ntasks) <= capacity;
+    return c->workload.kind == WORKLOAD_CPU && one_per_cpu &&
+           (s == &strategy_sequential || s->computes_in_parallel);
+}
+
+/* Should every task of `s` start at once (as soon as its worker exists)? */
+static bool starts_at_once(const struct comparison *c, const struct strategy *s)
+{
+    return owns_a_cpu(c, s) && s != &strategy_sequential && s->workers == 0 && s->pool_size == 0;
+}
+
+/* A worker (a thread or process, told apart by pid and tid) that should
+ * have had a CPU of its own was off it, while its tasks were open, for
+ * more than 5 % of the run. Adding up a worker's tasks lets each of a
+ * pool's many short chunks lose a little to an interrupt. */
+static bool a_worker_waited(const struct comparison *c, const struct strategy *s, const struct span *spans,
+                            double wall)
+{
+    size_t most = tasks_at_once(s, c->ntasks), count = 0; /* workers: at most that many */
+    struct lane {
+        int pid, tid;
+        double lost; /* seconds open but not on a CPU */
+    } *lanes = calloc(most, sizeof *lanes);
+    bool waited = false;
+    for (size_t t = 0; t < c->ntasks && lanes != NULL && owns_a_cpu(c, s) && !waited; t++) {
+        size_t i = 0;
+        while (i < count && (lanes[i].pid != spans[t].pid || lanes[i].tid != spans[t].tid))
+            i++;
+        if (i == count && count == most)
+            break; /* more workers than at once: not a CPU each, nothing to judge */
+        if (i == count)
+            lanes[count++] = (struct lane){.pid = spans[t].pid, .tid = spans[t].tid};
+        lanes[i].lost += spans[t].end - spans[t].start - spans[t].cpu;
+        waited = lanes[i].lost > (1.0 - HARNESS_FAIR_SHARE) * wall;
+    }
+    free(lanes);
+    return waited;
+}
+
+/* A task started late, or the run ended long after its last task: beyond
+ * twice the start-up and 5 % of a task. */
+static bool something_late(const struct comparison *c, const struct strategy *s, const struct span *spans,
+                           double wall)
+{
+    double slack = 2.0 * (double)c->ntasks * s->start_cost + HARNESS_LATE_SHARE * c->workload.seconds;
+    double latest_start = 0.0, last_end = 0.0;
+    for (size_t t = 0; t < c->ntasks; t++) {
+        latest_start = fmax(latest_start, spans[t].start);
+        last_end = fmax(last_end, spans[t].end);
+    }
+    return starts_at_once(c, s) && (latest_start > slack || wall > last_end + slack);
+}
+
+/* The tasks needed more CPU time than the fastest run's for the same work. */
+static bool tasks_slowed(const struct comparison *c, const struct strategy *s, const struct span *spans,
+                         double fastest_task_cpu)
+{
+    /* Hyper-threads sharing a core slow each other's tasks by design, and
+     * a clock that boosts for one busy CPU drops when more are busy. */
+    size_t at_once = tasks_at_once(s, c->ntasks);
+    bool shares_cores = c->cores > 0 && at_once > (size_t)c->cores;
+    bool boost_drops = c->boost == 1 && at_once > 1;
+    return c->workload.kind == WORKLOAD_CPU && !shares_cores && !boost_drops && fastest_task_cpu > 0.0 &&
+           harness_mean_task_cpu(spans, c->ntasks) > (1.0 + HARNESS_SLOWER_TASK) * fastest_task_cpu;
+}
+
+unsigned harness_disturbance(const struct comparison *c, const struct strategy *s, const struct span *spans,
+                             double wall, double fastest_task_cpu)
+{
+    if (c->workload.kind != WORKLOAD_CPU)
+        return 0; /* a wait is as long as it is: only computing is spoiled by a busy CPU */
+    return (a_worker_waited(c, s, spans, wall) ? DISTURB_WAITED : 0u) |
+           (something_late(c, s, spans, wall) ? DISTURB_LATE : 0u) |
+           (tasks_slowed(c, s, spans, fastest_task_cpu) ? DISTURB_SLOWED : 0u);
+}
+
+/* One strategy's runs so far, kept until the comparison is complete: a
+ * later strategy's faster tasks can show that its runs were slowed. */
+struct trials {
+    const struct strategy *strategy;
+    size_t measured, fair;
+    struct run *runs;   /* up to ALL_PASSES_RUNS x the runs asked for */
+    struct span *spans; /* ntasks per run */
+};
+
+/* A strategy gets up to twice its runs at first, then, if too few were
+ * fair once every strategy ran, as many again (the disturbance may be over). */
+#define FIRST_PASS_RUNS 2
+#define ALL_PASSES_RUNS 3
+
+/* Marks each run fair or not against the fastest task CPU time seen so far
+ * in the comparison, and counts the fair ones. */
+static void judge_runs(const struct comparison *c, struct trials *t, double fastest_task_cpu)
+{
+    t->fair = 0;
+    for (size_t k = 0; k < t->measured; k++) {
+        t->runs[k].disturbed =
+            harness_disturbance(c, t->strategy, &t->spans[k * c->ntasks], t->runs[k].wall, fastest_task_cpu);
+        t->fair += t->runs[k].disturbed == 0;
+    }
+}
+
+struct pass {
+    const struct harness_plan *plan;
+    const struct workload *workload;
+    struct comparison *c;
+    const struct surroundings *around;
+    double fastest_task_cpu; /* the reference a slowed run is judged by */
+    size_t warmup;           /* 0 after the first pass */
+    size_t cap;              /* runs a strategy may reach in this pass */
+};
+
+/* Runs strategy t->strategy until it has the runs asked for and as many
+ * fair ones, or reached the pass's cap. */
+static int add_runs(struct pass *p, struct trials *t, struct measurement *out, const char **failed_call)
+{
+    size_t n = p->c->ntasks, wanted = (size_t)p->plan->runs;
+    struct task_record *records = calloc(n, sizeof *records);
+    if (records == NULL) {
+        *failed_call = "calloc";
+        return -ENOMEM;
+    }
     int err = 0;
-    if (records == NULL || walls == NULL || users == NULL || syss == NULL) {
+    for (size_t r = 0; t->measured < wanted || (t->fair < wanted && t->measured < p->cap); r++) {
+        if (p->plan->on_run != NULL) /* the total grows when a run is set aside */
+            p->plan->on_run(t->strategy, (int)(r + 1),
+                            (int)(p->warmup + (t->measured < wanted ? wanted : t->measured + 1)),
+                            p->plan->context);
+        struct run run;
+        if ((err = time_one_run(t->strategy, p->workload, n, p->around, records, &run, failed_call)) != 0)
+            break;
+        if (out->runs == 0 && r == 0)
+            out->checksum = run.checksum;
+        else if (run.checksum != out->checksum)
+            out->checksum_ok = false; /* the same work must give the same answer every time */
+        if (r < p->warmup)
+            continue;
+        struct span *spans = &t->spans[t->measured * n];
+        for (size_t i = 0; i < n; i++)
+            spans[i] = records[i].span;
+        double task_cpu = harness_mean_task_cpu(spans, n);
+        if (p->workload->kind == WORKLOAD_CPU && task_cpu > 0.0 &&
+            (p->fastest_task_cpu == 0.0 || task_cpu < p->fastest_task_cpu))
+            p->fastest_task_cpu = task_cpu;
+        t->runs[t->measured++] = run;
+        out->runs++;
+        out->wall_total += run.wall;
+        out->load = out->runs == 1 ? run.load : load_add(out->load, run.load);
+        judge_runs(p->c, t, p->fastest_task_cpu);
+    }
+    free(records);
+    return err;
+}
+
+/* Fills `out` from the runs to keep: the fair ones, or all when none was. */
+static int summarize(const struct comparison *c, const struct trials *t, struct measurement *out,
+                     const char **failed_call)
+{
+    size_t n = c->ntasks, kept = 0;
+    double *walls = calloc(t->measured, sizeof *walls), *users = calloc(t->measured, sizeof *users),
+           *syss = calloc(t->measured, sizeof *syss);
+    size_t *which = calloc(t->measured, sizeof *which);
+    out->spans = malloc(n * sizeof *out->spans);
+    int err = 0;
+    if (walls == NULL || users == NULL || syss == NULL || which == NULL || out->spans == NULL) {
         *failed_call = "calloc";
         err = -ENOMEM;
         goto out;
     }
-    *out = (struct measurement){.strategy = s, .runs = plan->runs, .checksum_ok = true};
-    for (size_t r = 0; r < total; r++) {
-        if (plan->on_run != NULL)
-            plan->on_run(s, (int)r + 1, (int)total, plan->context);
-        size_t k = r < (size_t)plan->warmup ? 0 : r - (size_t)plan->warmup; /* warm-ups reuse row 0 */
-        struct run run;
-        if ((err = time_one_run(s, w, n, around, &records[k * n], &run, failed_call)) != 0)
-            goto out;
-        if (r == 0)
-            out->checksum = run.checksum;
-        else if (run.checksum != out->checksum)
-            out->checksum_ok = false; /* the same work must give the same answer every time */
-        if (r >= (size_t)plan->warmup) {
-            walls[k] = run.wall;
-            users[k] = run.user;
-            syss[k] = run.sys;
-            out->wall_total += run.wall;
-            out->load = k == 0 ? run.load : load_add(out->load, run.load);
+    for (size_t k = 0; k < t->measured; k++) {
+        const struct run *run = &t->runs[k];
+        if (t->fair > 0 && run->disturbed != 0) {
+            out->set_aside_why |= run->disturbed;
+            continue;
         }
+        out->disturbed |= run->disturbed;
+        walls[kept] = run->wall;
+        users[kept] = run->user;
+        syss[kept] = run->sys;
+        which[kept++] = k;
     }
-    out->wall = stats_median(walls, runs);
-    out->wall_min = stats_min(walls, runs);
-    out->wall_max = stats_max(walls, runs);
-    out->user = stats_median(users, runs);
-    out->sys = stats_median(syss, runs);
-    if ((out->spans = malloc(n * sizeof *out->spans)) == NULL) {
-        *failed_call = "malloc";
-        err = -ENOMEM;
-        goto out;
-    }
-    const struct task_record *kept = &records[median_run(walls, runs) * n];
-    for (size_t i = 0; i < n; i++)
-        out->spans[i] = kept[i].span;
+    out->set_aside = (int)(t->measured - kept);
+    out->wall = stats_median(walls, kept);
+    out->wall_min = stats_min(walls, kept);
+    out->wall_max = stats_max(walls, kept);
+    out->user = stats_median(users, kept);
+    out->sys = stats_median(syss, kept);
+    memcpy(out->spans, &t->spans[which[median_run(walls, kept)] * n], n * sizeof *out->spans);
 out:
-    free(records);
     free(walls);
     free(users);
     free(syss);
+    free(which);
+    return err;
+}
+
+/* Measures every strategy of the plan into c->results. */
+static int measure_all(const struct harness_plan *plan, const struct workload *w, struct comparison *c,
+                       const struct surroundings *around, struct trials *trials, const char **failed_call)
+{
+    size_t count = plan->count < HARNESS_MAX_STRATEGIES ? plan->count : HARNESS_MAX_STRATEGIES;
+    size_t wanted = (size_t)plan->runs;
+    struct pass pass = {.plan = plan,
+                        .workload = w,
+                        .c = c,
+                        .around = around,
+                        .warmup = (size_t)plan->warmup,
+                        .cap = FIRST_PASS_RUNS * wanted};
+    int err = 0;
+    for (size_t i = 0; i < count && err == 0; i++) {
+        c->results[i] = (struct measurement){.strategy = plan->strategies[i], .checksum_ok = true};
+        c->count = i + 1;
+        trials[i].strategy = plan->strategies[i];
+        trials[i].runs = calloc(ALL_PASSES_RUNS * wanted, sizeof *trials[i].runs);
+        trials[i].spans = calloc(ALL_PASSES_RUNS * wanted * c->ntasks, sizeof *trials[i].spans);
+        if (trials[i].runs == NULL || trials[i].spans == NULL) {
+            *failed_call = "calloc";
+            return -ENOMEM;
+        }
+        err = add_runs(&pass, &trials[i], &c->results[i], failed_call);
+    }
+    pass.warmup = 0;
+    pass.cap = ALL_PASSES_RUNS * wanted;
+    for (size_t i = 0; i < c->count && err == 0; i++) {
+        judge_runs(c, &trials[i], pass.fastest_task_cpu);
+        if (trials[i].fair < wanted)
+            err = add_runs(&pass, &trials[i], &c->results[i], failed_call);
+    }
+    for (size_t i = 0; i < c->count && err == 0; i++) {
+        judge_runs(c, &trials[i], pass.fastest_task_cpu);
+        err = summarize(c, &trials[i], &c->results[i], failed_call);
+        /* The first strategy's answer is the reference the others must match. */
+        if (c->results[i].checksum != c->results[0].checksum)
+            c->results[i].checksum_ok = false;
+    }
     return err;
 }
 
@@ -133,31 +340,29 @@ int harness_compare(const struct harness_plan *plan, const struct workload *w, s
     out->workload = *w;
     out->ntasks = plan->ntasks;
     out->warmup = plan->warmup;
+    out->runs = plan->runs;
     struct machine *m = malloc(sizeof *m);
-    if (m == NULL) {
-        *failed_call = "malloc";
-        return -ENOMEM;
-    }
-    int err = machine_read(m);
+    struct trials *trials = calloc(HARNESS_MAX_STRATEGIES, sizeof *trials);
+    int err = m == NULL || trials == NULL ? -ENOMEM : machine_read(m);
     if (err != 0) {
+        *failed_call = err == -ENOMEM ? "malloc" : "sched_getaffinity";
         free(m);
-        *failed_call = "sched_getaffinity";
+        free(trials);
         return err;
     }
     out->cpus = m->allowed;
     out->cores = machine_count_cores(m, &out->cpus);
     out->quota = m->quota;
+    out->boost = m->boost;
     struct surroundings around = {.cpus = &out->cpus, .quota_dir = m->quota_dir};
-    for (size_t i = 0; i < plan->count && i < HARNESS_MAX_STRATEGIES; i++) {
-        if ((err = measure(plan, plan->strategies[i], w, &around, &out->results[i], failed_call)) != 0) {
-            harness_free(out);
-            break;
-        }
-        out->count = i + 1;
-        /* The first strategy's answer is the reference the others must match. */
-        if (out->results[i].checksum != out->results[0].checksum)
-            out->results[i].checksum_ok = false;
+    err = measure_all(plan, w, out, &around, trials, failed_call);
+    if (err != 0)
+        harness_free(out);
+    for (size_t i = 0; i < HARNESS_MAX_STRATEGIES; i++) {
+        free(trials[i].runs);
+        free(trials[i].spans);
     }
+    free(trials);
     free(m);
     return err;
 }

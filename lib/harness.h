@@ -22,19 +22,35 @@
 
 #define HARNESS_MAX_STRATEGIES 8
 
+/* A run is set aside, and another run added (up to three times the runs
+ * asked for), when one of these shows it was not a fair measurement: */
+#define HARNESS_FAIR_SHARE  0.95 /* a computing worker was off its CPU for 5 % of the run */
+#define HARNESS_LATE_SHARE  0.05 /* a task started (or the run ended) later than start-up + 5 % of a task */
+#define HARNESS_SLOWER_TASK 0.05 /* a task needed 5 % more CPU time than the fastest run's */
+
+/* Why a run was not a fair measurement (a mask, 0 = fair). */
+enum disturbance {
+    DISTURB_WAITED = 1, /* a computing worker waited for a CPU while its tasks were open */
+    DISTURB_LATE = 2,   /* a task started late, or the run ended long after its tasks */
+    DISTURB_SLOWED = 4, /* the tasks needed more CPU time for the same work: a slower CPU */
+};
+
 /* One strategy, measured over several runs. */
 struct measurement {
     const struct strategy *strategy;
-    int runs;           /* measured runs (warm-ups not counted) */
-    double wall;        /* median wall time of the runs, seconds */
-    double wall_min;    /* fastest run */
-    double wall_max;    /* slowest run */
-    double user, sys;   /* median CPU time of the runs, seconds */
-    uint64_t checksum;  /* combined over the tasks; the same in every run */
-    bool checksum_ok;   /* equal to the reference strategy's checksum */
-    struct span *spans; /* ntasks spans of the median run, relative to its start */
-    double wall_total;  /* all measured runs together, seconds */
-    struct load load;   /* what else took the CPUs, over all measured runs */
+    int runs;               /* measured runs (warm-ups not counted), set aside ones included */
+    int set_aside;          /* runs left out of the median as not fair */
+    unsigned set_aside_why; /* enum disturbance: what disturbed those */
+    unsigned disturbed;     /* what disturbed the kept runs: 0 unless no run was fair */
+    double wall;            /* median wall time of the kept runs, seconds */
+    double wall_min;        /* fastest kept run */
+    double wall_max;        /* slowest kept run */
+    double user, sys;       /* median CPU time of the runs, seconds */
+    uint64_t checksum;      /* combined over the tasks; the same in every run */
+    bool checksum_ok;       /* equal to the reference strategy's checksum */
+    struct span *spans;     /* ntasks spans of the median run, relative to its start */
+    double wall_total;      /* all measured runs together, seconds */
+    struct load load;       /* what else took the CPUs, over all measured runs */
 };
 
 /* The same workload under several strategies, on one set of CPUs. */
@@ -44,12 +60,19 @@ struct comparison {
     struct cpu_list cpus; /* the CPUs the runs were allowed to use */
     int cores;            /* the physical cores those CPUs belong to, or MACHINE_UNKNOWN */
     int warmup;           /* warm-up runs before each strategy's measured runs */
+    int runs;             /* measured runs asked for each strategy (a result's runs may be more) */
     double quota;         /* the cgroup's CPU quota in CPUs' worth, QUOTA_NONE or MACHINE_UNKNOWN */
+    int boost;            /* 1: the clock may boost when few CPUs are busy; 0 or MACHINE_UNKNOWN */
     size_t count;         /* how many strategies were measured */
     struct measurement results[HARNESS_MAX_STRATEGIES];
 };
 
-/* What to measure and how often. */
+/* What to measure and how often. A strategy's runs are judged as they
+ * come (harness_disturbance): while fewer than `runs` were fair, another is
+ * added, up to 2 x runs; when every strategy has run, those still short of
+ * fair runs (judged again: a later strategy's faster tasks can show an
+ * earlier one's runs were slowed) get up to 3 x runs in all. A median is
+ * that of the fair runs, or of all when none was fair. */
 struct harness_plan {
     const struct strategy *const *strategies; /* count of them */
     size_t count;
@@ -67,6 +90,18 @@ struct harness_plan {
  * naming the call that failed. */
 int harness_compare(const struct harness_plan *plan, const struct workload *w, struct comparison *out,
                     const char **failed_call);
+
+/* What disturbed one run of strategy `s` in comparison `c` (its cpus,
+ * quota, cores, workload and ntasks are set), from its tasks' spans and
+ * its wall time: enum disturbance bits, 0 for a fair run. Only computing
+ * runs are judged: a wait takes as long as it takes on a busy CPU too.
+ * `fastest_task_cpu` is the lowest mean CPU time of a task seen so far in
+ * the comparison (0: none). */
+unsigned harness_disturbance(const struct comparison *c, const struct strategy *s, const struct span *spans,
+                             double wall, double fastest_task_cpu);
+
+/* The mean CPU time of the tasks of one run, seconds. */
+double harness_mean_task_cpu(const struct span *spans, size_t ntasks);
 
 /* Frees the spans a comparison holds. */
 void harness_free(struct comparison *c);

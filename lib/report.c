@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +44,7 @@ static void describe_runs(int runs, int warmup, char *buf, size_t size)
 /* The runs behind a comparison's medians. */
 static void comparison_runs(const struct comparison *c, char *buf, size_t size)
 {
-    describe_runs(c->count > 0 ? c->results[0].runs : 0, c->warmup, buf, size);
+    describe_runs(c->runs, c->warmup, buf, size);
 }
 
 void report_header(const struct demo_info *demo, const struct options *opts, const struct machine *m,
@@ -101,8 +102,65 @@ static void print_row(const struct comparison *c, const struct measurement *m, c
            paint(opts, m->checksum_ok ? GREEN : RED), m->checksum_ok ? "ok" : "MISMATCH", paint(opts, RESET));
 }
 
+static void print_wrapped(const char *text, int length, int indent, const char *on, const char *off);
+
+/* Appends printf-style text to buf, which holds *length characters; the
+ * text is cut at the end of buf. */
+static void append(char *buf, size_t size, int *length, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    int added = vsnprintf(buf + *length, size - (size_t)*length, format, args);
+    va_end(args);
+    if (added > 0)
+        *length = *length + added < (int)size ? *length + added : (int)size - 1;
+}
+
+/* "a task waited for a CPU, the CPU was slower": what set runs aside. */
+static void describe_disturbance(unsigned disturbed, char *buf, size_t size)
+{
+    static const struct {
+        unsigned bit;
+        const char *text;
+    } reasons[] = {{DISTURB_WAITED, "a task waited for a CPU"},
+                   {DISTURB_LATE, "a task started or ended late"},
+                   {DISTURB_SLOWED, "the CPU was slower"}};
+    int length = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+        if (disturbed & reasons[i].bit)
+            append(buf, size, &length, "%s%s", length > 0 ? ", " : "", reasons[i].text);
+}
+
+/* "set aside as not fair (a task waited for a CPU): threads 2 of 5 runs;
+ * the medians are of the rest". */
+static void print_set_aside(const struct comparison *c)
+{
+    char line[512], why[96];
+    unsigned disturbed = 0;
+    for (size_t i = 0; i < c->count; i++)
+        disturbed |= c->results[i].set_aside > 0 ? c->results[i].set_aside_why : 0;
+    if (disturbed == 0)
+        return;
+    describe_disturbance(disturbed, why, sizeof why);
+    int length = 0;
+    append(line, sizeof line, &length, "set aside as not fair (%s):", why);
+    const char *separator = " ";
+    for (size_t i = 0; i < c->count; i++) {
+        const struct measurement *m = &c->results[i];
+        if (m->set_aside > 0) {
+            append(line, sizeof line, &length, "%s%s %d of %d runs", separator, m->strategy->name,
+                   m->set_aside, m->runs);
+            separator = ", ";
+        }
+    }
+    append(line, sizeof line, &length, "; the medians are of the rest");
+    print_wrapped(line, length, 0, "", "");
+}
+
 static void print_warnings(const struct comparison *c, const struct options *opts)
 {
+    print_set_aside(c);
     for (size_t i = 0; i < c->count; i++) {
         const struct measurement *m = &c->results[i];
         double spread = m->wall > 0.0 ? (m->wall_max - m->wall_min) / m->wall : 0.0;
@@ -441,11 +499,9 @@ static void json_flags(FILE *to, const struct comparison *c, const struct measur
     static const struct {
         unsigned flag;
         const char *name;
-    } names[] = {{FLAG_OTHERS, "others"},
-                 {FLAG_STEAL, "steal"},
-                 {FLAG_THROTTLED, "throttled"},
-                 {FLAG_IMPOSSIBLE, "noise"},
-                 {FLAG_SHORT, "short"}};
+    } names[] = {{FLAG_OTHERS, "others"},    {FLAG_STEAL, "steal"},  {FLAG_THROTTLED, "throttled"},
+                 {FLAG_IMPOSSIBLE, "noise"}, {FLAG_SHORT, "short"},  {FLAG_WAITED, "waited"},
+                 {FLAG_LATE, "late"},        {FLAG_SLOWED, "slowed"}};
     unsigned flags = verdict_row_flags(c, m);
     const char *comma = "";
     fputs(", \"flags\": [", to);
@@ -455,6 +511,12 @@ static void json_flags(FILE *to, const struct comparison *c, const struct measur
             comma = ", ";
         }
     fputc(']', to);
+}
+
+void report_json_load_flags(FILE *to, const struct comparison *c, const struct measurement *m)
+{
+    json_load(to, m);
+    json_flags(to, c, m);
 }
 
 static void json_result(FILE *to, const struct comparison *c, const struct measurement *m,
@@ -489,10 +551,9 @@ static void json_result(FILE *to, const struct comparison *c, const struct measu
         fprintf(to, ", \"%s\": ", numbers[i].key);
         json_number(to, numbers[i].value);
     }
-    fprintf(to, ", \"checksum\": \"%s\", \"checksum_ok\": %s, \"runs\": %d", checksum,
-            m->checksum_ok ? "true" : "false", m->runs);
-    json_load(to, m);
-    json_flags(to, c, m);
+    fprintf(to, ", \"checksum\": \"%s\", \"checksum_ok\": %s, \"runs\": %d, \"runs_set_aside\": %d", checksum,
+            m->checksum_ok ? "true" : "false", m->runs, m->set_aside);
+    report_json_load_flags(to, c, m);
     if (with_tasks)
         json_tasks(to, c, m);
     fputc('}', to);

@@ -67,6 +67,10 @@ int report_trace(FILE *to, const struct comparison *comparisons, size_t count);
  * null for what could not be read. */
 void report_json_machine(FILE *to, const struct machine *m);
 
+/* `, "load": {...}, "flags": [...]` of one result, as report_json writes
+ * them: what else took its CPUs, and what the verdict engine saw in it. */
+void report_json_load_flags(FILE *to, const struct comparison *c, const struct measurement *m);
+
 /* Writes `text` as a JSON string: quotes, backslashes and control
  * characters escaped. */
 void report_json_string(FILE *to, const char *text);

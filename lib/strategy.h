@@ -49,6 +49,10 @@ struct strategy {
      * ranks), so the worker with the most tasks sets the pace: 3 tasks on
      * 2 workers can go at most 1.5x. */
     size_t workers;
+    /* 0: a thread or process per task (or `workers`). Otherwise the tasks
+     * share this many workers, each taking the next task when it is free
+     * (scaling's pool): only that many tasks run at once. */
+    size_t pool_size;
     /* About what starting and finishing one worker costs, seconds, as
      * spawn_cost measures it on a small machine (a thread about 30 us, a
      * forked process about 200 us, a program about 500 us); 0 when the

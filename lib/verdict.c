@@ -135,29 +135,35 @@ static bool hyperthreads_share(const struct comparison *c, char *buf, size_t siz
     return true;
 }
 
-/* The mean CPU time of a measurement's tasks in its median run. */
-static double mean_task_cpu(const struct comparison *c, const struct measurement *m)
-{
-    double total = 0.0;
-    for (size_t t = 0; t < c->ntasks; t++)
-        total += m->spans[t].cpu;
-    return c->ntasks > 0 ? total / (double)c->ntasks : 0.0;
-}
-
 static bool clock_slowed(const struct comparison *c, char *buf, size_t size)
 {
     const struct measurement *alone = harness_find(c, "sequential");
     if (c->workload.kind != WORKLOAD_CPU || alone == NULL || alone->spans == NULL)
         return false;
-    double base = mean_task_cpu(c, alone);
+    double base = harness_mean_task_cpu(alone->spans, c->ntasks);
     for (size_t i = 0; i < c->count && base > 0.0; i++) {
         const struct measurement *m = &c->results[i];
         if (m == alone || !m->strategy->computes_in_parallel || m->spans == NULL)
             continue;
-        double more = mean_task_cpu(c, m) / base - 1.0;
+        double more = harness_mean_task_cpu(m->spans, c->ntasks) / base - 1.0;
         if (more > VERDICT_SLOWER_CLOCK) {
             snprintf(buf, size, "%s tasks took %.0f%% more CPU time than alone: a slower clock",
                      m->strategy->name, 100.0 * more);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* No run of a row was fair: in each, a task waited for a CPU or started
+ * late (the harness set no run aside, having none fair to keep). */
+static bool tasks_waited(const struct comparison *c, char *buf, size_t size)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        const struct measurement *m = &c->results[i];
+        if (m->disturbed & (DISTURB_WAITED | DISTURB_LATE)) {
+            snprintf(buf, size, "in each of its %d runs a %s task %s", m->runs, m->strategy->name,
+                     m->disturbed & DISTURB_WAITED ? "waited for a CPU while open" : "started or ended late");
             return true;
         }
     }
@@ -176,6 +182,7 @@ enum verdict_cause verdict_cause(const struct comparison *c, char *buf, size_t s
         {CAUSE_TOO_SHORT, tasks_too_short},
         {CAUSE_HYPERTHREADS, hyperthreads_share},
         {CAUSE_SLOWER_CLOCK, clock_slowed},
+        {CAUSE_WAITED, tasks_waited},
     };
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
         if (order[i].applies(c, buf, size))
@@ -233,6 +240,12 @@ unsigned verdict_row_flags(const struct comparison *c, const struct measurement 
     double speedup = harness_speedup(c, m), ideal = harness_ideal_speedup(c, m);
     if (ideal > 1.0 && speedup > 0.0 && speedup < VERDICT_LESSON_EFFICIENCY * ideal)
         flags |= FLAG_SHORT;
+    if (m->disturbed & DISTURB_WAITED)
+        flags |= FLAG_WAITED;
+    if (m->disturbed & DISTURB_LATE)
+        flags |= FLAG_LATE;
+    if (m->disturbed & DISTURB_SLOWED)
+        flags |= FLAG_SLOWED;
     return flags;
 }
 

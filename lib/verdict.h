@@ -44,6 +44,7 @@ enum verdict_cause {
     CAUSE_TOO_SHORT,    /* tasks not much longer than starting their workers */
     CAUSE_HYPERTHREADS, /* more tasks than cores: two threads share a core */
     CAUSE_SLOWER_CLOCK, /* each task needed more CPU time than alone: the clock slowed */
+    CAUSE_WAITED,       /* in every run a task waited for a CPU or started late */
 };
 
 /* The first cause that applies to `c`, with a short explanation (under 70
@@ -63,6 +64,9 @@ enum {
     FLAG_THROTTLED = 4,  /* the CPU quota stopped the process group */
     FLAG_IMPOSSIBLE = 8, /* faster than its ideal beyond the spread, or off 1x on one CPU: noise */
     FLAG_SHORT = 16,     /* could speed up, but reached under VERDICT_LESSON_EFFICIENCY of its ideal */
+    FLAG_WAITED = 32,    /* in every run a computing task waited for a CPU while open (DISTURB_WAITED) */
+    FLAG_LATE = 64,      /* in every run a task started late (DISTURB_LATE) */
+    FLAG_SLOWED = 128,   /* in every run the tasks needed more CPU time than the fastest run's */
 };
 unsigned verdict_row_flags(const struct comparison *c, const struct measurement *m);
 

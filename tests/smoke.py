@@ -21,7 +21,7 @@ passes = 0
 
 RESULT_KEYS = {"strategy", "wall_s", "wall_min_s", "wall_max_s", "user_s", "sys_s",
                "cpu_use", "speedup", "ideal_speedup", "efficiency", "checksum",
-               "checksum_ok", "runs"}
+               "checksum_ok", "runs", "runs_set_aside", "load", "flags"}
 # The strategies each demo measures by default.
 STRATEGIES = {"parallel_children": ["sequential", "processes"],
               "gil": ["sequential", "threads", "threads+gil", "processes"],

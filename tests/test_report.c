@@ -216,8 +216,8 @@ Test(report_json, results_carry_the_measured_numbers)
     assert_contains(json, "\"wall_s\": 1, \"wall_min_s\": 0.75, \"wall_max_s\": 1.25, "
                           "\"user_s\": 1.75, \"sys_s\": 0.25, \"cpu_use\": 2, \"speedup\": 2, "
                           "\"ideal_speedup\": 2, \"efficiency\": 1");
-    assert_contains(json,
-                    "\"checksum\": \"0000000000000abc\", \"checksum_ok\": true, \"runs\": 3, \"load\": {");
+    assert_contains(json, "\"checksum\": \"0000000000000abc\", \"checksum_ok\": true, \"runs\": 3, "
+                          "\"runs_set_aside\": 0, \"load\": {");
     assert_contains(json, "\"verdicts\": []");
     free(json);
 }
@@ -320,6 +320,40 @@ Test(report_csv, speedup_columns_are_empty_without_sequential)
 
 /* A verdict whose meaning is longer than a line is wrapped at spaces, every
  * line within 80 columns, no word lost. */
+/* What report_table prints for `c`, as one string (free it). */
+static char *table_of(const struct comparison *c)
+{
+    struct options opts = {.color = false};
+    char *out = NULL;
+    size_t size = 0;
+    fflush(stdout);
+    FILE *saved = stdout, *f = open_memstream(&out, &size);
+    cr_assert_not_null(f);
+    stdout = f;
+    report_table(c, &opts);
+    stdout = saved;
+    cr_assert_eq(fclose(f), 0);
+    return out;
+}
+
+Test(report_table, says_which_runs_were_set_aside_and_why_within_80_columns)
+{
+    struct comparison c = cpu_comparison();
+    char *plain = table_of(&c);
+    assert_lacks(plain, "set aside");
+    free(plain);
+    c.results[1].runs = 5;
+    c.results[1].set_aside = 2;
+    c.results[1].set_aside_why = DISTURB_WAITED | DISTURB_SLOWED;
+    char *table = table_of(&c);
+    assert_contains(table, "set aside as not fair (a task waited for a CPU, the CPU was slower):");
+    assert_contains(table, "of 5 runs; the medians are of the rest");
+    assert_contains(table, "threads 2");
+    for (char *line = strtok(table, "\n"); line != NULL; line = strtok(NULL, "\n"))
+        cr_assert_leq(strlen(line), 80, "a line of %zu columns: %s", strlen(line), line);
+    free(table);
+}
+
 Test(report_verdicts, wraps_a_long_meaning_within_80_columns)
 {
     char verdicts[1][VERDICT_SIZE] = {

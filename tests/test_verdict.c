@@ -412,6 +412,28 @@ Test(verdict_cause, tasks_needing_more_cpu_time_than_alone_mean_a_slower_clock)
     assert_contains(why, "threads tasks took 20% more CPU time than alone");
 }
 
+Test(verdict_cause, a_task_waiting_for_a_cpu_in_every_run_is_named)
+{
+    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 1.3, 1.0);
+    c.results[1].disturbed = DISTURB_WAITED; /* no run of threads was fair */
+    char why[VERDICT_SIZE], buf[VERDICT_SIZE];
+    cr_assert_eq(verdict_cause(&c, why, sizeof why), CAUSE_WAITED, "%s", why);
+    assert_contains(why, "in each of its 3 runs a threads task waited for a CPU");
+    verdict_single(&c, buf, sizeof buf);
+    assert_contains(buf, "only 1.53x of an ideal 2x");
+    assert_contains(buf, "waited for a CPU");
+}
+
+Test(verdict_row_flags, a_row_whose_runs_were_all_disturbed_says_how)
+{
+    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 1.0, 1.0);
+    cr_assert_eq(verdict_row_flags(&c, &c.results[1]), 0u);
+    c.results[1].disturbed = DISTURB_WAITED | DISTURB_SLOWED;
+    cr_assert_eq(verdict_row_flags(&c, &c.results[1]), (unsigned)(FLAG_WAITED | FLAG_SLOWED));
+    c.results[2].disturbed = DISTURB_LATE;
+    cr_assert_eq(verdict_row_flags(&c, &c.results[2]), (unsigned)FLAG_LATE);
+}
+
 Test(verdict_cause, nothing_measured_says_so_instead_of_guessing)
 {
     struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.4, 2.0, 2.0);

@@ -1,0 +1,166 @@
+/* harness: which runs are fair (harness_disturbance), judged from tasks'
+ * spans built by hand; and that harness_compare sets no fair run aside
+ * and keeps the runs it was asked for. */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+/* Two tasks of `seconds` each on `cpus` CPUs. */
+static struct comparison two_tasks(enum workload_kind kind, double seconds, size_t cpus)
+{
+    struct comparison c;
+    memset(&c, 0, sizeof c);
+    c.workload =
+        (struct workload){.kind = kind, .seconds = seconds, .units = kind == WORKLOAD_CPU ? 1000 : 0};
+    c.ntasks = 2;
+    c.cpus.count = cpus;
+    for (size_t i = 0; i < cpus; i++)
+        c.cpus.ids[i] = (int)i;
+    c.cores = (int)cpus;
+    c.quota = QUOTA_NONE;
+    c.boost = MACHINE_UNKNOWN;
+    return c;
+}
+
+#define WALL 0.1 /* a run's wall time: no later than its last task's end, unless a test says */
+
+/* Both tasks open from `start` for 0.1 s, each using `cpu` seconds of CPU. */
+static void both(struct span spans[2], double start, double cpu)
+{
+    for (int i = 0; i < 2; i++) /* a thread each */
+        spans[i] = (struct span){.start = start, .end = start + 0.1, .cpu = cpu, .pid = 100, .tid = 101 + i};
+}
+
+Test(harness_disturbance, two_tasks_each_computing_on_a_cpu_of_its_own_are_fair)
+{
+    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct span spans[2];
+    both(spans, 0.0, 0.1);
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.1), 0u);
+    cr_assert_eq(harness_disturbance(&c, &strategy_processes, spans, WALL, 0.1), 0u);
+}
+
+Test(harness_disturbance, a_task_with_under_95_percent_of_a_cpu_waited)
+{
+    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct span spans[2];
+    both(spans, 0.0, 0.1);
+    spans[1].cpu = 0.09; /* 90 % of its 0.1 s open */
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.095), (unsigned)DISTURB_WAITED);
+}
+
+Test(harness_disturbance, a_pool_worker_is_judged_by_all_its_chunks_together)
+{
+    static struct strategy pool_of_one = {.name = "pool", .computes_in_parallel = true, .pool_size = 1};
+    struct comparison c = two_tasks(WORKLOAD_CPU, 0.001, 2);
+    c.ntasks = 50;
+    struct span chunks[50];
+    for (int i = 0; i < 50; i++) /* each 1 ms chunk lost 40 us to an interrupt: 4 % of the run */
+        chunks[i] =
+            (struct span){.start = 0.001 * i, .end = 0.001 * (i + 1), .cpu = 0.00096, .pid = 1, .tid = 2};
+    cr_assert_eq(harness_disturbance(&c, &pool_of_one, chunks, 0.05, 0.00096), 0u);
+    chunks[7].cpu = 0.0008; /* one lost 200 us more: 4.4 % */
+    cr_assert_eq(harness_disturbance(&c, &pool_of_one, chunks, 0.05, 0.00096), 0u);
+    chunks[8].cpu = 0.0006; /* and another 400 us: 5.2 % of the run */
+    cr_assert_eq(harness_disturbance(&c, &pool_of_one, chunks, 0.05, 0.00096), (unsigned)DISTURB_WAITED);
+}
+
+Test(harness_disturbance, sharing_is_no_disturbance_where_the_tasks_must_share)
+{
+    struct span spans[2];
+    both(spans, 0.0, 0.05); /* half a CPU each */
+    struct comparison one_cpu = two_tasks(WORKLOAD_CPU, 0.05, 1);
+    cr_assert_eq(harness_disturbance(&one_cpu, &strategy_threads, spans, WALL, 0.05), 0u);
+    struct comparison quota = two_tasks(WORKLOAD_CPU, 0.05, 2);
+    quota.quota = 1.0;
+    cr_assert_eq(harness_disturbance(&quota, &strategy_threads, spans, WALL, 0.05), 0u);
+    struct comparison gil = two_tasks(WORKLOAD_CPU, 0.05, 2); /* they wait for the lock by design */
+    cr_assert_eq(harness_disturbance(&gil, &strategy_threads_gil, spans, WALL, 0.05), 0u);
+}
+
+Test(harness_disturbance, a_task_starting_after_its_start_up_and_5_percent_started_late)
+{
+    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct span spans[2];
+    both(spans, 0.0, 0.1);
+    spans[1].start = 0.004, spans[1].end = 0.104; /* 2 x 2 x 30 us + 5 ms is the limit */
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.1), 0u);
+    spans[1].start = 0.006, spans[1].end = 0.106;
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.1), (unsigned)DISTURB_LATE);
+}
+
+Test(harness_disturbance, a_run_ending_long_after_its_last_task_ended_late)
+{
+    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct span spans[2];
+    both(spans, 0.0, 0.1);
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, 0.105, 0.1), 0u);
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, 0.11, 0.1), (unsigned)DISTURB_LATE);
+}
+
+Test(harness_disturbance, sequential_starts_its_tasks_one_after_another_by_design)
+{
+    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct span spans[2] = {{.start = 0.0, .end = 0.1, .cpu = 0.1, .pid = 100, .tid = 100},
+                            {.start = 0.1, .end = 0.2, .cpu = 0.1, .pid = 100, .tid = 100}};
+    cr_assert_eq(harness_disturbance(&c, &strategy_sequential, spans, 0.2, 0.1), 0u);
+    spans[1].cpu = 0.08; /* but it should have had the CPU all along: 10 % of the run lost */
+    cr_assert_eq(harness_disturbance(&c, &strategy_sequential, spans, 0.2, 0.09), (unsigned)DISTURB_WAITED);
+}
+
+Test(harness_disturbance, sleeping_runs_are_not_judged)
+{
+    struct comparison c = two_tasks(WORKLOAD_SLEEP, 0.1, 1);
+    struct span spans[2];
+    both(spans, 0.0, 0.0);
+    spans[1].start = 0.02, spans[1].end = 0.2; /* started late and woke late */
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, 0.3, 0.0), 0u);
+    cr_assert_eq(harness_disturbance(&c, &strategy_sequential, spans, 0.3, 0.0), 0u);
+}
+
+Test(harness_disturbance, tasks_needing_over_5_percent_more_cpu_than_the_fastest_were_slowed)
+{
+    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct span spans[2];
+    both(spans, 0.0, 0.1);
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.096), 0u); /* 4 % more */
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.094), (unsigned)DISTURB_SLOWED);
+}
+
+Test(harness_disturbance, a_slower_clock_is_expected_with_hyper_threads_or_boost)
+{
+    struct span spans[2];
+    both(spans, 0.0, 0.1);
+    struct comparison smt = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    smt.cores = 1; /* two hyper-threads of one core */
+    cr_assert_eq(harness_disturbance(&smt, &strategy_threads, spans, WALL, 0.08), 0u);
+    struct comparison boost = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    boost.boost = 1; /* one busy CPU ran at a higher clock than two */
+    cr_assert_eq(harness_disturbance(&boost, &strategy_threads, spans, WALL, 0.08), 0u);
+    cr_assert_eq(harness_disturbance(&boost, &strategy_sequential, spans, WALL, 0.08),
+                 (unsigned)DISTURB_SLOWED);
+}
+
+/* ---- harness_compare, on this machine ----------------------------------- */
+
+Test(harness_compare, keeps_every_run_it_asked_for_and_sets_aside_only_runs_it_counts)
+{
+    const struct strategy *strategies[] = {&strategy_sequential, &strategy_threads};
+    struct harness_plan plan = {.strategies = strategies, .count = 2, .ntasks = 2, .warmup = 0, .runs = 3};
+    struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.002};
+    workload_calibrate(&w);
+    struct comparison c;
+    const char *failed = NULL;
+    cr_assert_eq(harness_compare(&plan, &w, &c, &failed), 0, "%s", failed);
+    for (size_t i = 0; i < c.count; i++) {
+        const struct measurement *m = &c.results[i];
+        cr_assert_geq(m->runs, 3);
+        cr_assert_leq(m->runs, 9, "at most 3 x the runs asked for");
+        cr_assert_leq(m->set_aside, m->runs - 1, "a median needs a run");
+        cr_assert_eq(m->set_aside > 0, m->set_aside_why != 0, "a run set aside has a reason");
+        cr_assert_leq(m->wall_min, m->wall);
+        cr_assert_leq(m->wall, m->wall_max);
+    }
+    harness_free(&c);
+}
