@@ -62,7 +62,7 @@ static void table_verdicts(const struct comparison *sleeping, const struct compa
     char why[128];
     if (verdict_not_the_lesson(sleeping, verdicts[0], VERDICT_SIZE))
         ; /* a row the machine cannot produce: said instead of the lesson */
-    else if (s >= VERDICT_LESSON_EFFICIENCY * (double)sleeping->ntasks)
+    else if (s >= VERDICT_WAITING_EFFICIENCY * (double)sleeping->ntasks)
         snprintf(verdicts[0], VERDICT_SIZE,
                  "sleep: event_loop %.2fx in one thread -> waits overlap without "
                  "threads or processes",

@@ -66,7 +66,7 @@ static void gil_verdicts(const struct comparison *sleeping, const struct compari
     char why[128];
     if (verdict_not_the_lesson(sleeping, verdicts[0], VERDICT_SIZE))
         ; /* a row the machine cannot produce: said instead of the lesson */
-    else if (gil_sleep >= VERDICT_LESSON_EFFICIENCY * (double)sleeping->ntasks)
+    else if (gil_sleep >= VERDICT_WAITING_EFFICIENCY * (double)sleeping->ntasks)
         snprintf(verdicts[0], VERDICT_SIZE,
                  "sleep: threads+gil %.2fx -> the lock is let go while waiting: "
                  "waits still overlap",

@@ -103,6 +103,8 @@ static bool owns_a_cpu(const struct comparison *c, const struct strategy *s)
 /* Should every task of `s` start at once (as soon as its worker exists)? */
 static bool starts_at_once(const struct comparison *c, const struct strategy *s)
 {
+    if (c->workload.kind == WORKLOAD_SLEEP)
+        return s->overlaps_waiting && s->workers == 0 && s->pool_size == 0;
     return owns_a_cpu(c, s) && s != &strategy_sequential && s->workers == 0 && s->pool_size == 0;
 }
 
@@ -134,18 +136,21 @@ static bool a_worker_waited(const struct comparison *c, const struct strategy *s
     return waited;
 }
 
-/* A task started late, or the run ended long after its last task: beyond
- * twice the start-up and 5 % of a task. */
+/* Tasks that start at once should make a run as long as one task, plus
+ * starting them. A task started late, or the run took longer than its
+ * tasks were open (on average), by more than twice the start-up and 5 %
+ * of a task: the time went to neither the tasks nor starting them. */
 static bool something_late(const struct comparison *c, const struct strategy *s, const struct span *spans,
                            double wall)
 {
     double slack = 2.0 * (double)c->ntasks * s->start_cost + HARNESS_LATE_SHARE * c->workload.seconds;
-    double latest_start = 0.0, last_end = 0.0;
+    double latest_start = 0.0, open = 0.0;
     for (size_t t = 0; t < c->ntasks; t++) {
         latest_start = fmax(latest_start, spans[t].start);
-        last_end = fmax(last_end, spans[t].end);
+        open += spans[t].end - spans[t].start;
     }
-    return starts_at_once(c, s) && (latest_start > slack || wall > last_end + slack);
+    double mean_open = c->ntasks > 0 ? open / (double)c->ntasks : 0.0;
+    return starts_at_once(c, s) && (latest_start > slack || wall > mean_open + slack);
 }
 
 /* The tasks needed more CPU time than the fastest run's for the same work. */
@@ -155,7 +160,8 @@ static bool tasks_slowed(const struct comparison *c, const struct strategy *s, c
     /* Hyper-threads sharing a core slow each other's tasks by design, and
      * a clock that boosts for one busy CPU drops when more are busy. */
     size_t at_once = tasks_at_once(s, c->ntasks);
-    bool shares_cores = c->cores > 0 && at_once > (size_t)c->cores;
+    size_t busy_cpus = at_once < c->cpus.count ? at_once : c->cpus.count; /* the rest take turns */
+    bool shares_cores = c->cores > 0 && busy_cpus > (size_t)c->cores;
     bool boost_drops = c->boost == 1 && at_once > 1;
     return c->workload.kind == WORKLOAD_CPU && !shares_cores && !boost_drops && fastest_task_cpu > 0.0 &&
            harness_mean_task_cpu(spans, c->ntasks) > (1.0 + HARNESS_SLOWER_TASK) * fastest_task_cpu;
@@ -164,8 +170,6 @@ static bool tasks_slowed(const struct comparison *c, const struct strategy *s, c
 unsigned harness_disturbance(const struct comparison *c, const struct strategy *s, const struct span *spans,
                              double wall, double fastest_task_cpu)
 {
-    if (c->workload.kind != WORKLOAD_CPU)
-        return 0; /* a wait is as long as it is: only computing is spoiled by a busy CPU */
     return (a_worker_waited(c, s, spans, wall) ? DISTURB_WAITED : 0u) |
            (something_late(c, s, spans, wall) ? DISTURB_LATE : 0u) |
            (tasks_slowed(c, s, spans, fastest_task_cpu) ? DISTURB_SLOWED : 0u);

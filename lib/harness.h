@@ -25,13 +25,13 @@
 /* A run is set aside, and another run added (up to three times the runs
  * asked for), when one of these shows it was not a fair measurement: */
 #define HARNESS_FAIR_SHARE  0.95 /* a computing worker was off its CPU for 5 % of the run */
-#define HARNESS_LATE_SHARE  0.05 /* a task started (or the run ended) later than start-up + 5 % of a task */
+#define HARNESS_LATE_SHARE  0.05 /* a task started, or the run overran its tasks, by start-up + 5 % */
 #define HARNESS_SLOWER_TASK 0.05 /* a task needed 5 % more CPU time than the fastest run's */
 
 /* Why a run was not a fair measurement (a mask, 0 = fair). */
 enum disturbance {
     DISTURB_WAITED = 1, /* a computing worker waited for a CPU while its tasks were open */
-    DISTURB_LATE = 2,   /* a task started late, or the run ended long after its tasks */
+    DISTURB_LATE = 2,   /* a task started late, or the run took longer than its tasks */
     DISTURB_SLOWED = 4, /* the tasks needed more CPU time for the same work: a slower CPU */
 };
 
@@ -93,8 +93,8 @@ int harness_compare(const struct harness_plan *plan, const struct workload *w, s
 
 /* What disturbed one run of strategy `s` in comparison `c` (its cpus,
  * quota, cores, workload and ntasks are set), from its tasks' spans and
- * its wall time: enum disturbance bits, 0 for a fair run. Only computing
- * runs are judged: a wait takes as long as it takes on a busy CPU too.
+ * its wall time: enum disturbance bits, 0 for a fair run. Sleeping tasks
+ * are judged only by when they start and how long the run took.
  * `fastest_task_cpu` is the lowest mean CPU time of a task seen so far in
  * the comparison (0: none). */
 unsigned harness_disturbance(const struct comparison *c, const struct strategy *s, const struct span *spans,

@@ -17,6 +17,11 @@ double verdict_speedup(const struct comparison *c)
     return lowest;
 }
 
+double verdict_lesson_efficiency(enum workload_kind kind)
+{
+    return kind == WORKLOAD_SLEEP ? VERDICT_WAITING_EFFICIENCY : VERDICT_LESSON_EFFICIENCY;
+}
+
 /* A speedup as the verdict prints it: cut, never rounded up, to 2 places. */
 static double shown(double speedup)
 {
@@ -238,7 +243,7 @@ unsigned verdict_row_flags(const struct comparison *c, const struct measurement 
     if (impossible(c, m))
         flags |= FLAG_IMPOSSIBLE;
     double speedup = harness_speedup(c, m), ideal = harness_ideal_speedup(c, m);
-    if (ideal > 1.0 && speedup > 0.0 && speedup < VERDICT_LESSON_EFFICIENCY * ideal)
+    if (ideal > 1.0 && speedup > 0.0 && speedup < verdict_lesson_efficiency(c->workload.kind) * ideal)
         flags |= FLAG_SHORT;
     if (m->disturbed & DISTURB_WAITED)
         flags |= FLAG_WAITED;
@@ -282,7 +287,7 @@ void verdict_single(const struct comparison *c, char *buf, size_t size)
     else if (cause == CAUSE_QUOTA) /* the quota, not the CPUs, sets the ideal: say so either way */
         snprintf(buf, size, "%s: %.2fx on %zu %s (ideal %gx) -> %s", kind, speedup, cpus, cpus_word(cpus),
                  ideal, why);
-    else if (speedup >= VERDICT_LESSON_EFFICIENCY * ideal)
+    else if (speedup >= verdict_lesson_efficiency(c->workload.kind) * ideal)
         snprintf(
             buf, size, "%s: %.2fx on %zu %s (ideal %gx) -> %s", kind, speedup, cpus, cpus_word(cpus), ideal,
             c->workload.kind == WORKLOAD_SLEEP ? "the waiting overlapped" : "the tasks computed in parallel");
@@ -305,7 +310,7 @@ static void verdict_versus_sleep(const struct comparison *all, const struct comp
     const struct comparison *worse = on_one <= on_all ? one : all;
     if (verdict_not_the_lesson(one, buf, size) || verdict_not_the_lesson(all, buf, size))
         return;
-    if (fmin(on_one, on_all) >= VERDICT_LESSON_EFFICIENCY * ideal)
+    if (fmin(on_one, on_all) >= VERDICT_WAITING_EFFICIENCY * ideal)
         snprintf(buf, size, "%s -> the waiting overlaps: concurrency is enough", measured);
     else {
         verdict_cause(worse, why, sizeof why);

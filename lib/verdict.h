@@ -24,15 +24,19 @@
 #define VERDICT_SIZE 256
 
 /* The thresholds every demo's verdict uses, in one place. */
-#define VERDICT_LESSON_EFFICIENCY 0.925 /* 92.5 % of the ideal (1.85x of 2x) shows the lesson */
-#define VERDICT_NO_SPEEDUP        1.2   /* below 1.2x counts as "no real speedup" */
-#define VERDICT_PINNED_BAND       0.05  /* computing on one CPU: 0.95-1.05x is "no speedup" */
-#define VERDICT_OTHERS_SHARE      0.10  /* other programs taking a tenth of a CPU or more matter */
-#define VERDICT_MEASURABLE_S      0.03  /* others or steal: over 3 ticks of /proc/stat, its resolution */
-#define VERDICT_STEAL_SHARE       0.05  /* steal of 5 % of a CPU or more matters */
-#define VERDICT_SHORT_SHARE       0.05  /* starting the workers costs over 5 % of a task */
-#define VERDICT_SLOWER_CLOCK      0.05  /* tasks needing 5 % more CPU time than alone */
-#define VERDICT_SMT_GAIN          0.3   /* a core's second hyper-thread adds 0-30 % */
+#define VERDICT_LESSON_EFFICIENCY  0.925 /* computing: 92.5 % of the ideal (1.85x of 2x) shows the lesson */
+#define VERDICT_WAITING_EFFICIENCY 0.90  /* waiting: 90 % (9x of 10 sleeps; starting them costs a little) */
+#define VERDICT_NO_SPEEDUP         1.2   /* below 1.2x counts as "no real speedup" */
+#define VERDICT_PINNED_BAND        0.05  /* computing on one CPU: 0.95-1.05x is "no speedup" */
+#define VERDICT_OTHERS_SHARE       0.10  /* other programs taking a tenth of a CPU or more matter */
+#define VERDICT_MEASURABLE_S       0.03  /* others or steal: over 3 ticks of /proc/stat, its resolution */
+#define VERDICT_STEAL_SHARE        0.05  /* steal of 5 % of a CPU or more matters */
+#define VERDICT_SHORT_SHARE        0.05  /* starting the workers costs over 5 % of a task */
+#define VERDICT_SLOWER_CLOCK       0.05  /* tasks needing 5 % more CPU time than alone */
+#define VERDICT_SMT_GAIN           0.3   /* a core's second hyper-thread adds 0-30 % */
+
+/* The share of its ideal a speedup needs to show the lesson of `kind`. */
+double verdict_lesson_efficiency(enum workload_kind kind);
 
 /* Why a run may fall short of its lesson: the causes, in the order they
  * are checked. The first that the measurements show is named. */

@@ -109,13 +109,16 @@ Test(harness_disturbance, sequential_starts_its_tasks_one_after_another_by_desig
     cr_assert_eq(harness_disturbance(&c, &strategy_sequential, spans, 0.2, 0.09), (unsigned)DISTURB_WAITED);
 }
 
-Test(harness_disturbance, sleeping_runs_are_not_judged)
+Test(harness_disturbance, sleeping_runs_are_judged_by_start_and_length_only)
 {
     struct comparison c = two_tasks(WORKLOAD_SLEEP, 0.1, 1);
     struct span spans[2];
-    both(spans, 0.0, 0.0);
-    spans[1].start = 0.02, spans[1].end = 0.2; /* started late and woke late */
-    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, 0.3, 0.0), 0u);
+    both(spans, 0.0, 0.0); /* no CPU at all: sleeping is not waiting for a CPU */
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.0), 0u);
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, 0.11, 0.0), (unsigned)DISTURB_LATE);
+    spans[1].start = 0.02, spans[1].end = 0.12; /* started late */
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, 0.12, 0.0), (unsigned)DISTURB_LATE);
+    /* sequential sleeps one task after another: nothing starts at once */
     cr_assert_eq(harness_disturbance(&c, &strategy_sequential, spans, 0.3, 0.0), 0u);
 }
 
@@ -126,6 +129,15 @@ Test(harness_disturbance, tasks_needing_over_5_percent_more_cpu_than_the_fastest
     both(spans, 0.0, 0.1);
     cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.096), 0u); /* 4 % more */
     cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.094), (unsigned)DISTURB_SLOWED);
+}
+
+Test(harness_disturbance, tasks_taking_turns_on_one_cpu_can_be_slowed_too)
+{
+    struct comparison c = two_tasks(WORKLOAD_CPU, 0.05, 1); /* 1 CPU, 1 core: no hyper-threads */
+    struct span spans[2];
+    both(spans, 0.0, 0.05); /* each half of the 0.1 s */
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.05), 0u);
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.045), (unsigned)DISTURB_SLOWED);
 }
 
 Test(harness_disturbance, a_slower_clock_is_expected_with_hyper_threads_or_boost)

@@ -54,6 +54,18 @@ Test(verdict_versus, sleep_10x_on_1_and_2_cpus_is_concurrency)
     assert_contains(buf, "10.00x on 2 CPUs");
 }
 
+Test(verdict_versus, sleep_9x_of_10_shows_the_lesson_starting_them_costs_a_little)
+{
+    struct comparison all = make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.05, 1.1);
+    struct comparison one = make(WORKLOAD_SLEEP, 10, 1, 10.0, 1.05, 1.1);
+    char buf[VERDICT_SIZE];
+    verdict_versus(&all, &one, buf, sizeof buf);
+    assert_contains(buf, "concurrency is enough"); /* 9.09x: over 90 % */
+    all.results[2].wall = one.results[2].wall = 1.12;
+    verdict_versus(&all, &one, buf, sizeof buf);
+    assert_contains(buf, "short of the ideal 10x"); /* 8.92x */
+}
+
 Test(verdict_versus, sleep_only_3x_of_10_is_not_concurrency)
 {
     struct comparison all = make(WORKLOAD_SLEEP, 10, 2, 10.0, 10.0 / 3.0, 10.0 / 3.0);
