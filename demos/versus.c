@@ -80,7 +80,12 @@ int main(int argc, char **argv)
     struct comparison c[COMPARISONS];
     if ((status = measure_on(&opts, &opts.cpus, &sleeping, &computing, &c[SLEEP_ALL], &c[CPU_ALL])) != 0)
         return status;
-    if ((status = measure_on(&opts, &one_cpu, &sleeping, &computing, &c[SLEEP_ONE], &c[CPU_ONE])) != 0) {
+    /* The pass on one CPU runs the code the pass on all CPUs has just run:
+     * with --quick its computing needs no warm-up of its own. */
+    struct options warm = opts;
+    if (opts.quick)
+        warm.compute_warmup = 0;
+    if ((status = measure_on(&warm, &one_cpu, &sleeping, &computing, &c[SLEEP_ONE], &c[CPU_ONE])) != 0) {
         harness_free(&c[SLEEP_ALL]);
         harness_free(&c[CPU_ALL]);
         return status;
