@@ -207,6 +207,7 @@ struct pass {
     struct comparison *c;
     const struct surroundings *around;
     double fastest_task_cpu; /* the reference a slowed run is judged by */
+    size_t wanted;           /* measured runs asked for, at least 1 */
     size_t warmup;           /* 0 after the first pass */
     size_t cap;              /* runs a strategy may reach in this pass */
 };
@@ -215,7 +216,7 @@ struct pass {
  * fair ones, or reached the pass's cap. */
 static int add_runs(struct pass *p, struct trials *t, struct measurement *out, const char **failed_call)
 {
-    size_t n = p->c->ntasks, wanted = (size_t)p->plan->runs;
+    size_t n = p->c->ntasks, wanted = p->wanted;
     struct task_record *records = calloc(n, sizeof *records);
     if (records == NULL) {
         *failed_call = "calloc";
@@ -300,8 +301,9 @@ static int measure_all(const struct harness_plan *plan, const struct workload *w
                        const struct surroundings *around, struct trials *trials, const char **failed_call)
 {
     size_t count = plan->count < HARNESS_MAX_STRATEGIES ? plan->count : HARNESS_MAX_STRATEGIES;
-    size_t wanted = (size_t)plan->runs;
+    size_t wanted = plan->runs > 1 ? (size_t)plan->runs : 1;
     struct pass pass = {.plan = plan,
+                        .wanted = wanted,
                         .workload = w,
                         .c = c,
                         .around = around,
@@ -322,12 +324,12 @@ static int measure_all(const struct harness_plan *plan, const struct workload *w
     }
     pass.warmup = 0;
     pass.cap = ALL_PASSES_RUNS * wanted;
-    for (size_t i = 0; i < c->count && err == 0; i++) {
+    for (size_t i = 0; i < count && err == 0; i++) { /* err == 0: every one was started */
         judge_runs(c, &trials[i], pass.fastest_task_cpu);
         if (trials[i].fair < wanted)
             err = add_runs(&pass, &trials[i], &c->results[i], failed_call);
     }
-    for (size_t i = 0; i < c->count && err == 0; i++) {
+    for (size_t i = 0; i < count && err == 0; i++) {
         judge_runs(c, &trials[i], pass.fastest_task_cpu);
         err = summarize(c, &trials[i], &c->results[i], failed_call);
         /* The first strategy's answer is the reference the others must match. */

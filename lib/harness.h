@@ -61,8 +61,8 @@ struct comparison {
     int cores;            /* the physical cores those CPUs belong to, or MACHINE_UNKNOWN */
     int warmup;           /* warm-up runs before each strategy's measured runs */
     int runs;             /* measured runs asked for each strategy (a result's runs may be more) */
-    double quota;         /* the cgroup's CPU quota in CPUs' worth, QUOTA_NONE or MACHINE_UNKNOWN */
     int boost;            /* 1: the clock may boost when few CPUs are busy; 0 or MACHINE_UNKNOWN */
+    double quota;         /* the cgroup's CPU quota in CPUs' worth, QUOTA_NONE or MACHINE_UNKNOWN */
     size_t count;         /* how many strategies were measured */
     struct measurement results[HARNESS_MAX_STRATEGIES];
 };
