@@ -115,13 +115,15 @@ static bool starts_at_once(const struct comparison *c, const struct strategy *s)
 static bool a_worker_waited(const struct comparison *c, const struct strategy *s, const struct span *spans,
                             double wall)
 {
+    if (!owns_a_cpu(c, s))
+        return false;
     size_t most = tasks_at_once(s, c->ntasks), count = 0; /* workers: at most that many */
     struct lane {
         int pid, tid;
         double lost; /* seconds open but not on a CPU */
     } *lanes = calloc(most, sizeof *lanes);
     bool waited = false;
-    for (size_t t = 0; t < c->ntasks && lanes != NULL && owns_a_cpu(c, s) && !waited; t++) {
+    for (size_t t = 0; t < c->ntasks && lanes != NULL && !waited; t++) {
         size_t i = 0;
         while (i < count && (lanes[i].pid != spans[t].pid || lanes[i].tid != spans[t].tid))
             i++;
@@ -136,43 +138,66 @@ static bool a_worker_waited(const struct comparison *c, const struct strategy *s
     return waited;
 }
 
-/* Tasks that start at once should make a run as long as one task, plus
- * starting them. A task started late, or the run took longer than its
- * tasks were open (on average), by more than twice the start-up and 5 %
- * of a task: the time went to neither the tasks nor starting them. */
-static bool something_late(const struct comparison *c, const struct strategy *s, const struct span *spans,
-                           double wall)
+/* Hyper-threads sharing a core slow each other's tasks by design, and a
+ * clock that boosts for one busy CPU drops when more are busy. */
+static bool slower_clock_expected(const struct comparison *c, const struct strategy *s)
 {
-    double slack = 2.0 * (double)c->ntasks * s->start_cost + HARNESS_LATE_SHARE * c->workload.seconds;
-    double latest_start = 0.0, open = 0.0;
-    for (size_t t = 0; t < c->ntasks; t++) {
-        latest_start = fmax(latest_start, spans[t].start);
+    size_t at_once = tasks_at_once(s, c->ntasks);
+    size_t busy_cpus = at_once < c->cpus.count ? at_once : c->cpus.count; /* the rest take turns */
+    bool shares_cores = c->cores > 0 && busy_cpus > (size_t)c->cores;
+    return shares_cores || (c->boost == 1 && at_once > 1);
+}
+
+/* How long one task takes when nothing disturbs it: a sleep as long as
+ * asked; computing as long as the fastest run's tasks needed, or, where a
+ * slower clock is expected, as long as this run's tasks were open. */
+static double undisturbed_task(const struct comparison *c, const struct strategy *s, const struct span *spans,
+                               double fastest_task_cpu)
+{
+    if (c->workload.kind == WORKLOAD_SLEEP)
+        return c->workload.seconds;
+    if (fastest_task_cpu > 0.0 && !slower_clock_expected(c, s))
+        return fastest_task_cpu;
+    double open = 0.0;
+    for (size_t t = 0; t < c->ntasks; t++)
         open += spans[t].end - spans[t].start;
-    }
-    double mean_open = c->ntasks > 0 ? open / (double)c->ntasks : 0.0;
-    return starts_at_once(c, s) && (latest_start > slack || wall > mean_open + slack);
+    return c->ntasks > 0 ? open / (double)c->ntasks : 0.0;
+}
+
+/* Tasks that start at once should make a run as long as one undisturbed
+ * task, plus starting them. A task started late, or the run took longer,
+ * by more than twice the start-up and 5 % of a task: small delays (a
+ * slightly slower CPU, a late start, a slow exit) added up. */
+static bool something_late(const struct comparison *c, const struct strategy *s, const struct span *spans,
+                           double wall, double fastest_task_cpu)
+{
+    if (!starts_at_once(c, s))
+        return false;
+    double slack = 2.0 * (double)c->ntasks * s->start_cost + HARNESS_LATE_SHARE * c->workload.seconds;
+    double latest_start = 0.0;
+    for (size_t t = 0; t < c->ntasks; t++)
+        latest_start = fmax(latest_start, spans[t].start);
+    return latest_start > slack || wall > undisturbed_task(c, s, spans, fastest_task_cpu) + slack;
 }
 
 /* The tasks needed more CPU time than the fastest run's for the same work. */
 static bool tasks_slowed(const struct comparison *c, const struct strategy *s, const struct span *spans,
                          double fastest_task_cpu)
 {
-    /* Hyper-threads sharing a core slow each other's tasks by design, and
-     * a clock that boosts for one busy CPU drops when more are busy. */
-    size_t at_once = tasks_at_once(s, c->ntasks);
-    size_t busy_cpus = at_once < c->cpus.count ? at_once : c->cpus.count; /* the rest take turns */
-    bool shares_cores = c->cores > 0 && busy_cpus > (size_t)c->cores;
-    bool boost_drops = c->boost == 1 && at_once > 1;
-    return c->workload.kind == WORKLOAD_CPU && !shares_cores && !boost_drops && fastest_task_cpu > 0.0 &&
+    return c->workload.kind == WORKLOAD_CPU && !slower_clock_expected(c, s) && fastest_task_cpu > 0.0 &&
            harness_mean_task_cpu(spans, c->ntasks) > (1.0 + HARNESS_SLOWER_TASK) * fastest_task_cpu;
 }
 
 unsigned harness_disturbance(const struct comparison *c, const struct strategy *s, const struct span *spans,
                              double wall, double fastest_task_cpu)
 {
-    return (a_worker_waited(c, s, spans, wall) ? DISTURB_WAITED : 0u) |
-           (something_late(c, s, spans, wall) ? DISTURB_LATE : 0u) |
-           (tasks_slowed(c, s, spans, fastest_task_cpu) ? DISTURB_SLOWED : 0u);
+    unsigned disturbed = (a_worker_waited(c, s, spans, wall) ? DISTURB_WAITED : 0u) |
+                         (tasks_slowed(c, s, spans, fastest_task_cpu) ? DISTURB_SLOWED : 0u);
+    /* A run whose tasks waited or were slowed is judged against its tasks
+     * as they ran: the delay is named already. */
+    if (something_late(c, s, spans, wall, disturbed != 0 ? 0.0 : fastest_task_cpu))
+        disturbed |= DISTURB_LATE;
+    return disturbed;
 }
 
 /* One strategy's runs so far, kept until the comparison is complete: a

@@ -31,7 +31,7 @@
 /* Why a run was not a fair measurement (a mask, 0 = fair). */
 enum disturbance {
     DISTURB_WAITED = 1, /* a computing worker waited for a CPU while its tasks were open */
-    DISTURB_LATE = 2,   /* a task started late, or the run took longer than its tasks */
+    DISTURB_LATE = 2,   /* a task started late, or the run took longer than one undisturbed task */
     DISTURB_SLOWED = 4, /* the tasks needed more CPU time for the same work: a slower CPU */
 };
 

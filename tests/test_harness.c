@@ -99,6 +99,17 @@ Test(harness_disturbance, a_run_ending_long_after_its_last_task_ended_late)
     cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, 0.11, 0.1), (unsigned)DISTURB_LATE);
 }
 
+Test(harness_disturbance, small_delays_that_add_up_make_a_run_late)
+{
+    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct span spans[2];
+    for (int i = 0; i < 2; i++) /* started 2 ms late, needed 3 % more CPU: each under its bound */
+        spans[i] = (struct span){.start = 0.002, .end = 0.105, .cpu = 0.103, .pid = 100, .tid = 101 + i};
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, 0.105, 0.1), 0u);
+    /* 6 ms over one undisturbed task of 0.1 s: more than start-up and 5 % */
+    cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, 0.106, 0.1), (unsigned)DISTURB_LATE);
+}
+
 Test(harness_disturbance, sequential_starts_its_tasks_one_after_another_by_design)
 {
     struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
