@@ -641,7 +641,7 @@ void report_csv(FILE *to, const struct comparison *comparisons, size_t count, bo
     if (per_result_workload)
         fputs("workload,cpus_allowed,", to);
     fputs("strategy,wall_s,wall_min_s,wall_max_s,user_s,sys_s,cpu_use,speedup,ideal_speedup,"
-          "efficiency,checksum,checksum_ok,runs\n",
+          "efficiency,checksum,checksum_ok,runs,runs_set_aside\n",
           to);
     for (size_t i = 0; i < count; i++) {
         const struct comparison *c = &comparisons[i];
@@ -661,7 +661,8 @@ void report_csv(FILE *to, const struct comparison *comparisons, size_t count, bo
                 fprintf(to, "%.9g,%.9g,%.9g,", speedup, ideal, stats_efficiency(speedup, ideal));
             else
                 fprintf(to, ",%.9g,,", ideal);
-            fprintf(to, "%016" PRIx64 ",%s,%d\n", m->checksum, m->checksum_ok ? "true" : "false", m->runs);
+            fprintf(to, "%016" PRIx64 ",%s,%d,%d\n", m->checksum, m->checksum_ok ? "true" : "false", m->runs,
+                    m->set_aside);
         }
     }
 }
