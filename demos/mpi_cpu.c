@@ -268,12 +268,12 @@ static void measure_row(bool on_ranks, const struct workload *w, size_t ntasks, 
         if (r == 0)
             m->checksum = checksum;
         m->checksum_ok &= checksum == m->checksum;
-        if (r >= opts->warmup && rank == 0 && host != NULL) {
-            load_sample("/", &host->allowed, host->quota_dir, &after);
-            struct load load = load_between(&before, &after, cpu, 0);
-            m->load = r == opts->warmup ? load : load_add(m->load, load);
-        }
         if (r >= opts->warmup) {
+            if (rank == 0 && host != NULL) {
+                load_sample("/", &host->allowed, host->quota_dir, &after);
+                struct load load = load_between(&before, &after, cpu, 0);
+                m->load = r == opts->warmup ? load : load_add(m->load, load);
+            }
             m->wall_total += wall;
             walls[r - opts->warmup] = wall;
             cpus[r - opts->warmup] = cpu;

@@ -256,7 +256,7 @@ static int add_runs(struct pass *p, struct trials *t, struct measurement *out, c
         struct run run;
         if ((err = time_one_run(t->strategy, p->workload, n, p->around, records, &run, failed_call)) != 0)
             break;
-        if (out->runs == 0 && r == 0)
+        if (t->measured == 0 && r == 0)
             out->checksum = run.checksum;
         else if (run.checksum != out->checksum)
             out->checksum_ok = false; /* the same work must give the same answer every time */
@@ -270,9 +270,8 @@ static int add_runs(struct pass *p, struct trials *t, struct measurement *out, c
             (p->fastest_task_cpu == 0.0 || task_cpu < p->fastest_task_cpu))
             p->fastest_task_cpu = task_cpu;
         t->runs[t->measured++] = run;
-        out->runs++;
         out->wall_total += run.wall;
-        out->load = out->runs == 1 ? run.load : load_add(out->load, run.load);
+        out->load = t->measured == 1 ? run.load : load_add(out->load, run.load);
         judge_runs(p->c, t, p->fastest_task_cpu);
     }
     free(records);
@@ -306,6 +305,7 @@ static int summarize(const struct comparison *c, const struct trials *t, struct 
         syss[kept] = run->sys;
         which[kept++] = k;
     }
+    out->runs = (int)t->measured;
     out->set_aside = (int)(t->measured - kept);
     out->wall = stats_median(walls, kept);
     out->wall_min = stats_min(walls, kept);
