@@ -13,7 +13,7 @@
 #include "gil.h"
 #include "demo.h"
 #include "report.h"
-#include "stats.h"
+#include "verdict.h"
 
 #include <stdio.h>
 
@@ -45,59 +45,6 @@ static const struct demo_info demo = {
     .flags = flags,
 };
 
-/* The speedup of strategy `name` in c, cut to 2 places, or 0 if not measured. */
-static double speedup_of(const struct comparison *c, const char *name)
-{
-    const struct measurement *m = harness_find(c, name);
-    return m != NULL ? stats_round_down(harness_speedup(c, m), 2) : 0.0;
-}
-
-static void gil_verdicts(const struct comparison *sleeping, const struct comparison *computing,
-                         char verdicts[][VERDICT_SIZE])
-{
-    double gil_sleep = speedup_of(sleeping, "threads+gil"), gil_cpu = speedup_of(computing, "threads+gil");
-    double threads_cpu = speedup_of(computing, "threads"), processes_cpu = speedup_of(computing, "processes");
-    size_t cpus = computing->cpus.count;
-    if (gil_sleep == 0.0 || gil_cpu == 0.0) {
-        snprintf(verdicts[0], VERDICT_SIZE, "gil: nothing to judge (measure sequential and threads+gil)");
-        snprintf(verdicts[1], VERDICT_SIZE, "gil: see the tables");
-        return;
-    }
-    char why[128];
-    if (verdict_not_the_lesson(sleeping, verdicts[0], VERDICT_SIZE))
-        ; /* a row the machine cannot produce: said instead of the lesson */
-    else if (gil_sleep >= VERDICT_WAITING_EFFICIENCY * (double)sleeping->ntasks)
-        snprintf(verdicts[0], VERDICT_SIZE,
-                 "sleep: threads+gil %.2fx -> the lock is let go while waiting: "
-                 "waits still overlap",
-                 gil_sleep);
-    else {
-        verdict_cause(sleeping, why, sizeof why);
-        snprintf(verdicts[0], VERDICT_SIZE, "sleep: threads+gil only %.2fx of %zux -> %.100s", gil_sleep,
-                 sleeping->ntasks, why);
-    }
-    if (cpus < 2 || computing->ntasks < 2)
-        snprintf(verdicts[1], VERDICT_SIZE,
-                 "cpu: threads+gil %.2fx -> with 1 CPU or 1 task nothing could "
-                 "compute in parallel anyway",
-                 gil_cpu);
-    else if (verdict_not_the_lesson(computing, verdicts[1], VERDICT_SIZE))
-        ; /* threads+gil over 1x is what one lock cannot give: what else ran is named */
-    else if (gil_cpu < VERDICT_NO_SPEEDUP)
-        snprintf(verdicts[1], VERDICT_SIZE,
-                 "cpu: threads+gil %.2fx, threads %.2fx, processes %.2fx -> one "
-                 "lock, one computing thread: processes each have their own",
-                 gil_cpu, threads_cpu, processes_cpu);
-    else if (verdict_cause(computing, why, sizeof why) != CAUSE_NONE) /* a busy machine, not the lock */
-        snprintf(verdicts[1], VERDICT_SIZE, "cpu: threads+gil %.2fx?! -> not the lesson: %.100s", gil_cpu,
-                 why);
-    else
-        snprintf(verdicts[1], VERDICT_SIZE,
-                 "cpu: threads+gil %.2fx?! -> more than one thread computed at "
-                 "once: the lock is not doing its job",
-                 gil_cpu);
-}
-
 int main(int argc, char **argv)
 {
     struct options opts;
@@ -113,7 +60,7 @@ int main(int argc, char **argv)
     if ((status = demo_measure_both(&demo, &opts, opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS, c)) != 0)
         return status;
     char verdicts[2][VERDICT_SIZE], interval[96];
-    gil_verdicts(&c[0], &c[1], verdicts);
+    verdict_gil(&c[0], &c[1], verdicts[0], verdicts[1], VERDICT_SIZE);
     snprintf(interval, sizeof interval,
              "switch interval: %g s (a waiter asks the holder to let go after this long)", switch_interval);
     return demo_report(&demo, &opts, &m, c, 2, verdicts, 2, 1, interval);

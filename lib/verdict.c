@@ -358,3 +358,73 @@ void verdict_versus(const struct comparison *all, const struct comparison *one, 
     else
         verdict_versus_cpu(all, one, on_one, on_all, buf, size);
 }
+
+/* The speedup of strategy `name` in c, cut to 2 places, or 0 if not measured. */
+static double speedup_of(const struct comparison *c, const char *name)
+{
+    const struct measurement *m = harness_find(c, name);
+    return m != NULL ? shown(harness_speedup(c, m)) : 0.0;
+}
+
+static void gil_sleep_verdict(const struct comparison *sleeping, double gil_sleep, char *buf, size_t size)
+{
+    char why[128];
+    if (verdict_not_the_lesson(sleeping, buf, size))
+        return; /* a row the machine cannot produce: said instead of the lesson */
+    if (gil_sleep >= VERDICT_WAITING_EFFICIENCY * (double)sleeping->ntasks) {
+        snprintf(buf, size,
+                 "sleep: threads+gil %.2fx -> the lock is let go while waiting: waits still overlap",
+                 gil_sleep);
+        return;
+    }
+    verdict_cause(sleeping, why, sizeof why);
+    snprintf(buf, size, "sleep: threads+gil only %.2fx of %zux -> %.100s", gil_sleep, sleeping->ntasks, why);
+}
+
+/* The lesson needs both halves: threads+gil near 1x *and* the strategies
+ * without the lock near the CPU count. A gil row of 1x beside processes at
+ * 1.6x of 2x shows a slow machine, not the lock. */
+static void gil_cpu_verdict(const struct comparison *computing, double gil_cpu, char *buf, size_t size)
+{
+    double threads = speedup_of(computing, "threads"), processes = speedup_of(computing, "processes");
+    double parallel = shown(verdict_speedup(computing)), best = harness_best_ideal(computing);
+    char why[128];
+    if (computing->cpus.count < 2 || computing->ntasks < 2)
+        snprintf(buf, size,
+                 "cpu: threads+gil %.2fx -> with 1 CPU or 1 task nothing could compute in parallel anyway",
+                 gil_cpu);
+    else if (verdict_not_the_lesson(computing, buf, size))
+        ; /* threads+gil over 1x is what one lock cannot give: what else ran is named */
+    else if (gil_cpu >= VERDICT_NO_SPEEDUP) {
+        if (verdict_cause(computing, why, sizeof why) != CAUSE_NONE) /* a busy machine, not the lock */
+            snprintf(buf, size, "cpu: threads+gil %.2fx?! -> not the lesson: %.100s", gil_cpu, why);
+        else
+            snprintf(buf, size,
+                     "cpu: threads+gil %.2fx?! -> more than one thread computed at once: the lock is not "
+                     "doing its job",
+                     gil_cpu);
+    } else if (parallel > 0.0 && parallel < VERDICT_LESSON_EFFICIENCY * best) {
+        verdict_cause(computing, why, sizeof why);
+        snprintf(buf, size, "cpu: threads+gil %.2fx, but without the lock only %.2fx of %gx -> %.100s",
+                 gil_cpu, parallel, best, why);
+    } else if (parallel == 0.0) /* only threads+gil was measured */
+        snprintf(buf, size, "cpu: threads+gil %.2fx -> one lock, one computing thread", gil_cpu);
+    else
+        snprintf(buf, size,
+                 "cpu: threads+gil %.2fx, threads %.2fx, processes %.2fx -> one lock, one computing thread: "
+                 "processes each have their own",
+                 gil_cpu, threads, processes);
+}
+
+void verdict_gil(const struct comparison *sleeping, const struct comparison *computing, char *sleep_buf,
+                 char *cpu_buf, size_t size)
+{
+    double gil_sleep = speedup_of(sleeping, "threads+gil"), gil_cpu = speedup_of(computing, "threads+gil");
+    if (gil_sleep == 0.0 || gil_cpu == 0.0) {
+        snprintf(sleep_buf, size, "gil: nothing to judge (measure sequential and threads+gil)");
+        snprintf(cpu_buf, size, "gil: see the tables");
+        return;
+    }
+    gil_sleep_verdict(sleeping, gil_sleep, sleep_buf, size);
+    gil_cpu_verdict(computing, gil_cpu, cpu_buf, size);
+}

@@ -89,6 +89,13 @@ void verdict_single(const struct comparison *c, char *buf, size_t size);
  * "cpu: 1.00x on 1 CPU, 1.97x on 2 CPUs -> only parallelism speeds up computing". */
 void verdict_versus(const struct comparison *all, const struct comparison *one, char *buf, size_t size);
 
+/* gil's two headlines: sleeping under the lock ("waits still overlap")
+ * and computing under it ("one lock, one computing thread"), the second
+ * claimed only when the strategies without the lock did reach the CPU
+ * count; otherwise the measured cause is named. */
+void verdict_gil(const struct comparison *sleeping, const struct comparison *computing, char *sleep_buf,
+                 char *cpu_buf, size_t size);
+
 /* The lower speedup among strategies that could speed this workload up,
  * or 0 when there is none (or no sequential run to compare with). */
 double verdict_speedup(const struct comparison *c);

@@ -519,3 +519,73 @@ Test(verdict_versus, cpu_pinned_to_a_quota_of_one_cpu_names_the_quota)
     assert_lacks(buf, "only parallelism");
     assert_contains(buf, "CPU quota");
 }
+
+/* ---- verdict_gil ----------------------------------------------------------- */
+
+/* `c` with a threads+gil row of wall time `gil_wall` added. */
+static struct comparison with_gil(struct comparison c, double gil_wall)
+{
+    c.results[c.count] = c.results[1];
+    c.results[c.count].strategy = &strategy_threads_gil;
+    c.results[c.count].wall = c.results[c.count].wall_min = c.results[c.count].wall_max = gil_wall;
+    c.count++;
+    return c;
+}
+
+Test(verdict_gil, one_lock_one_thread_when_processes_reach_the_cpus)
+{
+    struct comparison sleeping = with_gil(make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.02), 1.01);
+    struct comparison computing = with_gil(make(WORKLOAD_CPU, 2, 2, 2.0, 1.02, 1.03), 2.02);
+    char sleep_buf[VERDICT_SIZE], cpu_buf[VERDICT_SIZE];
+    verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
+    assert_contains(sleep_buf, "waits still overlap");
+    assert_contains(cpu_buf, "one lock, one computing thread");
+    assert_contains(cpu_buf, "processes 1.94x");
+}
+
+Test(verdict_gil, no_lesson_from_the_lock_alone_when_processes_fall_short)
+{
+    struct comparison sleeping = with_gil(make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.02), 1.01);
+    struct comparison computing = with_gil(make(WORKLOAD_CPU, 2, 2, 2.0, 1.05, 1.25), 2.02);
+    char sleep_buf[VERDICT_SIZE], cpu_buf[VERDICT_SIZE];
+    verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
+    assert_lacks(cpu_buf, "one lock, one computing thread");
+    assert_contains(cpu_buf, "without the lock only 1.60x of 2x");
+}
+
+Test(verdict_gil, over_1x_under_the_lock_is_never_the_lesson)
+{
+    struct comparison sleeping = with_gil(make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.02), 1.01);
+    struct comparison computing = with_gil(make(WORKLOAD_CPU, 2, 2, 2.0, 1.02, 1.03), 1.5);
+    char sleep_buf[VERDICT_SIZE], cpu_buf[VERDICT_SIZE];
+    verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
+    assert_lacks(cpu_buf, "one lock, one computing thread");
+    assert_contains(cpu_buf, "?!");
+}
+
+Test(verdict_gil, nothing_to_judge_without_a_gil_row)
+{
+    struct comparison sleeping = make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.02);
+    struct comparison computing = make(WORKLOAD_CPU, 2, 2, 2.0, 1.02, 1.03);
+    char sleep_buf[VERDICT_SIZE], cpu_buf[VERDICT_SIZE];
+    verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
+    assert_contains(sleep_buf, "nothing to judge");
+}
+
+Test(verdict_gil, never_contradicts_its_table)
+{
+    struct comparison sleeping = with_gil(make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.02), 1.01);
+    for (int p = 10; p <= 21; p++)
+        for (int g = 80; g <= 130; g += 5) {
+            double processes = p / 10.0, gil = g / 100.0;
+            struct comparison computing =
+                with_gil(make(WORKLOAD_CPU, 2, 2, 2.0, 1.0, 2.0 / processes), 2.0 / gil);
+            char sleep_buf[VERDICT_SIZE], cpu_buf[VERDICT_SIZE];
+            verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
+            if (strstr(cpu_buf, "one lock, one computing thread") == NULL)
+                continue;
+            cr_assert(processes >= 2 * VERDICT_LESSON_EFFICIENCY - 1e-9, "processes %.1fx: \"%s\"", processes,
+                      cpu_buf);
+            cr_assert(gil <= 1.0 + VERDICT_PINNED_BAND + 1e-9, "threads+gil %.2fx: \"%s\"", gil, cpu_buf);
+        }
+}
