@@ -127,15 +127,19 @@ static void measure_point(struct point *p, double seconds)
         return;
     }
     fflush(stdout);
+    sigset_t saved;
+    interrupt_hold(&saved); /* a signal now waits until the child is noted */
     pid_t pid = fork();
+    int fork_error = pid < 0 ? errno : 0;
     /* The measuring process leads a process group of its own, so that
      * Ctrl-C here (lib/interrupt) stops it with every child it forked. */
-    if (pid > 0) {
+    if (pid > 0)
         setpgid(pid, pid); /* in both processes: whichever runs first */
-        interrupt_track(pid, true);
-    }
+    if (pid != 0)
+        interrupt_release(&saved, pid, true);
     if (pid == 0) {
         setpgid(0, 0);
+        interrupt_release_in_child(&saved);
         close(pipefd[0]);
         struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = seconds};
         const struct strategy *list[] = {p->strategy};
@@ -161,7 +165,6 @@ static void measure_point(struct point *p, double seconds)
         out.child_peak_mib = mib(children.ru_maxrss);
         _exit(write(pipefd[1], &out, sizeof out) == sizeof out ? 0 : 1);
     }
-    int fork_error = pid < 0 ? errno : 0;
     close(pipefd[1]);
     ssize_t got = 0; /* one write of a small struct arrives whole (under PIPE_BUF); still, loop */
     while (pid > 0 && got < (ssize_t)sizeof *p) {

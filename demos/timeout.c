@@ -13,6 +13,7 @@
  * notes/09-timeout.md sets the C beside the Python.
  */
 #include "child.h"
+#include "interrupt.h"
 #include "options.h"
 #include "report.h"
 #include "seed_common.h"
@@ -28,9 +29,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define GRACE       1.0 /* seconds between SIGTERM and SIGKILL */
-#define DRAIN_LIMIT 0.5 /* how long we read a pipe after stopping its writer */
-#define FATE_SETTLE 0.2 /* how long a killed process may take to become a zombie */
+#define GRACE           1.0  /* seconds between SIGTERM and SIGKILL */
+#define DRAIN_LIMIT     0.5  /* how long we read a pipe after stopping its writer */
+#define FATE_SETTLE     0.2  /* how long a killed process may take to become a zombie */
+#define LINE_LIMIT      10.0 /* seconds forker may take to print its line on a busy machine */
+#define LINE_LIMIT_TEXT "10 s"
 
 static double timeout = 0.1;
 
@@ -80,11 +83,29 @@ static int sleep_with_timeout(void)
     return 0;
 }
 
-/* Starts `forker sleep 10` with its stdout piped to us; prints forker's line. */
+/* Reads forker's stdout until its line has come, one communicate timeout
+ * after another: on a busy machine forker may start late, and the lesson
+ * waits for it (readiness, not a deadline), for at most LINE_LIMIT.
+ * Returns the last communicate's result: -ETIMEDOUT while forker waits. */
+static int read_forker_line(struct child *c, struct child_buffer *out, struct child_error *error)
+{
+    struct child_io io = {.out = out};
+    double give_up = stopwatch_now() + LINE_LIMIT;
+    int err;
+    do
+        err = child_communicate(c, &io, timeout, error);
+    while (err == -ETIMEDOUT && (out->data == NULL || strchr(out->data, '\n') == NULL) &&
+           stopwatch_now() < give_up);
+    return err;
+}
+
+/* Starts `forker sleep 10` with its stdout piped to us; prints forker's
+ * line and sets *grandchild to the pid it names. Returns 0 or 1. */
 static int start_forker(struct child *c, bool own_group, pid_t *grandchild)
 {
     char forker[PATH_MAX];
     struct child_error error = {0};
+    *grandchild = -1;
     if (forker_path(forker, sizeof forker) != 0) {
         perror("timeout: readlink /proc/self/exe");
         return 1;
@@ -93,15 +114,22 @@ static int start_forker(struct child *c, bool own_group, pid_t *grandchild)
     if (child_spawn(c, (const char *const[]){forker, "sleep", "10", NULL}, &options, &error) != 0)
         return seed_fail(demo.name, &error);
     struct child_buffer out = {0};
-    struct child_io io = {.out = &out};
-    child_communicate(c, &io, timeout, NULL); /* times out: forker waits for sleep */
-    const char *line = out.data != NULL ? out.data : "(nothing)\n";
-    printf("%s", line);
-    const char *as_pid = strstr(line, "as pid ");
-    *grandchild = as_pid != NULL ? (pid_t)atoi(as_pid + 7) : -1;
+    int err = read_forker_line(c, &out, &error);
+    const char *as_pid = out.data != NULL ? strstr(out.data, "as pid ") : NULL;
+    if (as_pid != NULL)
+        *grandchild = (pid_t)atoi(as_pid + 7);
+    if (err != 0 && err != -ETIMEDOUT)
+        seed_fail(demo.name, &error);
+    else if (*grandchild <= 0) {
+        const char *said = out.data != NULL ? out.data : "nothing";
+        fprintf(stderr, "timeout: forker %s without naming its child (it printed: %.*s)\n",
+                err == 0 ? "exited" : "waited " LINE_LIMIT_TEXT, (int)strcspn(said, "\n"), said);
+    } else {
+        printf("%s", out.data);
+        printf("parent: communicate(timeout=%g) timed out: forker is still waiting for sleep\n", timeout);
+    }
     child_buffer_free(&out);
-    printf("parent: communicate(timeout=%g) timed out: forker is still waiting for sleep\n", timeout);
-    return *grandchild > 0 ? 0 : 1;
+    return *grandchild > 0 && err == -ETIMEDOUT ? 0 : 1;
 }
 
 /* Reads the pipe for at most DRAIN_LIMIT; says how long until it closed. */
@@ -159,7 +187,12 @@ static int grandchild_naive(void)
     struct child c = {.pid = -1, .pidfd = -1, .in = -1, .out = -1, .err = -1};
     pid_t grandchild = -1;
     printf("\nThe naive way: forker in our process group, stopped on its own\n");
+    /* sleep is forker's child, not ours: until we know its pid, a signal
+     * waits, so that stopping us stops it too. */
+    sigset_t saved;
+    interrupt_hold(&saved);
     int status = start_forker(&c, false, &grandchild);
+    interrupt_release(&saved, grandchild, false);
     if (status == 0) {
         child_stop(&c, GRACE, NULL); /* SIGTERM to forker only */
         char how[64];
@@ -167,7 +200,10 @@ static int grandchild_naive(void)
         printf("parent: stopped forker alone: forker %s\n", how);
         drain(&c, "after stopping forker");
         printf("parent: its child sleep (pid %d) is %s\n", (int)grandchild, fate(grandchild));
+    }
+    if (grandchild > 0) {
         kill(grandchild, SIGKILL); /* clean up the orphan we left behind */
+        interrupt_untrack(grandchild);
     }
     child_close(&c);
     return status;

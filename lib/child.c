@@ -325,8 +325,13 @@ int child_spawn(struct child *c, const char *const argv[], const struct child_op
     if (env == NULL)
         err = ENOMEM;
     else if ((err = set_up_actions(&actions, &o, pipes)) == 0 && (err = set_up_attributes(&attr, &o)) == 0) {
-        /* posix_spawn* return the error instead of setting errno */
+        /* posix_spawn* return the error instead of setting errno. The
+         * child's mask is set in attr: holding the signals here does not
+         * reach it. */
+        sigset_t saved;
+        interrupt_hold(&saved);
         err = posix_spawnp(&c->pid, argv[0], &actions, &attr, (char *const *)argv, env);
+        interrupt_release(&saved, err == 0 ? c->pid : -1, o.new_process_group); /* Ctrl-C stops it too */
         spawned = true;
     }
     posix_spawn_file_actions_destroy(&actions);
@@ -354,8 +359,7 @@ int child_spawn(struct child *c, const char *const argv[], const struct child_op
         return blame(&o, err, c->program, error);
     }
     c->group_leader = o.new_process_group;
-    interrupt_track(c->pid, c->group_leader); /* Ctrl-C in a demo stops it too */
-    c->pidfd = pidfd_open(c->pid, 0);         /* -1 (ENOSYS) before Linux 5.3: we fall back to the pid */
+    c->pidfd = pidfd_open(c->pid, 0); /* -1 (ENOSYS) before Linux 5.3: we fall back to the pid */
     return 0;
 }
 

@@ -1,4 +1,5 @@
 #include "demo.h"
+#include "output.h"
 #include "progress.h"
 
 #include "report.h"
@@ -56,15 +57,15 @@ int demo_write_trace(const struct demo_info *demo, const struct options *opts,
 {
     if (opts->trace == NULL)
         return 0;
-    FILE *to = fopen(opts->trace, "w");
-    if (to == NULL) {
-        fprintf(stderr, "%s: --trace: cannot write %s: %s\n", demo->name, opts->trace, strerror(errno));
-        return 1;
-    }
-    int err = report_trace(to, comparisons, count);
-    if (fclose(to) != 0 && err == 0)
-        err = -errno;
-    return err == 0 ? 0 : demo_fail(demo, "--trace", err);
+    struct output_file to;
+    int err = output_file_open(&to, opts->trace);
+    if (err == 0 && (err = report_trace(to.f, comparisons, count)) != 0)
+        output_file_discard(&to);
+    else if (err == 0)
+        err = output_file_commit(&to); /* complete: only now does it replace the old file */
+    if (err != 0)
+        fprintf(stderr, "%s: --trace: cannot write %s: %s\n", demo->name, opts->trace, strerror(-err));
+    return err == 0 ? 0 : 1;
 }
 
 int demo_measure_both(const struct demo_info *demo, const struct options *opts, double cpu_seconds,

@@ -1,27 +1,42 @@
 #include "interrupt.h"
 
 #include <errno.h>
-#include <signal.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_TRACKED 20000 /* the most children a demo may start at once, with room */
 
-/* Slots written by the main flow, read by the handler. A slot holds a pid,
- * minus the pid for a group leader, or 0 when free. */
-static volatile sig_atomic_t tracked[MAX_TRACKED];
-static volatile sig_atomic_t slots_used; /* slots [0, slots_used) may be in use */
-static int first_free;                   /* no free slot below this one (a hint, not a promise) */
-static pid_t owner;                      /* the process that installed the handler */
+/* The signals that stop a demo, and what it says for each. */
+static const struct {
+    int sig;
+    const char *says;
+} stop_signals[] = {
+    {SIGINT, ": interrupted (Ctrl-C)\n"},
+    {SIGTERM, ": terminated (SIGTERM)\n"},
+    {SIGHUP, ": hung up (SIGHUP)\n"},
+    {SIGQUIT, ": quit (SIGQUIT)\n"},
+};
+#define STOP_SIGNALS (sizeof stop_signals / sizeof stop_signals[0])
+
+/* Slots written by any thread, read by the handler: lock-free atomics, so
+ * both are safe. A slot holds a pid, minus the pid for a group leader, or
+ * 0 when free. */
+static atomic_int tracked[MAX_TRACKED];
+static atomic_int slots_used; /* slots [0, slots_used) may be in use */
+static atomic_int first_free; /* where to start looking for a free slot (a hint, not a promise) */
+static atomic_int starting;   /* threads between interrupt_hold and interrupt_release */
+static atomic_flag stopping = ATOMIC_FLAG_INIT;
+static pid_t owner; /* the process that installed the handler */
 static char name[64];
 
-static void on_signal(int sig)
+static void kill_and_reap_tracked(void)
 {
-    if (getpid() != owner) /* a forked task got the terminal's signal too: just end */
-        _exit(128 + sig);
-    for (int i = 0; i < slots_used; i++) {
-        pid_t p = tracked[i];
+    int used = atomic_load(&slots_used);
+    for (int i = 0; i < used; i++) {
+        pid_t p = atomic_load(&tracked[i]);
         if (p == 0)
             continue;
         kill(p, SIGKILL); /* negative: the whole group */
@@ -29,8 +44,23 @@ static void on_signal(int sig)
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
             ;
     }
+}
+
+static void on_signal(int sig)
+{
+    if (getpid() != owner) /* a forked task got the terminal's signal too: just end */
+        _exit(128 + sig);
+    if (atomic_flag_test_and_set(&stopping)) /* another thread is already stopping us */
+        for (;;)
+            pause();
+    while (atomic_load(&starting) > 0) /* a child was just started: wait until it is noted */
+        ;
+    kill_and_reap_tracked();
     /* A progress line may be half-drawn: erase it, and say why we stop. */
-    const char *what = sig == SIGINT ? ": interrupted (Ctrl-C)\n" : ": terminated (SIGTERM)\n";
+    const char *what = ": stopped\n";
+    for (size_t i = 0; i < STOP_SIGNALS; i++)
+        if (stop_signals[i].sig == sig)
+            what = stop_signals[i].says;
     if (isatty(STDERR_FILENO))
         (void)!write(STDERR_FILENO, "\r\033[K", 4);
     (void)!write(STDERR_FILENO, name, strlen(name));
@@ -46,21 +76,53 @@ void interrupt_install(const char *program_name)
     memcpy(name, program_name, n);
     name[n] = '\0';
     struct sigaction sa = {.sa_handler = on_signal};
-    sigfillset(&sa.sa_mask); /* one handler at a time: a second Ctrl-C waits */
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    sigfillset(&sa.sa_mask); /* one handler at a time in this thread: a second Ctrl-C waits */
+    for (size_t i = 0; i < STOP_SIGNALS; i++)
+        sigaction(stop_signals[i].sig, &sa, NULL);
+}
+
+void interrupt_hold(sigset_t *saved)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    for (size_t i = 0; i < STOP_SIGNALS; i++)
+        sigaddset(&block, stop_signals[i].sig);
+    pthread_sigmask(SIG_BLOCK, &block, saved);
+    atomic_fetch_add(&starting, 1);
+}
+
+void interrupt_release(const sigset_t *saved, pid_t pid, bool group_leader)
+{
+    if (pid > 0)
+        interrupt_track(pid, group_leader);
+    atomic_fetch_sub(&starting, 1);
+    pthread_sigmask(SIG_SETMASK, saved, NULL);
+}
+
+void interrupt_release_in_child(const sigset_t *saved)
+{
+    pthread_sigmask(SIG_SETMASK, saved, NULL);
+}
+
+/* slots_used = max(slots_used, n), against other threads doing the same. */
+static void use_slots_up_to(int n)
+{
+    int used = atomic_load(&slots_used);
+    while (used < n && !atomic_compare_exchange_weak(&slots_used, &used, n))
+        ;
 }
 
 void interrupt_track(pid_t pid, bool group_leader)
 {
-    for (int i = first_free; i < MAX_TRACKED; i++)
-        if (tracked[i] == 0) {
-            tracked[i] = group_leader ? -pid : pid; /* the pid first, then the count */
-            if (i >= slots_used)
-                slots_used = i + 1;
-            first_free = i + 1;
+    int start = atomic_load(&first_free);
+    for (int n = 0; n < MAX_TRACKED; n++) {
+        int i = (start + n) % MAX_TRACKED, free_slot = 0;
+        if (atomic_compare_exchange_strong(&tracked[i], &free_slot, group_leader ? -pid : pid)) {
+            use_slots_up_to(i + 1); /* the pid first, then the count */
+            atomic_store(&first_free, i + 1);
             return;
         }
+    }
 }
 
 /* Called just after the child was reaped: in the moment between, the
@@ -68,10 +130,14 @@ void interrupt_track(pid_t pid, bool group_leader)
  * does not hand a pid out again that fast). */
 void interrupt_untrack(pid_t pid)
 {
-    for (int i = 0; i < slots_used; i++)
-        if (tracked[i] == pid || tracked[i] == -pid) {
-            tracked[i] = 0;
-            first_free = i < first_free ? i : first_free;
+    int used = atomic_load(&slots_used);
+    for (int i = 0; i < used; i++) {
+        int p = atomic_load(&tracked[i]);
+        if ((p == pid || p == -pid) && atomic_compare_exchange_strong(&tracked[i], &p, 0)) {
+            int hint = atomic_load(&first_free);
+            if (i < hint)
+                atomic_store(&first_free, i); /* a race may lose this: it is only a hint */
             return;
         }
+    }
 }

@@ -1,4 +1,5 @@
 #include "options.h"
+#include "output.h"
 
 #include "interrupt.h"
 
@@ -461,6 +462,8 @@ static int apply_defaults(const struct demo_info *demo, struct options *out, boo
 int options_parse(int argc, char **argv, const struct demo_info *demo, struct options *out)
 {
     memset(out, 0, sizeof *out);
+    if (output_guard(demo->name) != 0) /* stdout closed: nothing we print could be read */
+        return 1;
     bool runs_given = false, warmup_given = false, no_color = false;
     long value = 0;
     int status = 0, opt;
@@ -548,6 +551,11 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
     status = apply_defaults(demo, out, runs_given, warmup_given, no_color);
     if (status != 0)
         return status;
+    if (out->trace != NULL &&
+        (status = output_file_check(out->trace)) != 0) { /* before, not after, the run */
+        fprintf(stderr, "%s: --trace: cannot write %s: %s\n", demo->name, out->trace, strerror(-status));
+        return 1;
+    }
     interrupt_install(demo->name); /* the demo runs from here: Ctrl-C must leave no child behind */
     return OPTIONS_RUN;
 }

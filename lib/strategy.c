@@ -189,19 +189,23 @@ static int run_processes(const struct workload *w, size_t ntasks, struct task_re
         goto out;
     }
     for (size_t i = 0; i < ntasks; i++) {
+        sigset_t saved;
+        interrupt_hold(&saved); /* a signal now waits until the child is noted */
         pid_t pid = fork();
-        if (pid < 0) {
-            *failed_call = "fork";
-            err = -errno;
-            stop_children(pids, i); /* no child left behind */
-            goto out;
-        }
         if (pid == 0) {
+            interrupt_release_in_child(&saved);
             strategy_run_task(w, i, &shared[i]);
             _exit(0); /* _exit, not exit: the parent's stdio buffers must not be flushed twice */
         }
+        int fork_errno = errno;
+        interrupt_release(&saved, pid, false); /* Ctrl-C now kills and reaps it too */
+        if (pid < 0) {
+            *failed_call = "fork";
+            err = -fork_errno;
+            stop_children(pids, i); /* no child left behind */
+            goto out;
+        }
         pids[i] = pid;
-        interrupt_track(pid, false); /* Ctrl-C now kills and reaps it too */
     }
     for (size_t i = 0; i < ntasks; i++) { /* reap every child, even after a failure */
         int reaped = reap(pids[i]);

@@ -1,0 +1,54 @@
+/*
+ * output: a result that was not written is an error, never a silent
+ * exit 0.
+ *
+ * The demos write their tables, JSON and CSV with printf. stdio keeps the
+ * first failed write (a full disk, /dev/full, a closed stdout) in the
+ * stream's error flag, so checking once at the end catches every write:
+ * output_guard registers a check that runs at exit, flushes and closes
+ * stdout, and if anything failed says "<demo>: write error on standard
+ * output: <why>" and exits 1, as GNU programs do (gnulib's close_stdout).
+ *
+ * A file named on the command line (--trace FILE) is checked before the
+ * run starts, then written to a temporary file in the same folder and
+ * renamed into place only when complete: a full disk leaves the old file
+ * as it was, not half of a new one.
+ */
+#ifndef ATONCE_OUTPUT_H
+#define ATONCE_OUTPUT_H
+
+#include <limits.h>
+#include <stdio.h>
+
+/* Call first in main (options_parse does). With stdout closed (`>&-`),
+ * says so and returns 1: a file opened later would become fd 1 and
+ * receive the table. A closed stdin or stderr is opened on /dev/null for
+ * the same reason. Otherwise arranges the check at exit and returns 0. */
+int output_guard(const char *program_name);
+
+/* Flushes and closes `f`. Returns 0, or -errno (-EIO when an earlier write
+ * failed for a reason no longer known) when anything written to it was lost. */
+int output_close(FILE *f);
+
+/* A file written whole or not at all. */
+struct output_file {
+    FILE *f;             /* write here */
+    char path[PATH_MAX]; /* where it goes once complete */
+    char temp[PATH_MAX]; /* where it is written meanwhile, in the same folder */
+};
+
+/* Opens a temporary file beside `path`. Returns 0 or -errno. */
+int output_file_open(struct output_file *o, const char *path);
+
+/* Closes the temporary file and renames it to its path. Returns 0 or
+ * -errno; on failure the temporary file is removed and `path` untouched. */
+int output_file_commit(struct output_file *o);
+
+/* Closes and removes the temporary file. */
+void output_file_discard(struct output_file *o);
+
+/* Can `path` be written? Opens and discards a temporary file beside it.
+ * Returns 0 or -errno. */
+int output_file_check(const char *path);
+
+#endif
