@@ -1,0 +1,131 @@
+/* A signal storm: SIGINT, SIGTERM, SIGHUP and SIGQUIT, each sent to the
+ * demo's pid alone (as `kill PID` does) at a moment spread over its busiest
+ * time, when it forks or spawns children fastest. Whatever the moment, the
+ * demo ends within 2 s, by the signal, and leaves no process behind: this
+ * test is a subreaper, so an orphan would become ours. Paths come from
+ * meson (DEMO_DIR); each demo is stormed STORM_RUNS times. */
+#include "child.h"
+#include "orphans.h"
+
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STORM_RUNS 52 /* 13 of each signal */
+
+static const int storm_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+/* The moment of run i: spread evenly over [0, span) seconds, in an order
+ * that jumps about (i * 7 mod STORM_RUNS), so that every part of the run
+ * is hit by every signal. */
+static double moment(int i, double span)
+{
+    return span * (double)((i * 7) % STORM_RUNS) / STORM_RUNS;
+}
+
+static void sleep_for(double seconds)
+{
+    struct timespec ts = {.tv_sec = (time_t)seconds,
+                          .tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* Starts the demo, signals it at moment(i, span), and checks how it ended. */
+static void storm_once(const char *const argv[], int i, double span)
+{
+    int sig = storm_signals[i % 4];
+    struct child_options options = {
+        .in.mode = CHILD_DEVNULL, .out.mode = CHILD_DEVNULL, .err.mode = CHILD_DEVNULL};
+    struct child c;
+    struct child_error e = {0};
+    cr_assert_eq(child_spawn(&c, argv, &options, &e), 0, "spawn %s: %s", argv[0], strerror(e.error));
+    double at = moment(i, span);
+    sleep_for(at);
+    cr_assert_eq(kill(c.pid, sig), 0);
+    cr_assert_eq(child_wait(&c, 2.0, &e), 0, "%s still runs 2 s after %s at %.3f s", argv[0], strsignal(sig),
+                 at);
+    int code = child_returncode(&c);
+    child_close(&c);
+    /* 128 + sig from our handler; -sig when it came before the handler was installed */
+    cr_expect(code == 128 + sig || code == -sig, "%s: %s at %.3f s: returncode %d", argv[0], strsignal(sig),
+              at, code);
+    orphans_expect_none_alive(argv[0]);
+}
+
+static void storm(const char *const argv[], double span)
+{
+    orphans_adopt();
+    for (int i = 0; i < STORM_RUNS; i++)
+        storm_once(argv, i, span);
+}
+
+/* 200 `sleep 5` programs started with lib/child, as fast as it can. */
+Test(storm, parallel_children_200_tasks, .timeout = 240)
+{
+    const char *const argv[] = {DEMO_DIR "/parallel_children",
+                                "--no-sequential",
+                                "--tasks",
+                                "200",
+                                "--seconds",
+                                "5",
+                                "--runs",
+                                "1",
+                                "--warmup",
+                                "0",
+                                NULL};
+    storm(argv, 0.4);
+}
+
+/* 40 forked tasks sleeping 5 s: the processes strategy. */
+Test(storm, sleep_processes, .timeout = 240)
+{
+    const char *const argv[] = {DEMO_DIR "/sleep",
+                                "--strategies",
+                                "processes",
+                                "--tasks",
+                                "40",
+                                "--seconds",
+                                "5",
+                                "--runs",
+                                "1",
+                                "--warmup",
+                                "0",
+                                NULL};
+    storm(argv, 0.3);
+}
+
+/* 8 forked tasks computing 5 s each, after calibrating. */
+Test(storm, cpu_processes, .timeout = 240)
+{
+    const char *const argv[] = {DEMO_DIR "/cpu",
+                                "--strategies",
+                                "processes",
+                                "--tasks",
+                                "8",
+                                "--seconds",
+                                "5",
+                                "--runs",
+                                "1",
+                                "--warmup",
+                                "0",
+                                NULL};
+    storm(argv, 0.5);
+}
+
+/* Three openssl chains, the middle pipe kept open: they hang until stopped. */
+Test(storm, pipeline_kept_open, .timeout = 240)
+{
+    const char *const argv[] = {DEMO_DIR "/pipeline", "--keep-pipe-open", NULL};
+    storm(argv, 0.4);
+}
+
+/* sleep 10, then forker and its child sleep, twice: every part of the run. */
+Test(storm, timeout, .timeout = 240)
+{
+    const char *const argv[] = {DEMO_DIR "/timeout", NULL};
+    storm(argv, 0.9);
+}
