@@ -330,7 +330,8 @@ int child_spawn(struct child *c, const char *const argv[], const struct child_op
          * reach it. */
         sigset_t saved;
         interrupt_hold(&saved);
-        err = posix_spawnp(&c->pid, argv[0], &actions, &attr, (char *const *)argv, env);
+        const char *file = o.executable != NULL ? o.executable : argv[0]; /* a path is not searched */
+        err = posix_spawnp(&c->pid, file, &actions, &attr, (char *const *)argv, env);
         interrupt_release(&saved, err == 0 ? c->pid : -1, o.new_process_group); /* Ctrl-C stops it too */
         spawned = true;
     }

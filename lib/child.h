@@ -72,6 +72,8 @@ struct child_options {
     const char *cwd;              /* directory to start in */
     struct child_stream in, out, err;
     bool new_process_group; /* lead a new process group, so signals can reach grandchildren */
+    const char *executable; /* the file to run, as Popen's executable=; argv[0] stays the
+                             * name the child sees. NULL: argv[0], searched in PATH */
 };
 
 /* Which step failed. */
@@ -123,7 +125,7 @@ struct child_buffer {
 };
 void child_buffer_free(struct child_buffer *b);
 
-/* Starts argv[0] (searched in PATH) with argv, never through a shell.
+/* Starts argv[0] (searched in PATH; or options.executable) with argv, never through a shell.
  * Returns 0, or -errno: ENOENT (no such program, step exec; or no such
  * cwd, step cwd), EACCES (not executable), EAGAIN (too many processes),
  * EMFILE (too many open files), EINVAL (CHILD_TO_STDOUT on stdin or stdout). */

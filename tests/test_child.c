@@ -408,6 +408,17 @@ Test(child, cwd_is_where_the_child_starts)
     cr_assert_str_eq(out, "/\n");
 }
 
+/* Popen's executable=: the file named there runs, PATH is not searched,
+ * and argv[0] is still the name the child is given. */
+Test(child, executable_runs_that_file_under_the_name_in_argv0)
+{
+    struct child_options options = {.executable = HELPER};
+    char out[128];
+    run_and_capture((const char *[]){"no-such-program-in-path", "env", "ATONCE_NONE", NULL}, &options, out,
+                    sizeof out);
+    cr_assert_str_eq(out, "(unset)\n");
+}
+
 /* Linux before 5.3 has no pidfd: waits then sleep in growing steps and
  * signals go by pid. Force that path by dropping the pidfd. */
 Test(child, works_without_a_pidfd)
