@@ -2,11 +2,14 @@
  * forker: start a program as a child and wait for it: fork(), exec in the
  * child, waitpid() in the parent. What a shell does for `sleep 10 & wait`,
  * without a shell. The timeout demo runs `forker sleep 10`, so that sleep is
- * the demo's grandchild, holding the demo's pipe open as its stdout.
+ * the demo's grandchild, holding the demo's pipe open as its stdout. The
+ * demo gives sleep's full path (never our sleep demo's); forker names it
+ * by its last part.
  *
  * Usage: forker PROGRAM [ARG]...
  */
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,7 +29,9 @@ int main(int argc, char **argv)
         perror("forker: exec");
         _exit(127);
     }
-    printf("forker (pid %d): started %s as pid %d, now waiting for it\n", (int)getpid(), argv[1], (int)pid);
+    const char *name = strrchr(argv[1], '/'); /* "sleep", for /usr/bin/sleep */
+    printf("forker (pid %d): started %s as pid %d, now waiting for it\n", (int)getpid(),
+           name != NULL ? name + 1 : argv[1], (int)pid);
     fflush(stdout);
     int status;
     while (waitpid(pid, &status, 0) < 0)

@@ -12,14 +12,17 @@
  */
 #include "child.h"
 #include "demo.h"
+#include "seed_common.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 
 static bool no_sequential;
-static char failure[256]; /* the child error a strategy names as its failed call */
+static char failure[256];         /* the child error a strategy names as its failed call */
+static char sleep_path[PATH_MAX]; /* coreutils' sleep: build/demos/sleep is our sleep demo */
 
 static const struct demo_flag flags[] = {
     {"no-sequential", DEMO_FLAG_SWITCH, NULL, "skip the slow one-after-another row", &no_sequential, NULL},
@@ -32,8 +35,9 @@ static int start_sleeper(const struct workload *w, struct child *c)
     char seconds[32];
     snprintf(seconds, sizeof seconds, "%g", w->seconds);
     const char *const argv[] = {"sleep", seconds, NULL};
+    struct child_options options = {.executable = sleep_path};
     struct child_error error = {0};
-    int err = child_spawn(c, argv, NULL, &error);
+    int err = child_spawn(c, argv, &options, &error);
     if (err != 0)
         child_error_format(&error, failure, sizeof failure);
     return err;
@@ -58,8 +62,10 @@ static int finish_sleeper(struct child *c, size_t task, struct task_record *reco
     record->span.cpu = children_cpu() - before; /* the child's own CPU, counted when it is reaped */
     if (err != 0)
         child_error_format(&error, failure, sizeof failure);
-    else if (child_returncode(c) != 0) {
-        snprintf(failure, sizeof failure, "child %zu (pid %d) did not exit 0", task, (int)c->pid);
+    else if (child_returncode(c) != 0) { /* it did not sleep: the row would measure nothing */
+        char how[64];
+        child_describe(c, how, sizeof how);
+        snprintf(failure, sizeof failure, "sleep (task %zu, pid %d) %s", task, (int)c->pid, how);
         err = -ECHILD;
     }
     record->checksum = err == 0 ? workload_token(task) : 0;
@@ -165,6 +171,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "parallel_children: --no-sequential: no strategy left to run\n");
         return 2;
     }
+    struct child_error error = {0};
+    if (seed_find_program("sleep", sleep_path, sizeof sleep_path, &error) != 0)
+        return seed_fail(demo.name, &error);
     struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts.seconds};
     return demo_run_single(&demo, &opts, &sleeping);
 }

@@ -19,12 +19,14 @@
 #include "report.h"
 #include "seed_common.h"
 
+#include <limits.h>
 #include <stdio.h>
 
 #define CHILDREN    3
 #define INPUT_BYTES 10 /* as in the seed */
 
 static const char *cipher = "des3";
+static char openssl_path[PATH_MAX]; /* found once, never a program of ours */
 
 static const struct demo_flag flags[] = {
     {"cipher", DEMO_FLAG_TEXT, "NAME", "openssl's cipher (default des3; try aes-256-cbc)", &cipher, NULL},
@@ -46,8 +48,11 @@ static int start_encrypt(struct child *c, const char *password_entry, struct chi
     snprintf(cipher_flag, sizeof cipher_flag, "-%s", cipher);
     const char *const argv[] = {"openssl", "enc", cipher_flag, "-pbkdf2", "-pass", "env:password", NULL};
     const char *const env[] = {password_entry, NULL}; /* the secret: environment only */
-    struct child_options options = {
-        .env_set = env, .in.mode = CHILD_PIPE, .out.mode = CHILD_PIPE, .err.mode = CHILD_PIPE};
+    struct child_options options = {.executable = openssl_path,
+                                    .env_set = env,
+                                    .in.mode = CHILD_PIPE,
+                                    .out.mode = CHILD_PIPE,
+                                    .err.mode = CHILD_PIPE};
     return child_spawn(c, argv, &options, error);
 }
 
@@ -93,6 +98,8 @@ int main(int argc, char **argv)
 
     struct child children[CHILDREN];
     struct child_error error = {0};
+    if (seed_find_program("openssl", openssl_path, sizeof openssl_path, &error) != 0)
+        return seed_fail(demo.name, &error);
     int started = 0, status = 0;
     for (; started < CHILDREN; started++) /* all three start before any is fed: they run at once */
         if (start_encrypt(&children[started], password_entry, &error) != 0) {

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,6 +53,7 @@ static const struct demo_info demo = {
 
 static char password_entry[64];
 static char cipher_flag[64], digest_flag[64];
+static char openssl_path[PATH_MAX]; /* found once, never a program of ours */
 static const char *const encrypt_argv[] = {"openssl", "enc",          cipher_flag, "-pbkdf2",
                                            "-pass",   "env:password", NULL};
 static const char *const env[] = {password_entry, NULL};
@@ -107,8 +109,10 @@ static int run_chains(void)
     for (; started < CHAINS && status == 0; started++) {
         struct child_stage stages[2] = {
             /* enc's stderr is ours: a pipe nobody reads could fill and hang it */
-            {.argv = encrypt_argv, .options = {.env_set = env, .in.mode = CHILD_PIPE}},
-            {.argv = hash_argv(), .options = {.out.mode = CHILD_PIPE, .err.mode = CHILD_PIPE}},
+            {.argv = encrypt_argv,
+             .options = {.executable = openssl_path, .env_set = env, .in.mode = CHILD_PIPE}},
+            {.argv = hash_argv(),
+             .options = {.executable = openssl_path, .out.mode = CHILD_PIPE, .err.mode = CHILD_PIPE}},
         };
         if (child_pipeline(chains[started], stages, 2, &error) != 0) {
             status = seed_fail(demo.name, &error);
@@ -143,8 +147,10 @@ static int run_naive_chain(void)
     }
     struct child stages[2];
     struct child_error error = {0};
-    struct child_options encrypt = {.env_set = env, .in.mode = CHILD_PIPE, .out = {CHILD_FD, middle[1]}};
-    struct child_options hash = {.in = {CHILD_FD, middle[0]}, .out.mode = CHILD_PIPE};
+    struct child_options encrypt = {
+        .executable = openssl_path, .env_set = env, .in.mode = CHILD_PIPE, .out = {CHILD_FD, middle[1]}};
+    struct child_options hash = {
+        .executable = openssl_path, .in = {CHILD_FD, middle[0]}, .out.mode = CHILD_PIPE};
     if (child_spawn(&stages[0], encrypt_argv, &encrypt, &error) != 0) {
         close(middle[0]);
         close(middle[1]);
@@ -176,9 +182,12 @@ static int run_naive_chain(void)
     printf("parent: closed our copies; dgst finished %.3f s later with %zu bytes of digest\n",
            stopwatch_now() - start, out.len);
     child_buffer_free(&out);
+    int status = err != 0 ? seed_fail(demo.name, &error) : seed_expect_returncode(demo.name, &stages[0], 0);
+    if (status == 0)
+        status = seed_expect_returncode(demo.name, &stages[1], 0);
     child_close(&stages[0]);
     child_close(&stages[1]);
-    return err == 0 ? 0 : seed_fail(demo.name, &error);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -193,6 +202,9 @@ int main(int argc, char **argv)
         perror("pipeline: getrandom");
         return 1;
     }
+    struct child_error error = {0};
+    if (seed_find_program("openssl", openssl_path, sizeof openssl_path, &error) != 0)
+        return seed_fail(demo.name, &error);
     int status = run_chains();
     if (status == 0 && keep_pipe_open)
         status = run_naive_chain();

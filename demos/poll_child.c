@@ -15,11 +15,13 @@
 #include "seed_common.h"
 #include "stopwatch.h"
 
+#include <limits.h>
 #include <stdio.h>
 
 #define REPORT_EVERY 0.1 /* seconds between "working..." lines: the seed prints one per poll */
 
 static double seconds = 1.0;
+static char sleep_path[PATH_MAX]; /* coreutils' sleep: build/demos/sleep is our sleep demo */
 
 static const struct demo_flag flags[] = {
     {"seconds", DEMO_FLAG_SECONDS, "S", "how long the child sleeps (default 1)", &seconds, NULL},
@@ -52,20 +54,26 @@ static int start_sleep(struct child *c, const char *how)
     char text[32];
     snprintf(text, sizeof text, "%g", seconds);
     const char *const sleep_argv[] = {"sleep", text, NULL};
+    struct child_options options = {.executable = sleep_path};
     struct child_error error = {0};
-    if (child_spawn(c, sleep_argv, NULL, &error) != 0)
+    if (child_spawn(c, sleep_argv, &options, &error) != 0)
         return seed_fail(demo.name, &error);
     printf("parent: started sleep %s (pid %d); %s\n", text, (int)c->pid, how);
     return 0;
 }
 
-static void finish(struct child *c, const struct bill *b, const char *how)
+/* Reports how sleep ended and what waiting for it cost. Returns 0, or 1
+ * when sleep did not exit 0: then it did not sleep, and the bill is moot. */
+static int finish(struct child *c, const struct bill *b, const char *how)
 {
     char status[64];
     child_describe(c, status, sizeof status);
     printf("parent: sleep %s: returncode %d\n", status, child_returncode(c));
-    print_bill(how, b);
+    int failed = seed_expect_returncode(demo.name, c, 0);
+    if (!failed)
+        print_bill(how, b);
     child_close(c);
+    return failed;
 }
 
 /* The seed's way: ask again and again. */
@@ -91,8 +99,7 @@ static int busy_poll(struct bill *b)
     b->cpu = stopwatch_thread_cpu() - cpu_start;
     if (finished < 0)
         return seed_fail(demo.name, &error);
-    finish(&c, b, "busy poll:");
-    return 0;
+    return finish(&c, b, "busy poll:");
 }
 
 /* The right way: block until the kernel says the child has exited. */
@@ -109,8 +116,7 @@ static int blocking_wait(struct bill *b)
         (struct bill){.calls = 1, .wall = stopwatch_now() - start, .cpu = stopwatch_thread_cpu() - cpu_start};
     if (err != 0)
         return seed_fail(demo.name, &error);
-    finish(&c, b, "child_wait:");
-    return 0;
+    return finish(&c, b, "child_wait:");
 }
 
 int main(int argc, char **argv)
@@ -119,6 +125,9 @@ int main(int argc, char **argv)
     int done = options_parse(argc, argv, &demo, &opts);
     if (done != OPTIONS_RUN)
         return done;
+    struct child_error error = {0};
+    if (seed_find_program("sleep", sleep_path, sizeof sleep_path, &error) != 0)
+        return seed_fail(demo.name, &error);
     struct bill polled, waited;
     int status = busy_poll(&polled);
     if (status == 0) {

@@ -18,6 +18,7 @@
 #include "report.h"
 #include "seed_common.h"
 
+#include <limits.h>
 #include <stdio.h>
 
 static const char *message = "Hello from the child process!";
@@ -46,6 +47,10 @@ int main(int argc, char **argv)
     struct child_run_options run = {.capture = true, .check = true};
     struct child_result result;
     struct child_error error = {0};
+    char echo_path[PATH_MAX]; /* coreutils' echo, never a program of ours by that name */
+    if (seed_find_program("echo", echo_path, sizeof echo_path, &error) != 0)
+        return seed_fail(demo.name, &error);
+    run.spawn.executable = echo_path;
     printf("parent: running echo '%s' (argv, no shell)\n", message);
     fflush(stdout);
     int err = child_run(echo, &run, &result, &error);

@@ -1,9 +1,93 @@
 #include "seed_common.h"
 
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The directory that holds this demo, as a file: a PATH entry can name it
+ * in other words (relative, through a symlink), but not as another inode. */
+static int own_directory(struct stat *dir)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n < 0)
+        return -errno;
+    self[n] = '\0';
+    return stat(dirname(self), dir) == 0 ? 0 : -errno;
+}
+
+/* "<dir>/<name>" made absolute (a child may start in another directory),
+ * for the PATH entry of `len` bytes at `dir` (empty: the current one).
+ * Returns false when it does not fit. */
+static bool absolute_candidate(const char *dir, size_t len, const char *name, char *out, size_t size)
+{
+    if (len == 0) /* POSIX: an empty entry is the current directory */
+        dir = ".", len = 1;
+    char cwd[PATH_MAX] = "";
+    if (dir[0] != '/' && getcwd(cwd, sizeof cwd) == NULL)
+        return false;
+    int n = snprintf(out, size, "%s%s%.*s/%s", cwd, cwd[0] != '\0' ? "/" : "", (int)len, dir, name);
+    return n > 0 && (size_t)n < size;
+}
+
+/* Whether a candidate is a program to run: a regular file we may execute,
+ * in a directory that is not this demo's (`ours`; NULL: not known). */
+static bool runnable_elsewhere(const char *file, const struct stat *ours)
+{
+    struct stat st, dir;
+    if (stat(file, &st) != 0 || !S_ISREG(st.st_mode) || access(file, X_OK) != 0)
+        return false;
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", file);
+    bool in_ours = ours != NULL && stat(dirname(copy), &dir) == 0 && dir.st_dev == ours->st_dev &&
+                   dir.st_ino == ours->st_ino;
+    return !in_ours;
+}
+
+int seed_find_program(const char *name, char *path, size_t size, struct child_error *error)
+{
+    struct stat ours = {0};
+    bool know_ours = own_directory(&ours) == 0;
+    char fallback[256] = "/bin:/usr/bin";
+    const char *search = getenv("PATH");
+    if (search == NULL) { /* as posix_spawnp does */
+        confstr(_CS_PATH, fallback, sizeof fallback);
+        search = fallback;
+    }
+    for (const char *dir = search;; dir++) {
+        size_t len = strcspn(dir, ":");
+        if (absolute_candidate(dir, len, name, path, size) &&
+            runnable_elsewhere(path, know_ours ? &ours : NULL))
+            return 0;
+        dir += len;
+        if (*dir == '\0')
+            break;
+    }
+    *error = (struct child_error){.step = CHILD_STEP_EXEC, .error = ENOENT};
+    snprintf(error->program, sizeof error->program, "%s", name);
+    return -ENOENT;
+}
+
+int seed_expect_returncode(const char *demo, const struct child *c, int expected)
+{
+    if (child_returncode(c) == expected)
+        return 0;
+    char how[64];
+    child_describe(c, how, sizeof how);
+    if (expected < 0)
+        fprintf(stderr, "%s: %s: %s (expected: killed by SIG%s)\n", demo, c->program, how,
+                sigabbrev_np(-expected));
+    else
+        fprintf(stderr, "%s: %s: %s (expected: exited with %d)\n", demo, c->program, how, expected);
+    return 1;
+}
 
 int seed_random_bytes(unsigned char *buf, size_t n)
 {

@@ -1,7 +1,8 @@
 /*
- * seed_common: the few lines the seed's demos share: a random password for
- * the children's environment, random input bytes, printing bytes the way
- * Python prints them (b'\x9c\x83...'), and reporting a child's error.
+ * seed_common: the few lines the seed's demos share: finding the system's
+ * programs (never one of ours), a random password for the children's
+ * environment, random input bytes, printing bytes the way Python prints
+ * them (b'\x9c\x83...'), and reporting a child's error.
  */
 #ifndef ATONCE_SEED_COMMON_H
 #define ATONCE_SEED_COMMON_H
@@ -9,6 +10,19 @@
 #include "child.h"
 
 #include <stddef.h>
+
+/* Finds the program `name` (sleep, echo, openssl, true) once, as PATH
+ * would, but never in the directory that holds this demo: with
+ * PATH=build/demos:$PATH, `sleep` there is our sleep demo, not coreutils'.
+ * Writes its absolute path to `path`, for child_options.executable (the
+ * child's argv[0] stays `name`). Returns 0, or -ENOENT with `error` filled
+ * as child_spawn fills it for a missing program. */
+int seed_find_program(const char *name, char *path, size_t size, struct child_error *error);
+
+/* Checks a reaped child's returncode: 0 when it is `expected` (0, or -15
+ * for killed by SIGTERM); otherwise says on stderr
+ * "<demo>: <program> <how it ended>, not <expected>" and returns 1. */
+int seed_expect_returncode(const char *demo, const struct child *c, int expected);
 
 /* Fills buf with n random bytes (getrandom). Returns 0 or -errno. */
 int seed_random_bytes(unsigned char *buf, size_t n);

@@ -15,10 +15,12 @@
 #include "options.h"
 #include "progress.h"
 #include "report.h"
+#include "seed_common.h"
 #include "stats.h"
 #include "stopwatch.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,8 +46,10 @@ static const struct demo_info demo = {
 };
 
 static volatile int sink;
+static char true_path[PATH_MAX]; /* found once: the search is not part of the cost */
 
-/* One unit of each kind. Each returns 0, or -errno with *call set. */
+/* One unit of each kind. Each returns 0; -errno with *call set to the
+ * failed call; or 1 with *call saying what went wrong. */
 static int empty_call(const char **call)
 {
     (void)call;
@@ -90,15 +94,22 @@ static int fork_unit(const char **call)
 static int spawn_unit(const char **call)
 {
     static const char *const true_argv[] = {"true", NULL};
+    static const struct child_options options = {.executable = true_path};
     static char failure[256];
     struct child c;
     struct child_error error = {0};
-    int err = child_spawn(&c, true_argv, NULL, &error);
+    int err = child_spawn(&c, true_argv, &options, &error);
     if (err == 0)
         err = child_wait(&c, -1.0, &error);
     if (err != 0) {
         child_error_format(&error, failure, sizeof failure);
         *call = failure;
+    } else if (child_returncode(&c) != 0) { /* it did not run as it should: its cost means nothing */
+        char how[64];
+        child_describe(&c, how, sizeof how);
+        snprintf(failure, sizeof failure, "true: %s", how);
+        *call = failure;
+        err = 1;
     }
     if (c.pid > 0)
         child_close(&c);
@@ -121,10 +132,12 @@ static int measure(struct unit *u)
         for (long i = 0; i < count; i++) {
             const char *call = "?";
             int err = u->run(&call);
-            if (err != 0) {
+            if (err < 0)
                 fprintf(stderr, "spawn_cost: %s: %s\n", call, strerror(-err));
+            if (err > 0)
+                fprintf(stderr, "spawn_cost: %s\n", call);
+            if (err != 0)
                 return 1;
-            }
         }
         per_unit[b] = (stopwatch_now() - start) / (double)count * 1e6;
     }
@@ -172,6 +185,9 @@ int main(int argc, char **argv)
     int done = options_parse(argc, argv, &demo, &opts);
     if (done != OPTIONS_RUN)
         return done;
+    struct child_error error = {0};
+    if (seed_find_program("true", true_path, sizeof true_path, &error) != 0)
+        return seed_fail(demo.name, &error);
     struct machine m;
     if (machine_read(&m) != 0) {
         perror("spawn_cost: uname");

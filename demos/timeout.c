@@ -36,6 +36,7 @@
 #define LINE_LIMIT_TEXT "10 s"
 
 static double timeout = 0.1;
+static char sleep_path[PATH_MAX]; /* coreutils' sleep: build/demos/sleep is our sleep demo */
 
 static const struct demo_flag flags[] = {
     {"timeout", DEMO_FLAG_SECONDS, "S", "communicate's timeout (default 0.1)", &timeout, NULL},
@@ -67,20 +68,26 @@ static int sleep_with_timeout(void)
 {
     struct child c;
     struct child_error error = {0};
-    if (child_spawn(&c, (const char *const[]){"sleep", "10", NULL}, NULL, &error) != 0)
+    struct child_options options = {.executable = sleep_path};
+    if (child_spawn(&c, (const char *const[]){"sleep", "10", NULL}, &options, &error) != 0)
         return seed_fail(demo.name, &error);
     printf("parent: started sleep 10 (pid %d)\n", (int)c.pid);
     double start = stopwatch_now();
     int err = child_communicate(&c, NULL, timeout, &error);
     printf("parent: communicate(timeout=%g): %s after %.3f s\n", timeout,
            err == -ETIMEDOUT ? "timed out" : "returned", stopwatch_now() - start);
+    if (err != 0 && err != -ETIMEDOUT) {
+        child_close(&c);
+        return seed_fail(demo.name, &error);
+    }
     child_terminate(&c, NULL); /* SIGTERM */
     child_wait(&c, -1.0, NULL);
     char how[64];
     child_describe(&c, how, sizeof how);
     printf("parent: terminate(), wait(): sleep %s; returncode %d\n", how, child_returncode(&c));
+    int status = seed_expect_returncode(demo.name, &c, -SIGTERM); /* not if it ended on its own */
     child_close(&c);
-    return 0;
+    return status;
 }
 
 /* Reads forker's stdout until its line has come, one communicate timeout
@@ -111,7 +118,7 @@ static int start_forker(struct child *c, bool own_group, pid_t *grandchild)
         return 1;
     }
     struct child_options options = {.out.mode = CHILD_PIPE, .new_process_group = own_group};
-    if (child_spawn(c, (const char *const[]){forker, "sleep", "10", NULL}, &options, &error) != 0)
+    if (child_spawn(c, (const char *const[]){forker, sleep_path, "10", NULL}, &options, &error) != 0)
         return seed_fail(demo.name, &error);
     struct child_buffer out = {0};
     int err = read_forker_line(c, &out, &error);
@@ -120,7 +127,11 @@ static int start_forker(struct child *c, bool own_group, pid_t *grandchild)
         *grandchild = (pid_t)atoi(as_pid + 7);
     if (err != 0 && err != -ETIMEDOUT)
         seed_fail(demo.name, &error);
-    else if (*grandchild <= 0) {
+    else if (err == 0 && *grandchild > 0) { /* its child ended on its own, and forker with it */
+        char how[64];
+        child_describe(c, how, sizeof how);
+        fprintf(stderr, "timeout: forker: %s before the timeout: its child sleep did not sleep\n", how);
+    } else if (*grandchild <= 0) {
         const char *said = out.data != NULL ? out.data : "nothing";
         fprintf(stderr, "timeout: forker %s without naming its child (it printed: %.*s)\n",
                 err == 0 ? "exited" : "waited " LINE_LIMIT_TEXT, (int)strcspn(said, "\n"), said);
@@ -200,6 +211,7 @@ static int grandchild_naive(void)
         printf("parent: stopped forker alone: forker %s\n", how);
         drain(&c, "after stopping forker");
         printf("parent: its child sleep (pid %d) is %s\n", (int)grandchild, fate(grandchild));
+        status = seed_expect_returncode(demo.name, &c, -SIGTERM);
     }
     if (grandchild > 0) {
         kill(grandchild, SIGKILL); /* clean up the orphan we left behind */
@@ -222,6 +234,7 @@ static int grandchild_fixed(void)
         printf("parent: stopped the group in %.3f s\n", stopwatch_now() - start);
         drain(&c, "after stopping the group");
         printf("parent: forker's child sleep (pid %d) is %s\n", (int)grandchild, fate(grandchild));
+        status = seed_expect_returncode(demo.name, &c, -SIGTERM);
     }
     child_close(&c);
     return status;
@@ -233,6 +246,9 @@ int main(int argc, char **argv)
     int done = options_parse(argc, argv, &demo, &opts);
     if (done != OPTIONS_RUN)
         return done;
+    struct child_error error = {0};
+    if (seed_find_program("sleep", sleep_path, sizeof sleep_path, &error) != 0)
+        return seed_fail(demo.name, &error);
     int status = sleep_with_timeout();
     if (status == 0)
         status = grandchild_naive();
