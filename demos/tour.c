@@ -11,10 +11,14 @@
  * --predict asks the question first and, after the run, shows the student's
  * guess beside the answer.
  *
- * Each demo runs as a child in a process group of its own, so Ctrl-C
- * reaches the tour alone: the tour then stops the demo's whole group (the
- * demo and any children it started), reaps it and exits 130 (143 for
- * SIGTERM), leaving nothing behind.
+ * Each demo runs as a child in a process group of its own, so that the
+ * tour can stop the demo's whole group (the demo and any children it
+ * started), reap it and exit 130 on Ctrl-C (143 for SIGTERM), leaving
+ * nothing behind. At a terminal the demo's group is the terminal's
+ * foreground group while it runs, as a shell does with a job: under
+ * `stty tostop` a background group that writes to the terminal is stopped.
+ * Ctrl-C typed then reaches the demo's group; the tour sees the demo end
+ * with 130 and stops as well.
  */
 #include "child.h"
 #include "options.h"
@@ -337,6 +341,58 @@ static void reap_orphans(bool kill_them)
         ;
 }
 
+/* ---- the terminal: the demo in front while it runs --------------------- */
+
+/* The terminal to hand to each demo: the tour's controlling terminal, on
+ * stdin, stdout or stderr, while the tour is its foreground group. -1:
+ * none (not at a terminal, or the tour itself runs in the background). */
+static int foreground_terminal(void)
+{
+    const int fds[] = {STDOUT_FILENO, STDERR_FILENO, STDIN_FILENO};
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+        if (tcgetpgrp(fds[i]) == getpgrp())
+            return fds[i];
+    return -1;
+}
+
+/* Makes `group` the terminal's foreground group. Once the tour has given the
+ * terminal away it is in the background, and tcsetpgrp from there would
+ * stop it with SIGTTOU: blocked, the signal lets the call through (POSIX).
+ * A failure leaves the terminal as it was: nothing better to do. */
+static void give_terminal(int terminal, pid_t group)
+{
+    if (terminal < 0)
+        return;
+    sigset_t ttou, saved;
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    sigprocmask(SIG_BLOCK, &ttou, &saved);
+    (void)tcsetpgrp(terminal, group);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
+}
+
+/* A demo that has the terminal can be stopped from it (Ctrl-Z): the tour
+ * never stops (SIGTSTP is ignored), so neither does the demo. Also ends
+ * the stop of a demo that wrote before it was given the terminal. */
+static void keep_demo_running(const struct child *c)
+{
+    siginfo_t info = {0};
+    if (waitid(P_PID, (id_t)c->pid, &info, WSTOPPED | WNOHANG) == 0 && info.si_pid == c->pid)
+        kill(-c->pid, SIGCONT); /* its whole group */
+}
+
+/* Whether a demo that had the terminal ended because Ctrl-C (or Ctrl-\)
+ * was typed: its group got the signal, not the tour. Demos exit 128 + the
+ * signal (lib/interrupt.h); a program without a handler dies of it. */
+static int keyboard_signal(int returncode)
+{
+    if (returncode == 128 + SIGINT || returncode == -SIGINT)
+        return SIGINT;
+    if (returncode == 128 + SIGQUIT || returncode == -SIGQUIT)
+        return SIGQUIT;
+    return 0;
+}
+
 /* ---- printing ------------------------------------------------------------ */
 
 static bool color;
@@ -421,6 +477,32 @@ static enum choice ask_to_go_on(int language)
 
 /* ---- running one demo ------------------------------------------------- */
 
+/* Waits for the demo in short waits, so that a Ctrl-C is seen within a
+ * tenth of a second. Returns as child_wait does (-ETIMEDOUT: the tour was
+ * stopped while the demo still ran). */
+static int wait_for_demo(struct child *c, int terminal, struct child_error *error)
+{
+    int err;
+    do {
+        err = child_wait(c, 0.1, error);
+        if (err == -ETIMEDOUT && terminal >= 0)
+            keep_demo_running(c);
+    } while (err == -ETIMEDOUT && stop_signal == 0);
+    return err;
+}
+
+/* The tour is stopping: Ctrl-C to the demo's whole group, as a terminal
+ * would send it; any other stop as SIGTERM. A grace period to finish, then
+ * SIGKILL; then whatever the demo left behind. */
+static void stop_demo(struct child *c)
+{
+    child_send_signal(c, stop_signal == SIGINT ? SIGINT : SIGTERM, NULL);
+    if (child_wait(c, STOP_GRACE, NULL) != 0)
+        child_stop(c, 0.0, NULL);
+    child_close(c);
+    reap_orphans(true);
+}
+
 /* Runs the demo in a process group of its own and waits for it. Returns
  * its returncode, or -1 when it could not start or the tour was stopped. */
 static int run_demo(const char *const child_argv[], int language)
@@ -439,27 +521,26 @@ static int run_demo(const char *const child_argv[], int language)
     struct child c;
     struct child_error error = {0};
     char message[512];
+    int terminal = foreground_terminal();
     fflush(stdout);
     if (child_spawn(&c, child_argv, &options, &error) != 0) {
         child_error_format(&error, message, sizeof message);
         fprintf(stderr, "tour: %s\n", message);
         return -1;
     }
-    int err;
-    do /* short waits, so that a Ctrl-C is seen within a tenth of a second */
-        err = child_wait(&c, 0.1, &error);
-    while (err == -ETIMEDOUT && stop_signal == 0);
+    give_terminal(terminal, c.pid); /* the demo leads its group: its id is the demo's pid */
+    if (terminal >= 0)
+        kill(-c.pid, SIGCONT); /* a write before it had the terminal may have stopped it */
+    int err = wait_for_demo(&c, terminal, &error);
+    int returncode = err == 0 ? child_returncode(&c) : -1;
+    if (stop_signal == 0 && terminal >= 0) /* Ctrl-C typed at the terminal reached the demo alone */
+        stop_signal = keyboard_signal(returncode);
     if (stop_signal != 0) {
-        /* Ctrl-C to the demo's whole group, as a terminal would send it; any
-         * other stop as SIGTERM. A grace period to finish, then SIGKILL. */
-        child_send_signal(&c, stop_signal == SIGINT ? SIGINT : SIGTERM, NULL);
-        if (child_wait(&c, STOP_GRACE, NULL) != 0)
-            child_stop(&c, 0.0, NULL);
-        child_close(&c);
-        reap_orphans(true);
+        stop_demo(&c);
+        give_terminal(terminal, getpgrp());
         return -1;
     }
-    int returncode = err == 0 ? child_returncode(&c) : -1;
+    give_terminal(terminal, getpgrp()); /* before the tour writes again */
     if (err != 0) {
         child_error_format(&error, message, sizeof message);
         fprintf(stderr, "tour: %s\n", message);

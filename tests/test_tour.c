@@ -7,16 +7,20 @@
  * Each run of the tour with --quick takes about 14 s of demos. */
 #include "child.h"
 #include "orphans.h"
+#include "stopwatch.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 /* Runs the tour with these flags; stdin is /dev/null, or, with
@@ -251,4 +255,141 @@ Test(tour, ctrl_c_stops_the_demo_and_its_children_and_exits_130, .timeout = 60)
 Test(tour, sigterm_stops_the_demo_and_its_children_and_exits_143, .timeout = 60)
 {
     stop_tour_mid_demo(SIGTERM);
+}
+
+/* ---- at a terminal that is the tour's own, as when a shell starts it ---- */
+
+/* The tour with a new pseudo-terminal as its controlling terminal, in its
+ * foreground group, under `stty tostop`: there a process outside the
+ * foreground group that writes to the terminal is stopped (SIGTTOU). */
+struct at_terminal {
+    pid_t tour;
+    int keyboard; /* the pty's other end: we type into it and read the screen from it */
+    struct child_buffer screen;
+};
+
+static void start_at_terminal(struct at_terminal *t, const char *const argv[], const char *typed)
+{
+    orphans_adopt();
+    *t = (struct at_terminal){0};
+    t->tour = forkpty(&t->keyboard, NULL, NULL, NULL);
+    cr_assert_geq(t->tour, 0, "forkpty: %s", strerror(errno));
+    if (t->tour == 0) { /* the child: `stty tostop`, then the tour */
+        struct termios settings;
+        if (tcgetattr(STDIN_FILENO, &settings) != 0)
+            _exit(126);
+        settings.c_lflag |= TOSTOP;
+        if (tcsetattr(STDIN_FILENO, TCSANOW, &settings) != 0 || chdir(SOURCE_ROOT) != 0)
+            _exit(126);
+        setenv("NO_COLOR", "1", 1);
+        execv(TOUR, (char *const *)argv);
+        _exit(127);
+    }
+    cr_assert_eq(write(t->keyboard, typed, strlen(typed)), (ssize_t)strlen(typed));
+}
+
+/* Reads the screen until the tour's side of the terminal closes or
+ * `seconds` pass. Returns whether it closed. */
+static bool read_screen(struct at_terminal *t, double seconds)
+{
+    double give_up = stopwatch_now() + seconds;
+    char chunk[4096];
+    while (stopwatch_now() < give_up) {
+        struct pollfd p = {.fd = t->keyboard, .events = POLLIN};
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        ssize_t n = read(t->keyboard, chunk, sizeof chunk);
+        if (n <= 0) /* EIO: no one has the terminal open any more */
+            return true;
+        char *grown = realloc(t->screen.data, t->screen.len + (size_t)n + 1);
+        cr_assert_not_null(grown);
+        memcpy(grown + t->screen.len, chunk, (size_t)n);
+        t->screen.data = grown;
+        t->screen.len += (size_t)n;
+        t->screen.data[t->screen.len] = '\0';
+    }
+    return false;
+}
+
+/* Waits up to 5 s for the tour (it may close the terminal a moment before
+ * it has exited), then kills it. Returns its exit status, or -1 when it
+ * had to be killed. Nothing may be left alive. */
+static int finish_at_terminal(struct at_terminal *t)
+{
+    int status = 0, code = -1;
+    pid_t done = 0;
+    for (int tries = 0; done == 0 && tries < 500; tries++) {
+        done = waitpid(t->tour, &status, WNOHANG);
+        if (done == 0)
+            usleep(10 * 1000);
+    }
+    if (done == 0) {
+        kill(t->tour, SIGKILL); /* its demos get SIGHUP when it, the session leader, dies */
+        waitpid(t->tour, &status, 0);
+    } else if (WIFEXITED(status)) {
+        code = WEXITSTATUS(status);
+    }
+    close(t->keyboard);
+    orphans_expect_none_alive("the tour");
+    return code;
+}
+
+/* `stty tostop` used to hang the tour: each demo runs in a process group of
+ * its own, which was not the terminal's foreground group, so its first line
+ * stopped it and the screen stayed blank. Skip stops 1-3 (stop 4 is stop
+ * 1's command again), run run_capture, quit at the next prompt. */
+Test(tour, a_demo_writes_to_the_terminal_under_stty_tostop, .timeout = 60)
+{
+    struct at_terminal t;
+    const char *const argv[] = {TOUR, "--quick", NULL};
+    start_at_terminal(&t, argv, "s\ns\ns\n\nq\n");
+    bool closed = read_screen(&t, 20.0);
+    const char *screen = t.screen.data != NULL ? t.screen.data : "";
+    cr_expect(closed, "the tour still runs after 20 s; the screen:\n%s", screen);
+    cr_expect_not_null(strstr(screen, "parent: captured 30 bytes of stdout"), "%s", screen);
+    cr_expect_not_null(strstr(screen, "Tour stopped."), "%s", screen);
+    cr_expect_eq(finish_at_terminal(&t), 0, "%s", screen);
+    child_buffer_free(&t.screen);
+}
+
+/* The process state letter of `pid` ('S', 'T' for stopped, ...), or 0. */
+static char state_of(pid_t pid)
+{
+    char path[64], stat[512] = "";
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    size_t n = fread(stat, 1, sizeof stat - 1, f);
+    fclose(f);
+    stat[n] = '\0';
+    const char *after_name = strrchr(stat, ')');
+    return after_name != NULL ? after_name[2] : 0;
+}
+
+/* Keys typed at the terminal while a demo runs: Ctrl-Z stops nothing (the
+ * tour never stops, so the demo must not either), Ctrl-C ends the demo and
+ * the tour with 130. The demo is stop 2 at full settings: 10 s of sleeps. */
+Test(tour, ctrl_z_and_ctrl_c_typed_at_the_terminal_during_a_demo, .timeout = 60)
+{
+    struct at_terminal t;
+    const char *const argv[] = {TOUR, NULL};
+    start_at_terminal(&t, argv, "s\n\n");
+    pid_t demo = 0;
+    for (int tries = 0; demo == 0 && tries < 10000; tries++) { /* up to 10 s */
+        usleep(1000);
+        demo = first_child(t.tour);
+    }
+    cr_assert_neq(demo, 0, "the demo never started");
+    read_screen(&t, 0.3);
+    cr_assert_eq(write(t.keyboard, "\x1a", 1), 1); /* Ctrl-Z */
+    read_screen(&t, 0.5);
+    cr_expect_neq(state_of(demo), 'T', "Ctrl-Z left the demo stopped");
+    cr_assert_eq(write(t.keyboard, "\x03", 1), 1); /* Ctrl-C */
+    bool closed = read_screen(&t, 5.0);
+    const char *screen = t.screen.data != NULL ? t.screen.data : "";
+    cr_expect(closed, "the tour still runs 5 s after Ctrl-C; the screen:\n%s", screen);
+    cr_expect_not_null(strstr(screen, "stopped by Ctrl-C"), "%s", screen);
+    cr_expect_eq(finish_at_terminal(&t), 130, "%s", screen);
+    child_buffer_free(&t.screen);
 }
