@@ -198,7 +198,7 @@ static void print_help(const struct demo_info *demo)
         else /* a long flag: its help on the next line */
             printf("      %s\n%23s%s\n", left, "", f->help);
     }
-    printf("      --no-color       no colour even on a terminal (so does NO_COLOR=1)\n"
+    printf("      --no-color       no colour (NO_COLOR=1 and TERM=dumb do the same)\n"
            "  -h, --help           show this help\n"
            "      --version        show the version\n\n");
     if (demo->harness) {
@@ -418,10 +418,15 @@ static int set_demo_flag(const struct demo_info *demo, const struct demo_flag *f
     return 0;
 }
 
+/* Colour only on a terminal that shows it: TERM=dumb (Emacs's shell, some
+ * editors' and CI consoles) prints escapes as text, and NO_COLOR (set and
+ * not empty, https://no-color.org) or --no-color asks for none. */
 static bool color_wanted(bool no_color_flag)
 {
-    const char *no_color = getenv("NO_COLOR"); /* https://no-color.org: set and not empty */
-    return !no_color_flag && isatty(STDOUT_FILENO) && (no_color == NULL || no_color[0] == '\0');
+    const char *no_color = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    bool dumb = term != NULL && strcmp(term, "dumb") == 0;
+    return !no_color_flag && isatty(STDOUT_FILENO) && !dumb && (no_color == NULL || no_color[0] == '\0');
 }
 
 /* Fills what the command line did not give. Returns 0 or an exit status. */

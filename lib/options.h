@@ -90,7 +90,7 @@ struct options {
     bool quick;
     bool json;
     bool csv;
-    bool color;         /* stdout is a terminal, and neither NO_COLOR nor --no-color */
+    bool color;         /* stdout is a terminal, not TERM=dumb, and neither NO_COLOR nor --no-color */
     const char *trace;  /* --trace FILE: write a Perfetto / chrome://tracing timeline there */
     bool timeline_json; /* --timeline-json: --json results list their tasks too */
 };

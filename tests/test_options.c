@@ -5,8 +5,10 @@
 
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct demo_info demo = {
     .name = "t",
@@ -358,6 +360,46 @@ Test(good, json_alone_and_csv_alone)
     cr_assert_eq(PARSE(&opts, "--csv"), OPTIONS_RUN);
     cr_assert(opts.csv);
     cr_assert_not(opts.json);
+}
+
+/* Whether options_parse wants colour with stdout on a terminal (a new
+ * pseudo-terminal) and TERM and NO_COLOR as given (NULL: unset). */
+static bool color_on_a_terminal(const char *term, const char *no_color)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    cr_assert_geq(master, 0, "no pseudo-terminal");
+    cr_assert_eq(grantpt(master), 0);
+    cr_assert_eq(unlockpt(master), 0);
+    int terminal = open(ptsname(master), O_RDWR | O_NOCTTY);
+    cr_assert_geq(terminal, 0);
+    int saved_stdout = dup(STDOUT_FILENO);
+    dup2(terminal, STDOUT_FILENO);
+    if (term != NULL)
+        setenv("TERM", term, 1);
+    else
+        unsetenv("TERM");
+    if (no_color != NULL)
+        setenv("NO_COLOR", no_color, 1);
+    else
+        unsetenv("NO_COLOR");
+    struct options opts;
+    int status = PARSE(&opts, NULL);
+    dup2(saved_stdout, STDOUT_FILENO);
+    close(saved_stdout);
+    close(terminal);
+    close(master);
+    cr_assert_eq(status, OPTIONS_RUN);
+    return opts.color;
+}
+
+/* Colour only on a terminal that can show it: TERM=dumb and NO_COLOR
+ * (https://no-color.org) both mean plain text. */
+Test(good, colour_only_on_a_terminal_that_shows_it)
+{
+    cr_assert(color_on_a_terminal("xterm-256color", NULL), "a terminal: colour");
+    cr_assert(color_on_a_terminal("xterm-256color", ""), "an empty NO_COLOR does not count");
+    cr_assert_not(color_on_a_terminal("xterm-256color", "1"), "NO_COLOR: no escapes");
+    cr_assert_not(color_on_a_terminal("dumb", NULL), "TERM=dumb: no escapes");
 }
 
 Test(good, parses_afresh_each_call)

@@ -392,4 +392,39 @@ Test(tour, ctrl_z_and_ctrl_c_typed_at_the_terminal_during_a_demo, .timeout = 60)
     cr_expect_not_null(strstr(screen, "stopped by Ctrl-C"), "%s", screen);
     cr_expect_eq(finish_at_terminal(&t), 130, "%s", screen);
     child_buffer_free(&t.screen);
+
+/* At a terminal that cannot show colour (TERM=dumb, as in Emacs's shell),
+ * the tour prints no escape sequence: its first stop's title, then q at
+ * the prompt ends it. */
+Test(tour, a_dumb_terminal_gets_no_escape_sequences, .timeout = 30)
+{
+    int terminal = posix_openpt(O_RDWR | O_NOCTTY);
+    cr_assert_geq(terminal, 0, "posix_openpt: %s", strerror(errno));
+    cr_assert_eq(grantpt(terminal), 0);
+    cr_assert_eq(unlockpt(terminal), 0);
+    int screen = open(ptsname(terminal), O_RDWR | O_NOCTTY);
+    cr_assert_geq(screen, 0, "open %s: %s", ptsname(terminal), strerror(errno));
+    cr_assert_eq(write(terminal, "q\n", 2), 2);
+
+    const char *const argv[] = {TOUR, "--quick", NULL};
+    const char *const env[] = {"TERM=dumb", "NO_COLOR=", NULL}; /* an empty NO_COLOR asks for nothing */
+    struct child_options options = {.in = {CHILD_FD, screen}, .out = {CHILD_FD, screen}, .env_set = env};
+    struct child c;
+    struct child_error e = {0};
+    cr_assert_eq(child_spawn(&c, argv, &options, &e), 0, "spawn tour: %s", strerror(e.error));
+    cr_assert_eq(child_wait(&c, 20.0, &e), 0, "the tour did not quit at q");
+    cr_expect_eq(child_returncode(&c), 0);
+    child_close(&c);
+    close(screen);
+
+    char shown[8192];
+    size_t len = 0;
+    ssize_t got;
+    fcntl(terminal, F_SETFL, O_NONBLOCK);
+    while (len + 1 < sizeof shown && (got = read(terminal, shown + len, sizeof shown - 1 - len)) > 0)
+        len += (size_t)got;
+    shown[len] = '\0';
+    close(terminal);
+    cr_assert_not_null(strstr(shown, "Enter: run it"), "the tour did not reach its prompt:\n%s", shown);
+    cr_expect_null(strchr(shown, '\033'), "an escape sequence at TERM=dumb:\n%s", shown);
 }
