@@ -132,17 +132,74 @@ static void options_print_usage(FILE *to, const struct demo_info *demo)
     fprintf(to, "\n");
 }
 
-/* Prints "<demo>: <flag>: <problem>" and the usage; returns exit status 2. */
+/* Writes `text` with each control character escaped (\n, \t, \x1b; a C1
+ * control, U+0080 to U+009F in UTF-8, as \u0085): what the user typed stays
+ * on its one line and cannot move the cursor or recolour the terminal. */
+static void put_escaped(FILE *to, const char *text)
+{
+    for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
+        if (*c == '\n' || *c == '\t' || *c == '\r')
+            fprintf(to, "\\%c", *c == '\n' ? 'n' : *c == '\t' ? 't' : 'r');
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(to, "\\x%02x", *c);
+        else if (*c == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)
+            fprintf(to, "\\u%04x", *++c);
+        else
+            fputc(*c, to);
+    }
+}
+
+/* Prints "<demo>: <flag>: <problem>" as one line, then the usage; returns
+ * exit status 2. */
 static int bad_usage(const struct demo_info *demo, const char *flag, const char *format, ...)
 {
+    char problem[1024];
     va_list args;
     va_start(args, format);
-    fprintf(stderr, "%s: %s: ", demo->name, flag);
-    vfprintf(stderr, format, args);
-    fputc('\n', stderr);
+    vsnprintf(problem, sizeof problem, format, args);
     va_end(args);
+    fprintf(stderr, "%s: ", demo->name);
+    put_escaped(stderr, flag);
+    fputs(": ", stderr);
+    put_escaped(stderr, problem);
+    fputc('\n', stderr);
     options_print_usage(stderr, demo);
     return 2;
+}
+
+/* getopt_long's '?' for `arg`, the argument it stopped at (optopt: the
+ * flag's value in the table, or 0): a switch given a value ("--quick=5"),
+ * an abbreviation of more than one flag ("--t"), or a flag this demo does
+ * not have. Each is said as it is. Returns exit status 2. */
+static int refuse_unrecognized(const struct demo_info *demo, const struct option table[], const char *arg,
+                               int optopt_value)
+{
+    if (optopt_value != 0) {
+        const char *name = flag_name(demo, optopt_value);
+        const char *value = strchr(arg, '=');
+        if (name[1] == '-' && strncmp(arg, "--", 2) == 0 && value != NULL)
+            return bad_usage(demo, name, "takes no value, got '%s'", value + 1);
+        return bad_usage(demo, name, "unknown option");
+    }
+    char typed[64]; /* the flag as typed, without "=value" */
+    snprintf(typed, sizeof typed, "%.*s", (int)strcspn(arg, "="), arg);
+    const struct option *matches[MAX_OPTIONS];
+    size_t n = 0;
+    for (const struct option *o = table; strlen(typed) > 2 && o->name != NULL; o++)
+        if (strstr(o->name, typed + 2) == o->name) /* begins with what was typed after "--" */
+            matches[n++] = o;
+    if (n < 2)
+        return bad_usage(demo, typed, "unknown option");
+    char could_be[512] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t used = strlen(could_be);
+        snprintf(could_be + used, sizeof could_be - used, "%s--%s",
+                 i == 0      ? ""
+                 : i + 1 < n ? ", "
+                             : " or ",
+                 matches[i]->name);
+    }
+    return bad_usage(demo, typed, "ambiguous: %s?", could_be);
 }
 
 /* The strategies this demo can measure. */
@@ -542,9 +599,7 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
         case ':':
             return bad_usage(demo, flag_name(demo, optopt), "needs a value");
         case '?':
-            if (optopt != 0)
-                return bad_usage(demo, flag_name(demo, optopt), "unknown option");
-            return bad_usage(demo, argv[optind - 1], "unknown option");
+            return refuse_unrecognized(demo, table, argv[optind - 1], optopt);
         default:
             status = set_demo_flag(demo, &demo->flags[opt - OPT_DEMO_FLAG], optarg);
         }

@@ -194,6 +194,43 @@ Test(bad_messages, stops_at_first_bad_flag, .init = cr_redirect_stderr)
     assert_refused(PARSE(&opts, "--runs", "0", "--tasks", "0"), "--runs");
 }
 
+/* getopt_long's one '?' covers three mistakes: each is said as it is. */
+Test(bad_messages, a_value_for_a_switch_says_it_takes_none, .init = cr_redirect_stderr)
+{
+    struct options opts;
+    assert_refused_saying(PARSE(&opts, "--quick=5"), "--quick", "takes no value, got '5'");
+}
+
+Test(bad_messages, a_value_for_json_says_it_takes_none, .init = cr_redirect_stderr)
+{
+    struct options opts;
+    assert_refused_saying(PARSE(&opts, "--json=yes"), "--json", "takes no value, got 'yes'");
+}
+
+Test(bad_messages, an_ambiguous_abbreviation_lists_what_it_could_be, .init = cr_redirect_stderr)
+{
+    struct options opts;
+    assert_refused_saying(PARSE(&opts, "--t"), "--t", "ambiguous: --tasks, --trace or --timeline-json");
+}
+
+Test(bad_messages, an_unknown_flag_is_named_without_its_value, .init = cr_redirect_stderr)
+{
+    struct options opts;
+    assert_refused_saying(PARSE(&opts, "--bogus=3"), "--bogus", "unknown option");
+}
+
+/* What the user typed is echoed with its control characters escaped, so
+ * the problem stays on its one line and cannot recolour the terminal. */
+BAD(bad_escaped, newline_in_a_value, "--strategies", "--strategies", "threads\nbogus")
+BAD(bad_escaped, newline_in_a_flag, "--bo\\ngus", "--bo\ngus")
+
+Test(bad_messages, control_characters_are_escaped, .init = cr_redirect_stderr)
+{
+    struct options opts;
+    assert_refused_saying(PARSE(&opts, "--strategies", "a\nb\033[31mc\td"), "--strategies",
+                          "'a\\nb\\x1b[31mc\\td'");
+}
+
 /* ---- good values round-trip ---------------------------------------------- */
 
 Test(good, defaults_without_flags)
