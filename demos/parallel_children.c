@@ -167,10 +167,8 @@ int main(int argc, char **argv)
                 opts.strategies[kept++] = opts.strategies[i];
         opts.strategy_count = kept;
     }
-    if (opts.strategy_count == 0) {
-        fprintf(stderr, "parallel_children: --no-sequential: no strategy left to run\n");
-        return 2;
-    }
+    if (opts.strategy_count == 0)
+        return options_refuse(&demo, "--no-sequential", "no strategy left to run");
     struct child_error error = {0};
     if (seed_find_program("sleep", sleep_path, sizeof sleep_path, &error) != 0)
         return seed_fail(demo.name, &error);

@@ -308,12 +308,10 @@ int main(int argc, char **argv)
     int status = options_parse(argc, argv, &demo, &opts);
     if (status != OPTIONS_RUN)
         return status;
+    if (opts.strategy_count != 1) /* one series of worker counts per run */
+        return options_refuse(&demo, "--strategies", "one at a time here (pool or openmp)");
     if ((status = demo_setup(&demo, &opts, &m)) != 0)
         return status;
-    if (opts.strategy_count != 1) { /* one series of worker counts per run */
-        fprintf(stderr, "scaling: --strategies: one at a time here (pool or openmp)\n");
-        return 2;
-    }
     size_t cpus = opts.cpus.count, n = 2 * cpus < MAX_WORKERS ? 2 * cpus : MAX_WORKERS;
     if (n == 0) /* cannot happen: options_parse leaves at least one CPU */
         return 1;

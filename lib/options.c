@@ -151,13 +151,10 @@ static void put_escaped(FILE *to, const char *text)
 
 /* Prints "<demo>: <flag>: <problem>" as one line, then the usage; returns
  * exit status 2. */
-static int bad_usage(const struct demo_info *demo, const char *flag, const char *format, ...)
+static int bad_usage_v(const struct demo_info *demo, const char *flag, const char *format, va_list args)
 {
     char problem[1024];
-    va_list args;
-    va_start(args, format);
     vsnprintf(problem, sizeof problem, format, args);
-    va_end(args);
     fprintf(stderr, "%s: ", demo->name);
     put_escaped(stderr, flag);
     fputs(": ", stderr);
@@ -165,6 +162,25 @@ static int bad_usage(const struct demo_info *demo, const char *flag, const char 
     fputc('\n', stderr);
     options_print_usage(stderr, demo);
     return 2;
+}
+
+__attribute__((format(printf, 3, 4))) static int bad_usage(const struct demo_info *demo, const char *flag,
+                                                           const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    int status = bad_usage_v(demo, flag, format, args);
+    va_end(args);
+    return status;
+}
+
+int options_refuse(const struct demo_info *demo, const char *flag, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    int status = bad_usage_v(demo, flag, format, args);
+    va_end(args);
+    return status;
 }
 
 /* getopt_long's '?' for `arg`, the argument it stopped at (optopt: the

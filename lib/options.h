@@ -106,4 +106,10 @@ struct options {
  * --version, 2 after a bad flag or value. */
 int options_parse(int argc, char **argv, const struct demo_info *demo, struct options *out);
 
+/* For flags each right alone but wrong together, which a demo checks after
+ * options_parse: prints "<demo>: <flag>: <problem>" as one line (control
+ * characters escaped), then the usage, on stderr. Returns exit status 2. */
+int options_refuse(const struct demo_info *demo, const char *flag, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

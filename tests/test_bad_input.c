@@ -93,7 +93,7 @@ static int run(const char *const argv[], struct child_result *r)
 }
 
 /* One refused command line: exit 2, the flag named on the first line of
- * stderr, and nothing on stdout. */
+ * stderr, the usage on the next, and nothing on stdout. */
 static void expect_refused(const char *const argv[], const char *flag, int *checked)
 {
     struct child_result r;
@@ -105,6 +105,8 @@ static void expect_refused(const char *const argv[], const char *flag, int *chec
     cr_expect_eq(code, 2, "%s %s '%s': exit %d, not 2\n%s", argv[0], flag, shown, code, err);
     cr_expect_not_null(strstr(first, flag), "%s %s '%s': the first line does not name the flag: %s", argv[0],
                        flag, shown, first);
+    cr_expect_eq(strncmp(err + strlen(first), "\nUsage: ", 8), 0,
+                 "%s %s '%s': no usage line after the first:\n%s", argv[0], flag, shown, err);
     cr_expect_eq(r.out.len, 0, "%s %s '%s': wrote to stdout: %s", argv[0], flag, shown, r.out.data);
     child_result_free(&r);
     (*checked)++;
@@ -152,4 +154,19 @@ Test(bad_input, every_flag_of_every_demo_refuses_bad_values, .timeout = 600)
         }
     }
     cr_assert_geq(demos, 14, "the sweep ran over only %d demos", demos);
+}
+
+/* Flags each right alone but wrong together, which a demo checks after
+ * parsing: refused the same way, with the usage. */
+Test(bad_input, combinations_refused_after_parsing_show_the_usage_too, .timeout = 30)
+{
+    int checked = 0;
+    char path[512];
+    snprintf(path, sizeof path, "%s/parallel_children", DEMO_DIR);
+    const char *const nothing_left[] = {path, "--no-sequential", "--strategies", "sequential", NULL};
+    expect_refused(nothing_left, "--no-sequential", &checked);
+    snprintf(path, sizeof path, "%s/scaling", DEMO_DIR);
+    const char *const two_series[] = {path, "--strategies", "pool,openmp",
+                                      NULL}; /* without OpenMP: unknown */
+    expect_refused(two_series, "--strategies", &checked);
 }
