@@ -39,6 +39,8 @@ void child_error_format(const struct child_error *e, char *buf, size_t size)
 {
     if (e->step == CHILD_STEP_CHECK)
         snprintf(buf, size, "check '%s': %s", e->program, e->detail);
+    else if (e->step == CHILD_STEP_TIMEOUT) /* not ETIMEDOUT's text, "Connection timed out" */
+        snprintf(buf, size, "timeout '%s': did not finish in time", e->program);
     else if (e->step == CHILD_STEP_CWD)
         snprintf(buf, size, "cwd '%s' (for '%s'): %s", e->detail, e->program, strerror(e->error));
     else

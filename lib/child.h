@@ -100,7 +100,8 @@ struct child_error {
 /* "spawn", "exec", ... */
 const char *child_step_name(enum child_step step);
 
-/* "exec 'nosuch': No such file or directory", into buf. */
+/* "exec 'nosuch': No such file or directory", "timeout 'sleep': did not
+ * finish in time", "check 'false': exited with 1", into buf. */
 void child_error_format(const struct child_error *e, char *buf, size_t size);
 
 /* One started child. Fill it with child_spawn; release it with

@@ -191,6 +191,11 @@ Test(child, communicate_times_out_and_can_be_called_again)
     cr_assert_eq(e.step, CHILD_STEP_TIMEOUT);
     cr_assert_lt(stopwatch_now() - start, 1.0);
     cr_assert_eq(child_communicate(&c, &io, 0.1, &e), -ETIMEDOUT, "still running: still a timeout");
+    char text[160];
+    child_error_format(&e, text, sizeof text);
+    const char *said = "': did not finish in time"; /* not ETIMEDOUT's "Connection timed out" */
+    cr_assert(strncmp(text, "timeout '", 9) == 0 && strstr(text, said) == text + strlen(text) - strlen(said),
+              "%s", text);
     cr_assert_eq(child_stop(&c, 1.0, NULL), 0);
     cr_assert_eq(child_returncode(&c), -15);
     child_buffer_free(&out);
