@@ -153,7 +153,7 @@ static void measure_point(struct point *p, double seconds)
         struct point out = *p;
         out.failed = err != 0;
         if (err != 0)
-            snprintf(out.failure, sizeof out.failure, "%s: %s", failed_call, strerror(-err));
+            strategy_failure_format(failed_call, err, out.failure, sizeof out.failure);
         else {
             out.wall = c.results[0].wall;
             out.failed = !harness_checksums_ok(&c);

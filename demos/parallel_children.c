@@ -21,7 +21,7 @@
 #include <sys/resource.h>
 
 static bool no_sequential;
-static char failure[256];         /* the child error a strategy names as its failed call */
+static char failure[256];         /* why a task failed, said in full (STRATEGY_SAID_IN_FULL) */
 static char sleep_path[PATH_MAX]; /* coreutils' sleep: build/demos/sleep is our sleep demo */
 
 static const struct demo_flag flags[] = {
@@ -29,7 +29,8 @@ static const struct demo_flag flags[] = {
     {0},
 };
 
-/* A task: run `sleep <seconds>` as a child. Starts it; returns 0 or -errno. */
+/* A task: run `sleep <seconds>` as a child. Starts it; returns 0, or
+ * -STRATEGY_SAID_IN_FULL with lib/child's words for what failed. */
 static int start_sleeper(const struct workload *w, struct child *c)
 {
     char seconds[32];
@@ -37,10 +38,10 @@ static int start_sleeper(const struct workload *w, struct child *c)
     const char *const argv[] = {"sleep", seconds, NULL};
     struct child_options options = {.executable = sleep_path};
     struct child_error error = {0};
-    int err = child_spawn(c, argv, &options, &error);
-    if (err != 0)
-        child_error_format(&error, failure, sizeof failure);
-    return err;
+    if (child_spawn(c, argv, &options, &error) == 0)
+        return 0;
+    child_error_format(&error, failure, sizeof failure); /* "exec 'sleep': No such file or directory" */
+    return -STRATEGY_SAID_IN_FULL;
 }
 
 /* CPU used by the children reaped so far, in seconds. */
@@ -52,7 +53,8 @@ static double children_cpu(void)
            (double)(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
 }
 
-/* Waits for a started sleeper; fills its record. Returns 0 or -errno. */
+/* Waits for a started sleeper; fills its record. Returns 0, or
+ * -STRATEGY_SAID_IN_FULL when the wait failed or sleep did not exit 0. */
 static int finish_sleeper(struct child *c, size_t task, struct task_record *record)
 {
     struct child_error error = {0};
@@ -60,13 +62,14 @@ static int finish_sleeper(struct child *c, size_t task, struct task_record *reco
     int err = child_wait(c, -1.0, &error);
     record->span.end = stopwatch_now();
     record->span.cpu = children_cpu() - before; /* the child's own CPU, counted when it is reaped */
-    if (err != 0)
+    if (err != 0) {
         child_error_format(&error, failure, sizeof failure);
-    else if (child_returncode(c) != 0) { /* it did not sleep: the row would measure nothing */
+        err = -STRATEGY_SAID_IN_FULL;
+    } else if (child_returncode(c) != 0) {
         char how[64];
-        child_describe(c, how, sizeof how);
-        snprintf(failure, sizeof failure, "sleep (task %zu, pid %d) %s", task, (int)c->pid, how);
-        err = -ECHILD;
+        child_describe(c, how, sizeof how); /* "exited with 1", "killed by SIGKILL" */
+        snprintf(failure, sizeof failure, "'sleep' for task %zu (pid %d): %s", task, (int)c->pid, how);
+        err = -STRATEGY_SAID_IN_FULL;
     }
     record->checksum = err == 0 ? workload_token(task) : 0;
     child_close(c);

@@ -18,6 +18,7 @@
 #include "seed_common.h"
 #include "stats.h"
 #include "stopwatch.h"
+#include "strategy.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -48,8 +49,8 @@ static const struct demo_info demo = {
 static volatile int sink;
 static char true_path[PATH_MAX]; /* found once: the search is not part of the cost */
 
-/* One unit of each kind. Each returns 0; -errno with *call set to the
- * failed call; or 1 with *call saying what went wrong. */
+/* One unit of each kind. Each returns 0, or -errno with *call set, or (as
+ * a strategy does) -STRATEGY_SAID_IN_FULL with *call the whole reason. */
 static int empty_call(const char **call)
 {
     (void)call;
@@ -102,14 +103,15 @@ static int spawn_unit(const char **call)
     if (err == 0)
         err = child_wait(&c, -1.0, &error);
     if (err != 0) {
-        child_error_format(&error, failure, sizeof failure);
+        child_error_format(&error, failure, sizeof failure); /* "exec 'true': No such file or directory" */
         *call = failure;
+        err = -STRATEGY_SAID_IN_FULL;
     } else if (child_returncode(&c) != 0) { /* it did not run as it should: its cost means nothing */
         char how[64];
         child_describe(&c, how, sizeof how);
         snprintf(failure, sizeof failure, "true: %s", how);
         *call = failure;
-        err = 1;
+        err = -STRATEGY_SAID_IN_FULL;
     }
     if (c.pid > 0)
         child_close(&c);
@@ -132,11 +134,10 @@ static int measure(struct unit *u)
         for (long i = 0; i < count; i++) {
             const char *call = "?";
             int err = u->run(&call);
-            if (err < 0)
-                fprintf(stderr, "spawn_cost: %s: %s\n", call, strerror(-err));
-            if (err > 0)
-                fprintf(stderr, "spawn_cost: %s\n", call);
-            if (err != 0)
+            if (err != 0) {
+                char why[512];
+                strategy_failure_format(call, err, why, sizeof why);
+                fprintf(stderr, "spawn_cost: %s\n", why);
                 return 1;
         }
         per_unit[b] = (stopwatch_now() - start) / (double)count * 1e6;

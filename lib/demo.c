@@ -12,7 +12,9 @@
 
 int demo_fail(const struct demo_info *demo, const char *call, int err)
 {
-    fprintf(stderr, "%s: %s: %s\n", demo->name, call, strerror(-err));
+    char why[512];
+    strategy_failure_format(call, err, why, sizeof why);
+    fprintf(stderr, "%s: %s\n", demo->name, why);
     return 1;
 }
 

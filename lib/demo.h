@@ -11,7 +11,9 @@
 #include "options.h"
 #include "verdict.h"
 
-/* Prints "<demo>: <call>: <strerror(-err)>" on stderr; returns 1. */
+/* Prints "<demo>: <call>: <strerror(-err)>" on stderr (after
+ * -STRATEGY_SAID_IN_FULL, "<demo>: <call>": the call says it all);
+ * returns 1. */
 int demo_fail(const struct demo_info *demo, const char *call, int err);
 
 /* Pins the process to opts->cpus (when --cpus was given) and reads the

@@ -87,7 +87,8 @@ struct harness_plan {
 /* Measures `w` under every strategy of `plan` on the CPUs this process may
  * use now, filling `out` (free it with harness_free), with what else took
  * those CPUs during the runs (load). Returns 0, or -errno with *failed_call
- * naming the call that failed. */
+ * naming the call that failed, or -STRATEGY_SAID_IN_FULL with the whole
+ * reason (strategy_failure_format puts either into words). */
 int harness_compare(const struct harness_plan *plan, const struct workload *w, struct comparison *out,
                     const char **failed_call);
 

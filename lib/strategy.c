@@ -6,11 +6,20 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+void strategy_failure_format(const char *failed_call, int err, char *buf, size_t size)
+{
+    if (err == -STRATEGY_SAID_IN_FULL)
+        snprintf(buf, size, "%s", failed_call);
+    else
+        snprintf(buf, size, "%s: %s", failed_call, strerror(-err));
+}
 
 /* Runs one task and fills its record: the unit every strategy shares. */
 void strategy_run_task(const struct workload *w, size_t task, struct task_record *record)
@@ -149,25 +158,40 @@ const struct strategy strategy_threads_gil = {
 
 /* ---- processes ------------------------------------------------------- */
 
-/* Waits for `pid`, retrying when a signal interrupts the wait.
- * Returns 0 if the child exited with status 0, else -errno or -ECHILD. */
-static int reap(pid_t pid)
+/* Waits for `pid`, retrying when a signal interrupts the wait. Returns 0
+ * with its wait status in *status, or -errno. */
+static int reap(pid_t pid, int *status)
 {
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
+    while (waitpid(pid, status, 0) < 0)
         if (errno != EINTR)
             return -errno;
     interrupt_untrack(pid);
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+    return 0;
+}
+
+/* How a task's child ended when not with exit status 0, said in full:
+ * "child 3 (pid 4121): exited with 1", "...: killed by SIGKILL". */
+static const char *child_ended_badly(size_t task, pid_t pid, int status)
+{
+    static _Thread_local char text[96];
+    int used = snprintf(text, sizeof text, "child %zu (pid %d): ", task, (int)pid);
+    if (WIFEXITED(status))
+        snprintf(text + used, sizeof text - (size_t)used, "exited with %d", WEXITSTATUS(status));
+    else {
+        const char *name = sigabbrev_np(WTERMSIG(status)); /* "KILL", or NULL */
+        snprintf(text + used, sizeof text - (size_t)used, "killed by SIG%s", name != NULL ? name : "?");
+    }
+    return text;
 }
 
 /* Kills and reaps the children started so far, after a failed fork. */
 static void stop_children(const pid_t *pids, size_t started)
 {
+    int status;
     for (size_t i = 0; i < started; i++)
         kill(pids[i], SIGKILL);
     for (size_t i = 0; i < started; i++)
-        reap(pids[i]);
+        reap(pids[i], &status);
 }
 
 static int run_processes(const struct workload *w, size_t ntasks, struct task_record *records,
@@ -208,10 +232,16 @@ static int run_processes(const struct workload *w, size_t ntasks, struct task_re
         pids[i] = pid;
     }
     for (size_t i = 0; i < ntasks; i++) { /* reap every child, even after a failure */
-        int reaped = reap(pids[i]);
-        if (reaped != 0 && err == 0) {
-            *failed_call = reaped == -ECHILD ? "waitpid (a child did not exit 0)" : "waitpid";
+        int status = 0;
+        int reaped = reap(pids[i], &status);
+        if (err != 0)
+            continue; /* the first failure is the one to report */
+        if (reaped != 0) {
+            *failed_call = "waitpid";
             err = reaped;
+        } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            *failed_call = child_ended_badly(i, pids[i], status);
+            err = -STRATEGY_SAID_IN_FULL;
         }
     }
     if (err == 0)

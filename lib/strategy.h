@@ -17,7 +17,8 @@
  *               another)
  *
  * A strategy prints nothing and never exits; on failure it returns -errno
- * and names the call that failed. Timing the whole run (wall and CPU) is
+ * and names the call that failed (or, when no errno says what happened,
+ * -STRATEGY_SAID_IN_FULL with the whole reason). Timing the whole run (wall and CPU) is
  * the harness's job, so a strategy holds only what differs.
  * To add a strategy: write its run function, define its struct, and list it
  * in strategy_all[] in strategy.c.
@@ -61,11 +62,23 @@ struct strategy {
     double start_cost;
     /* Runs tasks 0..ntasks-1 of `w`, filling records[0..ntasks-1].
      * Returns 0, or -errno with *failed_call naming the call that failed
-     * ("fork", "pthread_create", ...). Every thread or child it started has
+     * ("fork", "pthread_create", ...), or -STRATEGY_SAID_IN_FULL with
+     * *failed_call the whole reason. Every thread or child it started has
      * been joined or reaped by the time it returns, on success or failure. */
     int (*run)(const struct workload *w, size_t ntasks, struct task_record *records,
                const char **failed_call);
 };
+
+/* A failure no errno describes: a task's child that exited with 3 or was
+ * killed by a signal (ECHILD's text, "No child processes", would mislead),
+ * or one lib/child has already put into words. A run returns
+ * -STRATEGY_SAID_IN_FULL and *failed_call holds the whole reason:
+ * "child 3 (pid 4121): killed by SIGKILL". Above every errno value. */
+#define STRATEGY_SAID_IN_FULL 4096
+
+/* Why a run failed, for "<demo>: <why>": "<failed_call>: <errno text>",
+ * or failed_call alone after -STRATEGY_SAID_IN_FULL. Into buf. */
+void strategy_failure_format(const char *failed_call, int err, char *buf, size_t size);
 
 extern const struct strategy strategy_sequential;
 extern const struct strategy strategy_threads;

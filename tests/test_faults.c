@@ -80,3 +80,20 @@ Test(faults, a_program_that_cannot_start_is_named_and_nothing_is_left, .timeout 
     child_result_free(&r);
     orphans_expect_none_alive("the demo");
 }
+
+/* A program that cannot start, in a harness demo and in spawn_cost: the
+ * reason is said once ("exec 'sleep': No such file or directory"), not
+ * twice over. */
+Test(faults, a_missing_program_is_named_once_with_its_reason, .timeout = 60)
+{
+    const char *const env[] = {"PATH=/nonexistent", NULL}; /* sleep and true cannot be found */
+    const char *const quick[] = {"--quick", NULL};
+    struct child_result r;
+    cr_assert_eq(run_demo("parallel_children", quick, env, &r), 1, "%s", r.err.data);
+    cr_expect_str_eq(r.err.data, "parallel_children: exec 'sleep': No such file or directory\n");
+    child_result_free(&r);
+    cr_assert_eq(run_demo("spawn_cost", quick, env, &r), 1, "%s", r.err.data);
+    cr_expect_str_eq(r.err.data, "spawn_cost: exec 'true': No such file or directory\n");
+    child_result_free(&r);
+    orphans_expect_none_alive("the demo");
+}

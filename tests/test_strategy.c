@@ -290,3 +290,15 @@ Test(strategy, openmp_refuses_more_threads_than_it_can_promise)
     cr_assert_not_null(failed_call);
 }
 #endif
+
+/* A failed run in words: the call and its errno text, or, when no errno
+ * says what happened (a child killed by a signal), the reason alone. */
+Test(strategy, a_failure_is_put_into_words_once)
+{
+    char text[128];
+    strategy_failure_format("fork", -EAGAIN, text, sizeof text);
+    cr_assert_str_eq(text, "fork: Resource temporarily unavailable");
+    strategy_failure_format("child 3 (pid 4121): killed by SIGKILL", -STRATEGY_SAID_IN_FULL, text,
+                            sizeof text);
+    cr_assert_str_eq(text, "child 3 (pid 4121): killed by SIGKILL");
+}
