@@ -119,8 +119,9 @@ static int run_chains(void)
             break;
         }
     }
-    printf("parent: started %d chains: openssl enc -%s | openssl dgst -%s -binary\n", started, cipher,
-           digest);
+    if (status == 0) /* after a failure, only why: the chains started are stopped below */
+        printf("parent: started %d chains: openssl enc -%s | openssl dgst -%s -binary\n", started, cipher,
+               digest);
     for (int i = 0; i < started; i++) {
         struct child_buffer out = {0}, err = {0};
         struct child_io io = {.input = inputs[i], .input_len = INPUT_BYTES, .out = &out, .err = &err};

@@ -97,3 +97,25 @@ Test(faults, a_missing_program_is_named_once_with_its_reason, .timeout = 60)
     child_result_free(&r);
     orphans_expect_none_alive("the demo");
 }
+
+/* pipeline when no chain can start (its pipes refused: at most 4 open
+ * files): it says why and nothing else, not "started 0 chains" first. */
+Test(faults, pipeline_that_starts_no_chain_does_not_say_it_started_some, .timeout = 60)
+{
+    orphans_adopt();
+    char path[512];
+    snprintf(path, sizeof path, "%s/pipeline", DEMO_DIR);
+    const char *const argv[] = {"/bin/sh", "-c", "ulimit -n 4 && exec \"$0\"", path, NULL};
+    struct child_run_options options = {.capture = true, .timeout = 30.0};
+    options.spawn.in.mode = CHILD_DEVNULL;
+    struct child_result r;
+    struct child_error e = {0};
+    int err = child_run(argv, &options, &r, &e);
+    cr_assert_eq(err, 0, "pipeline could not run: %s", strerror(-err));
+    cr_expect_eq(r.returncode, 1, "%s", r.err.data);
+    cr_expect_not_null(strstr(r.err.data, "pipeline: pipe '"), "%s", r.err.data);
+    cr_expect_not_null(strstr(r.err.data, "': Too many open files\n"), "%s", r.err.data);
+    cr_expect_eq(r.out.len, 0, "stdout: %s", r.out.data);
+    child_result_free(&r);
+    orphans_expect_none_alive("the demo");
+}
