@@ -139,6 +139,7 @@ static int measure(struct unit *u)
                 strategy_failure_format(call, err, why, sizeof why);
                 fprintf(stderr, "spawn_cost: %s\n", why);
                 return 1;
+            }
         }
         per_unit[b] = (stopwatch_now() - start) / (double)count * 1e6;
     }

@@ -392,6 +392,7 @@ Test(tour, ctrl_z_and_ctrl_c_typed_at_the_terminal_during_a_demo, .timeout = 60)
     cr_expect_not_null(strstr(screen, "stopped by Ctrl-C"), "%s", screen);
     cr_expect_eq(finish_at_terminal(&t), 130, "%s", screen);
     child_buffer_free(&t.screen);
+}
 
 /* At a terminal that cannot show colour (TERM=dumb, as in Emacs's shell),
  * the tour prints no escape sequence: its first stop's title, then q at
