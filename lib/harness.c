@@ -460,3 +460,31 @@ double harness_speedup(const struct comparison *c, const struct measurement *m)
     const struct measurement *base = harness_find(c, "sequential");
     return base != NULL ? stats_speedup(base->wall, m->wall) : 0.0;
 }
+
+double harness_estimate_run(const struct strategy *s, const struct workload *w, size_t ntasks,
+                            double capacity)
+{
+    double tasks = (double)ntasks, starting = tasks * s->start_cost;
+    if (ntasks == 0)
+        return 0.0;
+    if (w->kind == WORKLOAD_SLEEP) {
+        if (!s->overlaps_waiting)
+            return starting + tasks * w->seconds;
+        return starting + ceil(tasks / (double)tasks_at_once(s, ntasks)) * w->seconds; /* rounds of waits */
+    }
+    if (!s->computes_in_parallel)
+        return starting + tasks * w->seconds;
+    /* As harness_ideal_speedup: the busiest worker, or the CPUs, set the pace. */
+    double rounds = ceil(tasks / (double)tasks_at_once(s, ntasks)),
+           shared = tasks / (capacity > 0.0 ? capacity : 1.0);
+    return starting + (rounds > shared ? rounds : shared) * w->seconds;
+}
+
+double harness_estimate(const struct harness_plan *plan, const struct workload *w, double capacity)
+{
+    double total = 0.0;
+    int times = plan->warmup + (plan->runs > 1 ? plan->runs : 1);
+    for (size_t i = 0; i < plan->count; i++)
+        total += (double)times * harness_estimate_run(plan->strategies[i], w, plan->ntasks, capacity);
+    return total;
+}

@@ -133,4 +133,21 @@ double harness_best_ideal(const struct comparison *c);
  * or 0 when sequential was not measured. */
 double harness_speedup(const struct comparison *c, const struct measurement *m);
 
+/* How long one run of strategy `s` should take, from the plan alone, on
+ * `capacity` CPUs' worth (machine_capacity): starting its workers one after
+ * another (s->start_cost each), then its tasks. Waiting: `seconds` for a
+ * strategy that overlaps it (once per round when fewer workers than tasks),
+ * tasks x seconds for one that does not. Computing: tasks x seconds shared
+ * by the tasks that run at once, no more of them than `capacity`; tasks x
+ * seconds for a strategy that cannot compute in parallel. */
+double harness_estimate_run(const struct strategy *s, const struct workload *w, size_t ntasks,
+                            double capacity);
+
+/* How long harness_compare(plan, w) should take: each strategy's warm-ups
+ * and runs, each run as harness_estimate_run says. It counts the runs asked
+ * for, not those the harness adds when it sets a run aside as not fair (up
+ * to 3x the runs, only while something disturbs the machine): it estimates
+ * a quiet machine's run, which a busy one can make longer. */
+double harness_estimate(const struct harness_plan *plan, const struct workload *w, double capacity);
+
 #endif

@@ -187,3 +187,29 @@ Test(harness_compare, keeps_every_run_it_asked_for_and_sets_aside_only_runs_it_c
     }
     harness_free(&c);
 }
+
+/* harness_estimate: each strategy's warm-ups and runs, from the plan alone. */
+Test(harness_estimate, waiting_overlaps_only_where_the_strategy_can_overlap_it)
+{
+    const struct strategy *list[] = {&strategy_sequential, &strategy_event_loop, &strategy_threads};
+    struct harness_plan plan = {.strategies = list, .count = 3, .ntasks = 10, .warmup = 1, .runs = 3};
+    struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = 1.0};
+    cr_expect_float_eq(harness_estimate_run(&strategy_sequential, &w, 10, 2.0), 10.0, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_event_loop, &w, 10, 2.0), 1.0, 1e-9);
+    /* threads start one after another: 30 us each */
+    cr_expect_float_eq(harness_estimate_run(&strategy_threads, &w, 10, 2.0), 1.0 + 10 * 3e-5, 1e-9);
+    cr_expect_float_eq(harness_estimate(&plan, &w, 2.0), 4 * (10.0 + 1.0 + 1.0003), 1e-9);
+}
+
+Test(harness_estimate, computing_is_shared_by_the_cpus_and_one_thread_computes_alone)
+{
+    struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.5};
+    cr_expect_float_eq(harness_estimate_run(&strategy_sequential, &w, 4, 2.0), 2.0, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_event_loop, &w, 4, 2.0), 2.0, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_threads_gil, &w, 4, 2.0), 2.0 + 4 * 3e-5, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_threads, &w, 4, 2.0), 1.0 + 4 * 3e-5, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_threads, &w, 4, 8.0), 0.5 + 4 * 3e-5, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_threads, &w, 4, 1.5), 4 / 1.5 * 0.5 + 4 * 3e-5, 1e-9);
+    struct strategy pool = {.name = "pool", .computes_in_parallel = true, .pool_size = 3};
+    cr_expect_float_eq(harness_estimate_run(&pool, &w, 4, 8.0), 2 * 0.5, 1e-9); /* 2 rounds of 3 */
+}
