@@ -22,7 +22,8 @@ enum {
     OPT_STRATEGIES,
     OPT_WARMUP,
     OPT_TRACE,
-    OPT_TIMELINE_JSON
+    OPT_TIMELINE_JSON,
+    OPT_FORCE
 };
 enum { OPT_DEMO_FLAG = 2000 }; /* + the index in demo->flags */
 #define MAX_OPTIONS 40
@@ -40,6 +41,7 @@ static const struct option harness_options[] = {
     {"csv", no_argument, NULL, OPT_CSV},
     {"trace", required_argument, NULL, OPT_TRACE},
     {"timeline-json", no_argument, NULL, OPT_TIMELINE_JSON},
+    {"force", no_argument, NULL, OPT_FORCE},
     {NULL, 0, NULL, 0},
 };
 
@@ -107,7 +109,7 @@ static void options_print_usage(FILE *to, const struct demo_info *demo)
     static const char *const harness_items[] = {
         "[--tasks N]",         "[--seconds S]",  "[--runs R]", "[--warmup W]",
         "[--strategies LIST]", "[--cpus LIST]",  "[--quick]",  "[--json | --csv]",
-        "[--timeline-json]",   "[--trace FILE]", NULL,
+        "[--timeline-json]",   "[--trace FILE]", "[--force]",  NULL,
     };
     static const char *const common_items[] = {"[--no-color]", "[--help]", "[--version]", NULL};
     size_t column = (size_t)fprintf(to, "Usage: %s", demo->name);
@@ -253,7 +255,9 @@ static void print_harness_help(const struct demo_info *demo)
         printf("      --csv            print CSV rows instead of the table\n");
     if (!demo->no_trace)
         printf("      --trace FILE     also write a timeline for ui.perfetto.dev to open\n");
-    printf("      --timeline-json  with --json: each result also lists its tasks' times\n");
+    printf("      --timeline-json  with --json: each result also lists its tasks' times\n"
+           "      --force          run even if it would take over %g minutes (else refused)\n",
+           OPTIONS_LONGEST_RUN / 60.0);
 }
 
 static void print_help(const struct demo_info *demo)
@@ -555,8 +559,10 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
         case 'n':
             if (demo->tasks_list && strchr(optarg, ',') != NULL)
                 status = parse_sizes(demo, optarg, out);
-            else if ((status = parse_count(demo, "--tasks", optarg, 1, OPTIONS_MAX_TASKS, &value)) == 0)
+            else if ((status = parse_count(demo, "--tasks", optarg, 1, OPTIONS_MAX_TASKS, &value)) == 0) {
                 out->tasks = (size_t)value;
+                out->size_count = 0; /* the last --tasks wins, as for every flag: no list now */
+            }
             out->tasks_given = true;
             break;
         case 's':
@@ -578,6 +584,7 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
                 status = bad_usage(demo, "--strategies", "not available in this demo: it measures every row");
             else
                 status = parse_strategies(demo, optarg, out);
+            out->strategies_given = true;
             break;
         case OPT_CPUS:
             status = parse_cpus(demo, optarg, out);
@@ -595,6 +602,9 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
             break;
         case OPT_TIMELINE_JSON:
             out->timeline_json = true;
+            break;
+        case OPT_FORCE:
+            out->force = true;
             break;
         case OPT_TRACE:
             if (demo->no_trace)
@@ -624,6 +634,8 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
         return status;
     if (optind < argc)
         return bad_usage(demo, argv[optind], "unexpected argument (this demo takes only options)");
+    out->runs_given = runs_given;
+    out->warmup_given = warmup_given;
     status = apply_defaults(demo, out, runs_given, warmup_given, no_color);
     if (status != 0)
         return status;

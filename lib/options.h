@@ -21,6 +21,11 @@
 #define OPTIONS_MAX_SECONDS 3600.0
 #define OPTIONS_MAX_RUNS    1000
 #define OPTIONS_MAX_WARMUP  100
+/* A run its demo estimates at longer than this is refused before it starts,
+ * unless --force: a class waits a few minutes at most, and a slip (--tasks
+ * 10000 where a row runs them one after another, --seconds 60 for 0.6)
+ * should cost a moment, not an afternoon. */
+#define OPTIONS_LONGEST_RUN 300.0 /* seconds */
 
 /* A demo's own flag, beyond the shared ones, e.g. --keep-pipe-open. */
 enum demo_flag_kind {
@@ -63,6 +68,9 @@ struct demo_info {
     bool no_csv;        /* harness demos: --csv is refused (its output is not one table) */
     bool no_trace;      /* harness demos: --trace is refused (no spans to trace) */
     bool no_strategies; /* harness demos: --strategies is refused (every run measures them all) */
+
+    /* Both workloads: --tasks sets the sleeping tasks only; computing keeps one task per CPU. */
+    bool tasks_sleep_only;
 };
 
 /* Prints "Read alongside: NOTE": the line that ends every demo's output and
@@ -93,6 +101,10 @@ struct options {
     bool color;         /* stdout is a terminal, not TERM=dumb, and neither NO_COLOR nor --no-color */
     const char *trace;  /* --trace FILE: write a Perfetto / chrome://tracing timeline there */
     bool timeline_json; /* --timeline-json: --json results list their tasks too */
+
+    /* What the command line gave, for a demo whose defaults differ (event_loop's sweep). */
+    bool strategies_given, runs_given, warmup_given;
+    bool force; /* --force: run even when the demo's estimate is over OPTIONS_LONGEST_RUN */
 };
 
 #define QUICK_COMPUTE_RUNS   3 /* --quick: measured runs of computing tasks */
