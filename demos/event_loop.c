@@ -7,9 +7,11 @@
  * Usage: event_loop [--tasks N] [--seconds S] [--quick] [--json] ...
  *        event_loop --tasks 10,100,1000,10000    (a sweep: wall time and memory)
  *
- * The sweep runs each strategy at each size in a fresh process and reports
- * its wall time and peak memory (ru_maxrss): the event loop holds 10,000
- * one-second sleeps in about 1 s and a few MiB. notes/13-event_loop.md.
+ * --tasks N sets the sleeping tasks; the computing table keeps one task per
+ * CPU, which is all its lesson needs. The sweep runs each strategy at each
+ * size in a fresh process and reports its wall time and peak memory
+ * (ru_maxrss): the event loop holds 10,000 one-second sleeps in about 1 s
+ * and a few MiB. notes/13-event_loop.md.
  */
 #include "demo.h"
 #include "interrupt.h"
@@ -27,7 +29,7 @@
 #define SWEEP_SECONDS     1.0  /* each task's sleep in a sweep, unless --seconds */
 #define CPU_SECONDS       0.25 /* each cpu task in the tables; one per CPU */
 #define QUICK_CPU_SECONDS 0.05
-#define PROCESS_CAP       2000 /* children at most, in a sweep */
+#define PROCESS_CAP       2000 /* children at most at once, in a sweep and in the tables */
 
 static const struct demo_info demo = {
     .name = "event_loop",
@@ -41,7 +43,8 @@ static const struct demo_info demo = {
     .default_strategies = "sequential,event_loop,threads,processes",
     .harness = true,
     .tasks_list = true,
-    .tasks_help = "how many tasks, or a list to sweep (10,100,1000)",
+    .tasks_sleep_only = true, /* the computing table shows its lesson with one task per CPU */
+    .tasks_help = "sleeping tasks (cpu: one per CPU), or a sweep: 10,100",
 };
 
 /* ---- the tables ---------------------------------------------------- */
@@ -89,7 +92,7 @@ static void table_verdicts(const struct comparison *sleeping, const struct compa
 static int run_tables(const struct options *opts, const struct machine *m)
 {
     struct comparison c[2];
-    int status = demo_measure_both(&demo, opts, opts->quick ? QUICK_CPU_SECONDS : CPU_SECONDS, c);
+    int status = demo_measure_both(&demo, opts, m, opts->quick ? QUICK_CPU_SECONDS : CPU_SECONDS, c);
     if (status != 0)
         return status;
     char verdicts[2][VERDICT_SIZE];
@@ -263,6 +266,22 @@ static int run_sweep(const struct options *opts, const struct machine *m)
     return 0;
 }
 
+/* Forking thousands of children at once: the tables refuse what the sweep
+ * caps. One line, exit status 2, before anything runs. */
+static int refuse_flags(const struct options *opts)
+{
+    for (size_t i = 0; opts->size_count == 0 && i < opts->strategy_count; i++)
+        if (opts->strategies[i] == &strategy_processes && opts->tasks > PROCESS_CAP) {
+            fprintf(stderr,
+                    "event_loop: --tasks %zu: processes would fork %zu children at once, over the %d "
+                    "this demo forks; leave them out (--strategies event_loop,threads) or sweep "
+                    "(--tasks 10,%zu)\n",
+                    opts->tasks, opts->tasks, PROCESS_CAP, opts->tasks);
+            return 2;
+        }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct options opts;
@@ -270,7 +289,7 @@ int main(int argc, char **argv)
     int status = options_parse(argc, argv, &demo, &opts);
     if (status != OPTIONS_RUN)
         return status;
-    if ((status = demo_setup(&demo, &opts, &m)) != 0)
+    if ((status = refuse_flags(&opts)) != 0 || (status = demo_setup(&demo, &opts, &m)) != 0)
         return status;
     return opts.size_count > 0 ? run_sweep(&opts, &m) : run_tables(&opts, &m);
 }

@@ -57,7 +57,7 @@ int main(int argc, char **argv)
     gil_set_switch_interval(switch_interval); /* sys.setswitchinterval */
 
     struct comparison c[2];
-    if ((status = demo_measure_both(&demo, &opts, opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS, c)) != 0)
+    if ((status = demo_measure_both(&demo, &opts, &m, opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS, c)) != 0)
         return status;
     char verdicts[2][VERDICT_SIZE], interval[96];
     verdict_gil(&c[0], &c[1], verdicts[0], verdicts[1], VERDICT_SIZE);

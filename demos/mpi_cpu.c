@@ -347,6 +347,20 @@ static void print_report(const struct options *opts, const struct machine *m, co
     report_note(&demo);
 }
 
+/* Refuses a run that would take too long: both rows, each run as
+ * measure_row runs it, the ranks on c->cpus.count CPUs. Returns 0 or 2. */
+static int refuse_long_run(const struct options *opts, const struct comparison *c)
+{
+    struct harness_plan plan = {.strategies = strategies,
+                                .count = 2,
+                                .ntasks = c->ntasks,
+                                .warmup = opts->warmup,
+                                .runs = opts->runs};
+    struct demo_estimate e = {0};
+    demo_estimate_add(&e, NULL, &plan, &c->workload, (double)c->cpus.count);
+    return demo_refuse_long_run(&demo, opts, &e, NULL);
+}
+
 /* Every rank reads the same flags; only rank 0 may print about them. */
 static int parse_options_quietly(int argc, char **argv, struct options *opts)
 {
@@ -413,16 +427,23 @@ int main(int argc, char **argv)
 
     struct comparison c = {.ntasks = opts.tasks_given ? opts.tasks : (size_t)ranks};
     c.workload = (struct workload){.kind = WORKLOAD_CPU, .seconds = opts.seconds};
-    if (rank == 0)
-        workload_calibrate(&c.workload);
-    /* One calibration for all: every rank must do the same units per task. */
-    broadcast_politely(&c.workload.units);
     /* The ideal speedup: no more than the ranks, nor the CPUs they share. */
     c.cpus = m.allowed; /* rank 0's host; with more hosts, a count only: */
     if (hosts > 1)
         for (size_t i = 0; i < (size_t)cpus && i < CPU_LIST_MAX; i++)
             c.cpus.ids[i] = (int)i;
     c.cpus.count = (size_t)(cpus < ranks ? cpus : ranks);
+    /* Rank 0 knows the CPUs (count_hosts): it decides for all, and says why. */
+    int refused = rank == 0 ? refuse_long_run(&opts, &c) : 0;
+    MPI_Bcast(&refused, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (refused != 0) {
+        MPI_Finalize();
+        return refused;
+    }
+    if (rank == 0)
+        workload_calibrate(&c.workload);
+    /* One calibration for all: every rank must do the same units per task. */
+    broadcast_politely(&c.workload.units);
 
     double *cpu_per_rank = calloc((size_t)ranks, sizeof *cpu_per_rank);
     int *pid_of_rank = calloc((size_t)ranks, sizeof *pid_of_rank);

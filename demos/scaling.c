@@ -128,6 +128,35 @@ static const struct demo_info demo = {
 
 /* ---- one point per worker count ------------------------------------- */
 
+/* Sizes the pool (and the OpenMP team) for the next measurement; the
+ * harness reads pool_size to know how many chunks run at once. */
+static void set_workers(size_t workers)
+{
+    pool_workers = workers;
+    pool.pool_size = workers;
+#ifdef ATONCE_HAVE_OPENMP
+    openmp_team.pool_size = workers;
+#endif
+}
+
+/* Refuses a job whose worker counts 1..n would take too long together:
+ * each is a harness comparison, plus the serial part in every run. */
+static int refuse_long_run(const struct options *opts, const struct machine *m, size_t n,
+                           const struct workload *chunk)
+{
+    struct demo_estimate e = {0};
+    double capacity = machine_parallel_capacity(m, &m->allowed);
+    for (size_t workers = 1; workers <= n; workers++) {
+        set_workers(workers);
+        struct harness_plan plan = demo_plan(opts, opts->tasks, chunk);
+        char label[32];
+        snprintf(label, sizeof label, "%zu worker%s", workers, workers == 1 ? "" : "s");
+        demo_estimate_add(&e, label, &plan, chunk, capacity);
+        e.seconds += (double)(plan.warmup + (plan.runs > 1 ? plan.runs : 1)) * serial_part.seconds;
+    }
+    return demo_refuse_long_run(&demo, opts, &e, "less --seconds (the whole job) or fewer --runs");
+}
+
 struct point {
     size_t workers;
     struct comparison c;
@@ -320,17 +349,16 @@ int main(int argc, char **argv)
     struct workload chunk = {.kind = WORKLOAD_CPU,
                              .seconds = opts.seconds * (1.0 - serial_fraction) / (double)opts.tasks};
     serial_part = (struct workload){.kind = WORKLOAD_CPU, .seconds = opts.seconds * serial_fraction};
+    if ((status = refuse_long_run(&opts, &m, n, &chunk)) != 0)
+        return status;
     workload_calibrate(&chunk);
     if (serial_fraction > 0.0)
         workload_calibrate(&serial_part);
 
     struct point points[MAX_WORKERS];
     for (size_t i = 0; i < n; i++) {
-        points[i].workers = pool_workers = i + 1;
-        pool.pool_size = pool_workers; /* so the harness knows how many chunks run at once */
-#ifdef ATONCE_HAVE_OPENMP
-        openmp_team.pool_size = pool_workers;
-#endif
+        points[i].workers = i + 1;
+        set_workers(i + 1);
         if ((status = demo_measure(&demo, &opts, opts.tasks, &chunk, &points[i].c)) != 0) {
             for (size_t j = 0; j < i; j++)
                 harness_free(&points[j].c);

@@ -45,6 +45,33 @@ static const struct demo_info demo = {
 
 enum { SLEEP_ALL, SLEEP_ONE, CPU_ALL, CPU_ONE, COMPARISONS };
 
+/* Adds both workloads on `cpus` to the estimate of the whole run. */
+static void estimate_on(struct demo_estimate *e, const char *label, const struct options *opts,
+                        const struct machine *m, const struct cpu_list *cpus, const struct workload *sleep_w,
+                        const struct workload *cpu_w)
+{
+    double capacity = machine_parallel_capacity(m, cpus);
+    struct harness_plan sleeping = demo_plan(opts, opts->tasks, sleep_w),
+                        computing = demo_plan(opts, demo_cpu_tasks(&demo, opts), cpu_w);
+    char which[32];
+    snprintf(which, sizeof which, "sleep %s", label);
+    demo_estimate_add(e, which, &sleeping, sleep_w, capacity);
+    snprintf(which, sizeof which, "cpu %s", label);
+    demo_estimate_add(e, which, &computing, cpu_w, capacity);
+}
+
+/* Refuses a comparison that would take too long: both workloads on every
+ * CPU, then again pinned to one (with `pinned`'s runs). */
+static int refuse_long_run(const struct options *opts, const struct options *pinned, const struct machine *m,
+                           const struct cpu_list *one_cpu, const struct workload *sleep_w,
+                           const struct workload *cpu_w)
+{
+    struct demo_estimate e = {0};
+    estimate_on(&e, "on every CPU", opts, m, &m->allowed, sleep_w, cpu_w);
+    estimate_on(&e, "on 1 CPU", pinned, m, one_cpu, sleep_w, cpu_w);
+    return demo_refuse_long_run(&demo, opts, &e, NULL);
+}
+
 /* Measures both workloads on `cpus`, into sleeping and computing. */
 static int measure_on(const struct options *opts, const struct cpu_list *cpus, const struct workload *sleep_w,
                       const struct workload *cpu_w, struct comparison *sleeping, struct comparison *computing)
@@ -53,7 +80,7 @@ static int measure_on(const struct options *opts, const struct cpu_list *cpus, c
     if (err != 0)
         return demo_fail(&demo, "sched_setaffinity", err);
     /* One cpu task per CPU we were given, in both passes: the same work. */
-    size_t cpu_tasks = opts->tasks_given ? opts->tasks : opts->cpus.count;
+    size_t cpu_tasks = demo_cpu_tasks(&demo, opts);
     int status = demo_measure(&demo, opts, opts->tasks, sleep_w, sleeping);
     if (status == 0 && (status = demo_measure(&demo, opts, cpu_tasks, cpu_w, computing)) != 0)
         harness_free(sleeping);
@@ -74,17 +101,19 @@ int main(int argc, char **argv)
     struct workload computing = {.kind = WORKLOAD_CPU, .seconds = opts.seconds};
     if (!opts.seconds_given)
         computing.seconds = opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS;
-    workload_calibrate(&computing); /* once: every run does the same units */
-
     struct cpu_list one_cpu = {.count = 1, .ids = {opts.cpus.ids[0]}};
-    struct comparison c[COMPARISONS];
-    if ((status = measure_on(&opts, &opts.cpus, &sleeping, &computing, &c[SLEEP_ALL], &c[CPU_ALL])) != 0)
-        return status;
     /* The pass on one CPU runs the code the pass on all CPUs has just run:
      * with --quick its computing needs no warm-up of its own. */
     struct options warm = opts;
     if (opts.quick)
         warm.compute_warmup = 0;
+    if ((status = refuse_long_run(&opts, &warm, &m, &one_cpu, &sleeping, &computing)) != 0)
+        return status;
+    workload_calibrate(&computing); /* once: every run does the same units */
+
+    struct comparison c[COMPARISONS];
+    if ((status = measure_on(&opts, &opts.cpus, &sleeping, &computing, &c[SLEEP_ALL], &c[CPU_ALL])) != 0)
+        return status;
     if ((status = measure_on(&warm, &one_cpu, &sleeping, &computing, &c[SLEEP_ONE], &c[CPU_ONE])) != 0) {
         harness_free(&c[SLEEP_ALL]);
         harness_free(&c[CPU_ALL]);

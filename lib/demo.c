@@ -35,18 +35,82 @@ static void show_progress(const struct strategy *s, int run, int total, void *co
     progress_show("measuring %s: run %d of %d", s->name, run, total);
 }
 
-int demo_measure(const struct demo_info *demo, const struct options *opts, size_t ntasks,
-                 const struct workload *w, struct comparison *out)
+struct harness_plan demo_plan(const struct options *opts, size_t ntasks, const struct workload *w)
 {
     bool computing = w->kind == WORKLOAD_CPU;
-    struct harness_plan plan = {
+    return (struct harness_plan){
         .strategies = opts->strategies,
         .count = opts->strategy_count,
         .ntasks = ntasks,
         .warmup = computing ? opts->compute_warmup : opts->warmup,
         .runs = computing ? opts->compute_runs : opts->runs,
-        .on_run = show_progress,
     };
+}
+
+/* "40 s", "12 min", "2.2 h": as a person would say it. */
+static void format_duration(double seconds, char *buf, size_t size)
+{
+    if (seconds < 10.0)
+        snprintf(buf, size, "%.2g s", seconds);
+    else if (seconds < 120.0)
+        snprintf(buf, size, "%.0f s", seconds);
+    else if (seconds < 2 * 3600.0)
+        snprintf(buf, size, "%.0f min", seconds / 60.0);
+    else
+        snprintf(buf, size, "%.1f h", seconds / 3600.0);
+}
+
+void demo_estimate_add(struct demo_estimate *e, const char *label, const struct harness_plan *plan,
+                       const struct workload *w, double capacity)
+{
+    int runs = plan->runs > 1 ? plan->runs : 1;
+    e->seconds += harness_estimate(plan, w, capacity);
+    for (size_t i = 0; i < plan->count; i++) {
+        double one = harness_estimate_run(plan->strategies[i], w, plan->ntasks, capacity);
+        double all = (double)(plan->warmup + runs) * one;
+        if (all <= e->longest)
+            continue;
+        e->longest = all;
+        char each[32], warmups[32] = "";
+        format_duration(one, each, sizeof each);
+        if (plan->warmup > 0)
+            snprintf(warmups, sizeof warmups, " + %d warm-up%s", plan->warmup, plan->warmup == 1 ? "" : "s");
+        snprintf(e->longest_what, sizeof e->longest_what, "%s, %s: %zu task%s x %g s, %d run%s%s of about %s",
+                 label != NULL ? label : workload_kind_name(w->kind), plan->strategies[i]->name, plan->ntasks,
+                 plan->ntasks == 1 ? "" : "s", w->seconds, runs, runs == 1 ? "" : "s", warmups, each);
+    }
+}
+
+int demo_refuse_long_run(const struct demo_info *demo, const struct options *opts,
+                         const struct demo_estimate *e, const char *shorten)
+{
+    if (opts->force || e->seconds <= OPTIONS_LONGEST_RUN)
+        return 0;
+    char total[32];
+    format_duration(e->seconds, total, sizeof total);
+    fprintf(stderr, "%s: this run would take about %s (%s); use %s, or --force\n", demo->name, total,
+            e->longest_what, shorten != NULL ? shorten : "fewer --tasks or --seconds");
+    return 2;
+}
+
+size_t demo_cpu_tasks(const struct demo_info *demo, const struct options *opts)
+{
+    return opts->tasks_given && !demo->tasks_sleep_only ? opts->tasks : opts->cpus.count;
+}
+
+/* Adds what demo_measure(opts, ntasks, w) would take on m's CPUs. */
+static void estimate_measure(struct demo_estimate *e, const struct options *opts, const struct machine *m,
+                             size_t ntasks, const struct workload *w)
+{
+    struct harness_plan plan = demo_plan(opts, ntasks, w);
+    demo_estimate_add(e, NULL, &plan, w, machine_parallel_capacity(m, &m->allowed));
+}
+
+int demo_measure(const struct demo_info *demo, const struct options *opts, size_t ntasks,
+                 const struct workload *w, struct comparison *out)
+{
+    struct harness_plan plan = demo_plan(opts, ntasks, w);
+    plan.on_run = show_progress;
     fflush(stdout); /* children must not inherit half-written output */
     const char *failed_call = "?";
     int err = harness_compare(&plan, w, out, &failed_call);
@@ -70,15 +134,21 @@ int demo_write_trace(const struct demo_info *demo, const struct options *opts,
     return err == 0 ? 0 : 1;
 }
 
-int demo_measure_both(const struct demo_info *demo, const struct options *opts, double cpu_seconds,
-                      struct comparison c[2])
+int demo_measure_both(const struct demo_info *demo, const struct options *opts, const struct machine *m,
+                      double cpu_seconds, struct comparison c[2])
 {
     struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts->seconds};
     struct workload computing = {.kind = WORKLOAD_CPU,
                                  .seconds = opts->seconds_given ? opts->seconds : cpu_seconds};
+    size_t cpu_tasks = demo_cpu_tasks(demo, opts);
+    struct demo_estimate e = {0};
+    estimate_measure(&e, opts, m, opts->tasks, &sleeping);
+    estimate_measure(&e, opts, m, cpu_tasks, &computing);
+    int status = demo_refuse_long_run(demo, opts, &e, NULL);
+    if (status != 0)
+        return status;
     workload_calibrate(&computing); /* once: every strategy does the same units */
-    size_t cpu_tasks = opts->tasks_given ? opts->tasks : opts->cpus.count;
-    int status = demo_measure(demo, opts, opts->tasks, &sleeping, &c[0]);
+    status = demo_measure(demo, opts, opts->tasks, &sleeping, &c[0]);
     if (status == 0 && (status = demo_measure(demo, opts, cpu_tasks, &computing, &c[1])) != 0)
         harness_free(&c[0]);
     return status;
@@ -124,6 +194,10 @@ int demo_run_single(const struct demo_info *demo, const struct options *opts, st
     char verdict[1][VERDICT_SIZE];
     int status = demo_setup(demo, opts, &m);
     if (status != 0)
+        return status;
+    struct demo_estimate e = {0};
+    estimate_measure(&e, opts, &m, opts->tasks, w);
+    if ((status = demo_refuse_long_run(demo, opts, &e, NULL)) != 0)
         return status;
     if (w->kind == WORKLOAD_CPU)
         workload_calibrate(w); /* once, so every strategy does the same units */

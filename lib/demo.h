@@ -20,6 +20,35 @@ int demo_fail(const struct demo_info *demo, const char *call, int err);
  * machine. Returns 0 or an exit status. */
 int demo_setup(const struct demo_info *demo, const struct options *opts, struct machine *m);
 
+/* The plan demo_measure follows: opts' strategies, with opts' runs and
+ * warm-ups for `w`'s kind (--quick gives computing runs of its own). */
+struct harness_plan demo_plan(const struct options *opts, size_t ntasks, const struct workload *w);
+
+/* How long a demo's measurements should take, added up part by part before
+ * any of them starts (harness_estimate), and its longest part. */
+struct demo_estimate {
+    double seconds;
+    double longest;         /* the longest part, seconds */
+    char longest_what[160]; /* what it is: "sleep, sequential: 10000 tasks x 0.2 s, ..." */
+};
+
+/* Adds harness_compare(plan, w) on `capacity` CPUs' worth (machine_capacity):
+ * one part per strategy, named "<label>, <strategy>" (label NULL: the
+ * workload's kind). */
+void demo_estimate_add(struct demo_estimate *e, const char *label, const struct harness_plan *plan,
+                       const struct workload *w, double capacity);
+
+/* Refuses a run estimated at more than OPTIONS_LONGEST_RUN, unless --force:
+ * one line on stderr, "<demo>: this run would take about 2.2 h (<its
+ * longest part>); use <shorten>, or --force". `shorten` NULL: "fewer --tasks
+ * or --seconds". Returns 0, or exit status 2 when refused. */
+int demo_refuse_long_run(const struct demo_info *demo, const struct options *opts,
+                         const struct demo_estimate *e, const char *shorten);
+
+/* How many computing tasks a demo of both workloads runs: --tasks, or one
+ * per CPU allowed (always, where demo->tasks_sleep_only). */
+size_t demo_cpu_tasks(const struct demo_info *demo, const struct options *opts);
+
 /* Measures `w` under opts->strategies with opts->tasks tasks, showing a
  * progress line on stderr when it is a terminal. Returns 0 or an exit status. */
 int demo_measure(const struct demo_info *demo, const struct options *opts, size_t ntasks,
@@ -30,11 +59,12 @@ int demo_measure(const struct demo_info *demo, const struct options *opts, size_
 int demo_write_trace(const struct demo_info *demo, const struct options *opts,
                      const struct comparison *comparisons, size_t count);
 
-/* Measures sleep (opts->tasks tasks of opts->seconds) and cpu (one task per
- * CPU unless --tasks; each `cpu_seconds` unless --seconds, calibrated once)
- * into c[0] and c[1]. Returns 0 or an exit status. */
-int demo_measure_both(const struct demo_info *demo, const struct options *opts, double cpu_seconds,
-                      struct comparison c[2]);
+/* Measures sleep (opts->tasks tasks of opts->seconds) and cpu
+ * (demo_cpu_tasks; each `cpu_seconds` unless --seconds, calibrated once)
+ * into c[0] and c[1], on machine `m`; first refuses a run that would take
+ * too long (demo_refuse_long_run). Returns 0 or an exit status. */
+int demo_measure_both(const struct demo_info *demo, const struct options *opts, const struct machine *m,
+                      double cpu_seconds, struct comparison c[2]);
 
 /* Reports `count` comparisons as the options ask (JSON, CSV, or tables
  * with the legend, the timelines of c[first_timeline..count-1], the
@@ -45,9 +75,9 @@ int demo_report(const struct demo_info *demo, const struct options *opts, const 
                 struct comparison *c, size_t count, char verdicts[][VERDICT_SIZE], size_t verdict_count,
                 size_t first_timeline, const char *extra_line);
 
-/* The whole of a one-workload demo (sleep, cpu): set up, measure, report
- * as the options ask. Returns the exit status: 0, or 1 on a failure or a
- * checksum mismatch. */
+/* The whole of a one-workload demo (sleep, cpu): set up, refuse a run that
+ * would take too long, measure, report as the options ask. Returns the exit
+ * status: 0, 1 on a failure or a checksum mismatch, 2 when refused. */
 int demo_run_single(const struct demo_info *demo, const struct options *opts, struct workload *w);
 
 #endif

@@ -170,3 +170,77 @@ Test(bad_input, combinations_refused_after_parsing_show_the_usage_too, .timeout 
                                       NULL}; /* without OpenMP: unknown */
     expect_refused(two_series, "--strategies", &checked);
 }
+
+/* The estimate in a refusal, "about 2.2 h", in seconds (0: none found). */
+static double stated_estimate(const char *line)
+{
+    const char *about = strstr(line, "about ");
+    double value = 0.0;
+    char unit[8] = "";
+    if (about == NULL || sscanf(about, "about %lf %7[a-z]", &value, unit) != 2)
+        return 0.0;
+    return strcmp(unit, "h") == 0 ? 3600.0 * value : strcmp(unit, "min") == 0 ? 60.0 * value : value;
+}
+
+/* A run that its own estimate says would take more than a few minutes is
+ * refused before it starts: exit 2 at once, one line on stderr with the
+ * estimate and the flag that forces it, nothing on stdout. One command
+ * line per harness demo (mpi_cpu's is in test_mpi.c). */
+Test(bad_input, a_too_long_run_is_refused_with_its_estimate, .timeout = 120)
+{
+    static const struct {
+        const char *argv[9];
+        double low, high; /* wide bounds on the estimate, seconds */
+    } long_runs[] = {
+        {{"sleep", "--seconds", "600", NULL}, 3600, 36000},
+        {{"cpu", "--tasks", "10000", "--seconds", "10", "--strategies", "sequential", NULL}, 36000, 800000},
+        {{"versus", "--seconds", "100", NULL}, 600, 36000},
+        {{"gil", "--seconds", "100", NULL}, 600, 36000},
+        /* 10,000 sleeps of 0.2 s one after another, 4 times: about 2.2 h */
+        {{"event_loop", "--tasks", "10000", "--strategies", "sequential,event_loop", NULL}, 3600, 36000},
+        {{"scaling", "--seconds", "600", NULL}, 1800, 3600000},
+        {{"parallel_children", "--seconds", "600", NULL}, 3600, 36000},
+    };
+    for (size_t i = 0; i < sizeof long_runs / sizeof long_runs[0]; i++) {
+        char path[512], shown[256] = "";
+        snprintf(path, sizeof path, "%s/%s", DEMO_DIR, long_runs[i].argv[0]);
+        const char *argv[10] = {path};
+        for (size_t k = 1; long_runs[i].argv[k] != NULL; k++) {
+            argv[k] = long_runs[i].argv[k];
+            snprintf(shown + strlen(shown), sizeof shown - strlen(shown), " %s", argv[k]);
+        }
+        struct child_result r;
+        int code = run(argv, &r); /* fails if still running after 5 s */
+        const char *err = r.err.data != NULL ? r.err.data : "";
+        cr_expect_eq(code, 2, "%s%s: exit %d, not 2\n%s", long_runs[i].argv[0], shown, code, err);
+        cr_expect_eq(r.out.len, 0, "%s%s: wrote to stdout: %s", long_runs[i].argv[0], shown, r.out.data);
+        cr_expect(strlen(err) > 0 && strchr(err, '\n') == &err[strlen(err) - 1],
+                  "%s%s: not one line on stderr:\n%s", long_runs[i].argv[0], shown, err);
+        cr_expect_not_null(strstr(err, "--force"), "%s%s: the refusal does not name --force: %s",
+                           long_runs[i].argv[0], shown, err);
+        double estimate = stated_estimate(err);
+        cr_expect(estimate >= long_runs[i].low && estimate <= long_runs[i].high,
+                  "%s%s: estimate %g s, not in %g-%g s: %s", long_runs[i].argv[0], shown, estimate,
+                  long_runs[i].low, long_runs[i].high, err);
+        child_result_free(&r);
+    }
+}
+
+/* --force runs what the estimate would refuse: still running after 1 s. */
+Test(bad_input, force_lets_a_long_run_start, .timeout = 30)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/sleep", DEMO_DIR);
+    const char *const argv[] = {path,         "--tasks", "2",        "--seconds", "200",
+                                "--runs",     "1",       "--warmup", "0",         "--strategies",
+                                "sequential", "--force", NULL};
+    struct child_run_options options = {.capture = true, .timeout = 1.0};
+    options.spawn.in.mode = CHILD_DEVNULL;
+    options.spawn.new_process_group = true; /* stopped at the timeout, with anything it started */
+    struct child_result r;
+    struct child_error e = {0};
+    int err = child_run(argv, &options, &r, &e);
+    cr_expect_eq(err, -ETIMEDOUT, "sleep --force: ended within 1 s (exit %d): %s", r.returncode,
+                 r.err.data != NULL ? r.err.data : "");
+    child_result_free(&r);
+}

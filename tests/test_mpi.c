@@ -87,3 +87,20 @@ Test(mpi_cpu, without_mpirun_says_how_to_start_it, .timeout = 30)
     cr_expect_eq(r.out.len, 0, "%s", r.out.data);
     child_result_free(&r);
 }
+
+/* A run its own estimate says would take more than a few minutes is
+ * refused before it starts, by every rank: exit 2, the estimate and the
+ * flag that forces it on stderr (once: only rank 0 speaks). */
+Test(mpi_cpu, a_too_long_run_is_refused_with_its_estimate, .timeout = 90)
+{
+    const char *const argv[] = {MPIRUN, "-np", "2", MPI_CPU, "--seconds", "600", NULL};
+    struct child_result r;
+    cr_assert_eq(run(argv, &r), 2, "stdout:\n%s\nstderr:\n%s", r.out.data, r.err.data);
+    const char *refusal = strstr(r.err.data, "mpi_cpu: this run would take about ");
+    cr_expect_not_null(refusal, "%s", r.err.data);
+    cr_expect_not_null(strstr(r.err.data, "--force"), "%s", r.err.data);
+    cr_expect(refusal == NULL || strstr(refusal + 1, "mpi_cpu: this run would take") == NULL,
+              "said by more than one rank: %s", r.err.data);
+    cr_expect_eq(r.out.len, 0, "%s", r.out.data);
+    child_result_free(&r);
+}
