@@ -26,10 +26,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define SWEEP_SECONDS     1.0  /* each task's sleep in a sweep, unless --seconds */
-#define CPU_SECONDS       0.25 /* each cpu task in the tables; one per CPU */
-#define QUICK_CPU_SECONDS 0.05
-#define PROCESS_CAP       2000 /* children at most at once, in a sweep and in the tables */
+#define SWEEP_SECONDS       1.0 /* each task's sleep in a sweep, unless --seconds */
+#define QUICK_SWEEP_SECONDS 0.1
+#define CPU_SECONDS         0.25 /* each cpu task in the tables; one per CPU */
+#define QUICK_CPU_SECONDS   0.05
+#define PROCESS_CAP         2000 /* children at most at once, in a sweep and in the tables */
 
 static const struct demo_info demo = {
     .name = "event_loop",
@@ -102,13 +103,23 @@ static int run_tables(const struct options *opts, const struct machine *m)
 
 /* ---- the sweep ------------------------------------------------------ */
 
+/* How a sweep measures: --strategies, --seconds, --runs and --warmup, each
+ * with a default of its own (one run, no warm-up: a second a point). */
+struct sweep {
+    const struct strategy *const *strategies;
+    size_t count;
+    double seconds;
+    int runs, warmup;
+};
+
 /* One strategy at one size, measured in a fresh process. */
 struct point {
     size_t tasks;
     const struct strategy *strategy;
     bool capped; /* not run: more children than PROCESS_CAP */
     bool failed;
-    double wall;           /* seconds */
+    int runs;              /* measured runs, any set aside included */
+    double wall;           /* seconds, the median run */
     double peak_mib;       /* the measuring process's peak RSS */
     double child_peak_mib; /* processes: the largest child's peak RSS */
     char failure[128];
@@ -119,9 +130,37 @@ static double mib(long kib)
     return (double)kib / 1024.0;
 }
 
-/* In a fresh child (so that its peak memory is this measurement's alone):
- * one run, no warm-up; the figures come back through a pipe. */
-static void measure_point(struct point *p, double seconds)
+/* In the measuring child: the point's runs, its figures into `out`. */
+static void measure_in_child(const struct sweep *how, struct point *out)
+{
+    struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = how->seconds};
+    const struct strategy *list[] = {out->strategy};
+    struct harness_plan plan = {
+        .strategies = list, .count = 1, .ntasks = out->tasks, .warmup = how->warmup, .runs = how->runs};
+    struct comparison c;
+    const char *failed_call = "?";
+    int err = harness_compare(&plan, &w, &c, &failed_call);
+    struct rusage self, children;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    out->failed = err != 0;
+    if (err != 0)
+        strategy_failure_format(failed_call, err, out->failure, sizeof out->failure);
+    else {
+        out->wall = c.results[0].wall;
+        out->runs = c.results[0].runs;
+        out->failed = !harness_checksums_ok(&c);
+        if (out->failed)
+            snprintf(out->failure, sizeof out->failure, "checksum mismatch");
+        harness_free(&c);
+    }
+    out->peak_mib = mib(self.ru_maxrss);
+    out->child_peak_mib = mib(children.ru_maxrss);
+}
+
+/* In a fresh child (so that its peak memory is this measurement's alone);
+ * the figures come back through a pipe. */
+static void measure_point(struct point *p, const struct sweep *how)
 {
     int pipefd[2];
     if (pipe(pipefd) != 0) {
@@ -144,28 +183,8 @@ static void measure_point(struct point *p, double seconds)
         setpgid(0, 0);
         interrupt_release_in_child(&saved);
         close(pipefd[0]);
-        struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = seconds};
-        const struct strategy *list[] = {p->strategy};
-        struct harness_plan plan = {.strategies = list, .count = 1, .ntasks = p->tasks, .runs = 1};
-        struct comparison c;
-        const char *failed_call = "?";
-        int err = harness_compare(&plan, &w, &c, &failed_call);
-        struct rusage self, children;
-        getrusage(RUSAGE_SELF, &self);
-        getrusage(RUSAGE_CHILDREN, &children);
         struct point out = *p;
-        out.failed = err != 0;
-        if (err != 0)
-            strategy_failure_format(failed_call, err, out.failure, sizeof out.failure);
-        else {
-            out.wall = c.results[0].wall;
-            out.failed = !harness_checksums_ok(&c);
-            if (out.failed)
-                snprintf(out.failure, sizeof out.failure, "checksum mismatch");
-            harness_free(&c);
-        }
-        out.peak_mib = mib(self.ru_maxrss);
-        out.child_peak_mib = mib(children.ru_maxrss);
+        measure_in_child(how, &out);
         _exit(write(pipefd[1], &out, sizeof out) == sizeof out ? 0 : 1);
     }
     close(pipefd[1]);
@@ -216,44 +235,38 @@ static void print_sweep_json(const struct machine *m, const struct point *points
         printf("%s{\"tasks\": %zu, \"strategy\": \"%s\", \"capped\": %s, \"failed\": %s", i > 0 ? ", " : "",
                p->tasks, p->strategy->name, p->capped ? "true" : "false", p->failed ? "true" : "false");
         if (!p->capped && !p->failed)
-            printf(", \"wall_s\": %.9g, \"peak_rss_mib\": %.4g, \"child_peak_rss_mib\": %.4g", p->wall,
-                   p->peak_mib, p->child_peak_mib);
+            printf(", \"runs\": %d, \"wall_s\": %.9g, \"peak_rss_mib\": %.4g, \"child_peak_rss_mib\": %.4g",
+                   p->runs, p->wall, p->peak_mib, p->child_peak_mib);
         printf("}");
     }
     printf("]}\n");
 }
 
-static int run_sweep(const struct options *opts, const struct machine *m)
+/* One row per point; a capped or failed point has no figures. */
+static void print_sweep_csv(const struct point *points, size_t n)
 {
-    static const struct strategy *const sweep_strategies[] = {&strategy_event_loop, &strategy_threads,
-                                                              &strategy_processes};
-    double seconds = opts->seconds_given ? opts->seconds : SWEEP_SECONDS;
-    struct point points[OPTIONS_MAX_SIZES * 3];
-    size_t n = 0;
-    bool any_capped = false;
-    for (size_t s = 0; s < opts->size_count; s++)
-        for (size_t k = 0; k < 3; k++) {
-            struct point *p = &points[n++];
-            *p = (struct point){.tasks = opts->sizes[s], .strategy = sweep_strategies[k]};
-            p->capped = p->strategy == &strategy_processes && p->tasks > PROCESS_CAP;
-            any_capped |= p->capped;
-            progress_show("sweep: %zu tasks with %s (%zu of %zu)", p->tasks, p->strategy->name, n,
-                          3 * opts->size_count);
-            if (!p->capped)
-                measure_point(p, seconds);
-        }
-    progress_clear();
-    if (opts->json) {
-        print_sweep_json(m, points, n, seconds);
-        return 0;
+    printf("tasks,strategy,capped,failed,runs,wall_s,peak_rss_mib,child_peak_rss_mib\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct point *p = &points[i];
+        printf("%zu,%s,%s,%s", p->tasks, p->strategy->name, p->capped ? "true" : "false",
+               p->failed ? "true" : "false");
+        if (!p->capped && !p->failed)
+            printf(",%d,%.9g,%.4g,%.4g\n", p->runs, p->wall, p->peak_mib, p->child_peak_mib);
+        else
+            printf(",,,,\n");
     }
-    struct options one_run = *opts; /* the header says how each point was measured */
-    one_run.runs = 1;
-    one_run.warmup = 0;
-    report_header(&demo, &one_run, m, NULL);
-    printf("\nsweep: each task sleeps %g s; one run per size, each in a fresh process;\n"
+}
+
+static void print_sweep_table(const struct options *opts, const struct machine *m, const struct sweep *how,
+                              const struct point *points, size_t n, bool any_capped)
+{
+    struct options as_measured = *opts; /* the header says how each point was measured */
+    as_measured.runs = how->runs;
+    as_measured.warmup = how->warmup;
+    report_header(&demo, &as_measured, m, NULL);
+    printf("\nsweep: each task sleeps %g s; %s, each in a fresh process;\n"
            "peak MiB is that process's peak memory (getrusage ru_maxrss)\n\n",
-           seconds);
+           how->seconds, how->runs == 1 && how->warmup == 0 ? "one run per size" : "each size's runs");
     printf("%7s  %-11s %8s %9s\n", "tasks", "strategy", "wall s", "peak MiB");
     for (size_t i = 0; i < n; i++)
         print_point(&points[i]);
@@ -263,15 +276,104 @@ static int run_sweep(const struct options *opts, const struct machine *m)
                "fork and reap and could exhaust a shared machine's process limit.\n",
                PROCESS_CAP);
     report_note(&demo);
-    return 0;
 }
 
-/* Forking thousands of children at once: the tables refuse what the sweep
- * caps. One line, exit status 2, before anything runs. */
+/* The sweep's settings: the flags given, else its own defaults. */
+static struct sweep sweep_settings(const struct options *opts)
+{
+    static const struct strategy *const sweep_strategies[] = {&strategy_event_loop, &strategy_threads,
+                                                              &strategy_processes};
+    struct sweep how = {.strategies = sweep_strategies, .count = 3, .runs = 1, .warmup = 0};
+    if (opts->strategies_given) {
+        how.strategies = opts->strategies;
+        how.count = opts->strategy_count;
+    }
+    how.seconds = opts->seconds_given ? opts->seconds : opts->quick ? QUICK_SWEEP_SECONDS : SWEEP_SECONDS;
+    if (opts->runs_given)
+        how.runs = opts->runs;
+    if (opts->warmup_given)
+        how.warmup = opts->warmup;
+    return how;
+}
+
+static bool over_the_cap(const struct strategy *s, size_t tasks)
+{
+    return s == &strategy_processes && tasks > PROCESS_CAP;
+}
+
+/* Refuses a sweep whose points would take too long together. */
+static int refuse_long_sweep(const struct options *opts, const struct machine *m, const struct sweep *how)
+{
+    struct demo_estimate e = {0};
+    struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = how->seconds};
+    for (size_t s = 0; s < opts->size_count; s++)
+        for (size_t k = 0; k < how->count; k++) {
+            if (over_the_cap(how->strategies[k], opts->sizes[s]))
+                continue;
+            struct harness_plan plan = {.strategies = &how->strategies[k],
+                                        .count = 1,
+                                        .ntasks = opts->sizes[s],
+                                        .warmup = how->warmup,
+                                        .runs = how->runs};
+            demo_estimate_add(&e, NULL, &plan, &w, machine_parallel_capacity(m, &m->allowed));
+        }
+    return demo_refuse_long_run(&demo, opts, &e, "fewer or smaller --tasks, or less --seconds");
+}
+
+/* A failed point is a failed run: named on stderr, exit status 1. */
+static int sweep_status(const struct point *points, size_t n)
+{
+    size_t failed = 0, first = 0;
+    for (size_t i = 0; i < n; i++)
+        if (points[i].failed && failed++ == 0)
+            first = i;
+    if (failed == 0)
+        return 0;
+    fprintf(stderr, "event_loop: %zu of %zu points failed; %zu tasks with %s: %s\n", failed, n,
+            points[first].tasks, points[first].strategy->name, points[first].failure);
+    return 1;
+}
+
+static int run_sweep(const struct options *opts, const struct machine *m)
+{
+    struct sweep how = sweep_settings(opts);
+    int status = refuse_long_sweep(opts, m, &how);
+    if (status != 0)
+        return status;
+    struct point points[OPTIONS_MAX_SIZES * HARNESS_MAX_STRATEGIES];
+    size_t n = 0, total = opts->size_count * how.count;
+    bool any_capped = false;
+    for (size_t s = 0; s < opts->size_count; s++)
+        for (size_t k = 0; k < how.count; k++) {
+            struct point *p = &points[n++];
+            *p = (struct point){.tasks = opts->sizes[s], .strategy = how.strategies[k]};
+            p->capped = over_the_cap(p->strategy, p->tasks);
+            any_capped |= p->capped;
+            progress_show("sweep: %zu tasks with %s (%zu of %zu)", p->tasks, p->strategy->name, n, total);
+            if (!p->capped)
+                measure_point(p, &how);
+        }
+    progress_clear();
+    if (opts->json)
+        print_sweep_json(m, points, n, how.seconds);
+    else if (opts->csv)
+        print_sweep_csv(points, n);
+    else
+        print_sweep_table(opts, m, &how, points, n, any_capped);
+    return sweep_status(points, n);
+}
+
+/* Flags that a sweep or a table cannot honour, refused before anything
+ * runs: one line, exit status 2. */
 static int refuse_flags(const struct options *opts)
 {
+    const char *flag = opts->trace != NULL ? "--trace" : opts->timeline_json ? "--timeline-json" : NULL;
+    if (opts->size_count > 0 && flag != NULL) {
+        fprintf(stderr, "event_loop: %s: not with a --tasks list: a sweep keeps no task times\n", flag);
+        return 2;
+    }
     for (size_t i = 0; opts->size_count == 0 && i < opts->strategy_count; i++)
-        if (opts->strategies[i] == &strategy_processes && opts->tasks > PROCESS_CAP) {
+        if (over_the_cap(opts->strategies[i], opts->tasks)) { /* as the sweep caps them */
             fprintf(stderr,
                     "event_loop: --tasks %zu: processes would fork %zu children at once, over the %d "
                     "this demo forks; leave them out (--strategies event_loop,threads) or sweep "

@@ -145,6 +145,37 @@ if name == "event_loop":  # the sweep: each size under three strategies, each in
           seen == sorted((t, s) for t in (10, 20) for s in ("event_loop", "threads", "processes")), seen)
     check("sweep: wall and memory for each", all("wall_s" in e and e["peak_rss_mib"] > 0 for e in sweep), sweep)
 
+    # The sweep's flags: each honoured, or refused with exit 2 naming it.
+    sweep = ["--tasks", "10,20", "--seconds", "0.05"]
+    p = run(*sweep, "--csv")
+    rows = p.stdout.strip().splitlines()
+    check("sweep --csv exits 0", p.returncode == 0, p.stderr)
+    check("sweep --csv: a header, then one row per point",
+          len(rows) == 7 and rows[0].startswith("tasks,strategy,") and
+          all(len(r.split(",")) == len(rows[0].split(",")) for r in rows), rows)
+    p = run(*sweep, "--strategies", "event_loop", "--json")
+    points = json.loads(p.stdout)["sweep"] if p.returncode == 0 else []
+    check("sweep --strategies: only those", [(e["tasks"], e["strategy"]) for e in points] ==
+          [(10, "event_loop"), (20, "event_loop")], p.stdout + p.stderr)
+    p = run(*sweep, "--runs", "2", "--strategies", "threads", "--json")
+    points = json.loads(p.stdout)["sweep"] if p.returncode == 0 else []
+    check("sweep --runs: each point measured that often", bool(points) and
+          all(e.get("runs", 0) >= 2 for e in points), p.stdout + p.stderr)
+    p = run("--tasks", "10,20", "--tasks", "5", "--seconds", "0.02", "--runs", "1", "--warmup", "0",
+            "--strategies", "event_loop,threads", "--json")
+    doc = json.loads(p.stdout) if p.returncode == 0 else {}
+    check("a later --tasks 5 replaces the list: a table of 5 sleeping tasks",
+          "sweep" not in doc and any(r["workload"] == "sleep" and r["strategy"] == "event_loop" and
+                                     r["ideal_speedup"] == 5 for r in doc.get("results", [])),
+          p.stdout[:300] + p.stderr)
+    for refused, flag in [(["--trace", trace_path], "--trace"), (["--json", "--timeline-json"], "--timeline-json")]:
+        p = run(*sweep, *refused)
+        lines = p.stderr.strip().splitlines()
+        check(f"sweep {refused} exits 2", p.returncode == 2, p.returncode)
+        check(f"sweep {refused} names {flag}", bool(lines) and flag in lines[0], p.stderr)
+        check(f"sweep {refused} prints nothing", p.stdout == "", p.stdout)
+        check(f"sweep {refused} writes no file", not os.path.exists(trace_path), trace_path)
+
 p = run("--help")
 check("--help exits 0", p.returncode == 0, p.stderr)
 check("--help names the note", f"notes/" in p.stdout and p.stdout.strip().endswith(".md"), p.stdout[-200:])

@@ -185,7 +185,7 @@ static double stated_estimate(const char *line)
 /* A run that its own estimate says would take more than a few minutes is
  * refused before it starts: exit 2 at once, one line on stderr with the
  * estimate and the flag that forces it, nothing on stdout. One command
- * line per harness demo (mpi_cpu's is in test_mpi.c). */
+ * line per harness demo (mpi_cpu's is in test_mpi.c), with the sweep. */
 Test(bad_input, a_too_long_run_is_refused_with_its_estimate, .timeout = 120)
 {
     static const struct {
@@ -198,6 +198,7 @@ Test(bad_input, a_too_long_run_is_refused_with_its_estimate, .timeout = 120)
         {{"gil", "--seconds", "100", NULL}, 600, 36000},
         /* 10,000 sleeps of 0.2 s one after another, 4 times: about 2.2 h */
         {{"event_loop", "--tasks", "10000", "--strategies", "sequential,event_loop", NULL}, 3600, 36000},
+        {{"event_loop", "--tasks", "10,100", "--seconds", "600", NULL}, 1800, 36000}, /* a sweep */
         {{"scaling", "--seconds", "600", NULL}, 1800, 3600000},
         {{"parallel_children", "--seconds", "600", NULL}, 3600, 36000},
     };

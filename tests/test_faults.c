@@ -119,3 +119,22 @@ Test(faults, pipeline_that_starts_no_chain_does_not_say_it_started_some, .timeou
     child_result_free(&r);
     orphans_expect_none_alive("the demo");
 }
+
+/* The event_loop sweep measures each point in a child of its own: a point
+ * whose fork failed (as under `ulimit -u 30`) is shown as failed, named on
+ * stderr, and the demo exits 1. Here the measuring child's own first fork
+ * fails, then the demo's next. */
+Test(faults, a_failed_sweep_point_exits_1, .timeout = 60)
+{
+    const char *const args[] = {"--tasks", "10,20", "--seconds", "0.05", "--strategies", "processes", NULL};
+    const char *const env[] = {"LD_PRELOAD=" FAILING, "ATONCE_FAIL_FORK_AFTER=1", NULL};
+    struct child_result r;
+    cr_assert_eq(run_demo("event_loop", args, env, &r), 1, "stdout:\n%s\nstderr:\n%s", r.out.data,
+                 r.err.data);
+    cr_expect_not_null(strstr(r.out.data, "failed: fork: Resource temporarily unavailable"), "%s",
+                       r.out.data);
+    cr_expect_not_null(strstr(r.err.data, "event_loop: "), "%s", r.err.data);
+    cr_expect_not_null(strstr(r.err.data, "fork: Resource temporarily unavailable"), "%s", r.err.data);
+    child_result_free(&r);
+    orphans_expect_none_alive("the sweep");
+}
