@@ -56,8 +56,14 @@ static void storm_once(const char *const argv[], int i, double span)
     orphans_expect_none_alive(argv[0]);
 }
 
-static void storm(const char *const argv[], double span)
+/* Storms DEMO_DIR/name run with `args` (at most 14), over [0, span) seconds. */
+static void storm(const char *name, const char *const args[], double span)
 {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", DEMO_DIR, name);
+    const char *argv[16] = {path};
+    for (size_t i = 0; args[i] != NULL && i < 14; i++)
+        argv[i + 1] = args[i];
     orphans_adopt();
     for (int i = 0; i < STORM_RUNS; i++)
         storm_once(argv, i, span);
@@ -66,66 +72,37 @@ static void storm(const char *const argv[], double span)
 /* 200 `sleep 5` programs started with lib/child, as fast as it can. */
 Test(storm, parallel_children_200_tasks, .timeout = 240)
 {
-    const char *const argv[] = {DEMO_DIR "/parallel_children",
-                                "--no-sequential",
-                                "--tasks",
-                                "200",
-                                "--seconds",
-                                "5",
-                                "--runs",
-                                "1",
-                                "--warmup",
-                                "0",
-                                NULL};
-    storm(argv, 0.4);
+    const char *const args[] = {"--no-sequential", "--tasks", "200",      "--seconds", "5",
+                                "--runs",          "1",       "--warmup", "0",         NULL};
+    storm("parallel_children", args, 0.4);
 }
 
 /* 40 forked tasks sleeping 5 s: the processes strategy. */
 Test(storm, sleep_processes, .timeout = 240)
 {
-    const char *const argv[] = {DEMO_DIR "/sleep",
-                                "--strategies",
-                                "processes",
-                                "--tasks",
-                                "40",
-                                "--seconds",
-                                "5",
-                                "--runs",
-                                "1",
-                                "--warmup",
-                                "0",
-                                NULL};
-    storm(argv, 0.3);
+    const char *const args[] = {"--strategies", "processes", "--tasks",  "40", "--seconds", "5",
+                                "--runs",       "1",         "--warmup", "0",  NULL};
+    storm("sleep", args, 0.3);
 }
 
 /* 8 forked tasks computing 5 s each, after calibrating. */
 Test(storm, cpu_processes, .timeout = 240)
 {
-    const char *const argv[] = {DEMO_DIR "/cpu",
-                                "--strategies",
-                                "processes",
-                                "--tasks",
-                                "8",
-                                "--seconds",
-                                "5",
-                                "--runs",
-                                "1",
-                                "--warmup",
-                                "0",
-                                NULL};
-    storm(argv, 0.5);
+    const char *const args[] = {"--strategies", "processes", "--tasks",  "8", "--seconds", "5",
+                                "--runs",       "1",         "--warmup", "0", NULL};
+    storm("cpu", args, 0.5);
 }
 
 /* Three openssl chains, the middle pipe kept open: they hang until stopped. */
 Test(storm, pipeline_kept_open, .timeout = 240)
 {
-    const char *const argv[] = {DEMO_DIR "/pipeline", "--keep-pipe-open", NULL};
-    storm(argv, 0.4);
+    const char *const args[] = {"--keep-pipe-open", NULL};
+    storm("pipeline", args, 0.4);
 }
 
 /* sleep 10, then forker and its child sleep, twice: every part of the run. */
 Test(storm, timeout, .timeout = 240)
 {
-    const char *const argv[] = {DEMO_DIR "/timeout", NULL};
-    storm(argv, 0.9);
+    const char *const args[] = {NULL};
+    storm("timeout", args, 0.9);
 }

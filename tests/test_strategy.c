@@ -95,15 +95,17 @@ static double wall_of_sleeps(const struct strategy *s)
     return wall;
 }
 
-/* A wide bound on purpose: one sleep is 0.2 s, eight in a row 1.6 s. */
+/* A wide bound on purpose: one sleep is 0.2 s, eight in a row 1.6 s; under
+ * 1.2 s some of them overlapped, even on a loaded machine under valgrind
+ * (where forking eight children took the processes 0.6 s and more). */
 Test(strategy, threads_overlap_eight_sleeps, .timeout = 10)
 {
-    cr_assert_lt(wall_of_sleeps(&strategy_threads), 0.6);
+    cr_assert_lt(wall_of_sleeps(&strategy_threads), 1.2);
 }
 
 Test(strategy, processes_overlap_eight_sleeps, .timeout = 10)
 {
-    cr_assert_lt(wall_of_sleeps(&strategy_processes), 0.6);
+    cr_assert_lt(wall_of_sleeps(&strategy_processes), 1.2);
     assert_no_child_left();
 }
 
