@@ -231,6 +231,11 @@ Test(strategy, per_task_cpu_shows_taking_turns_on_one_cpu, .timeout = 30)
     /* Relative, not absolute: other programs on CPU 0 lower every share alike,
      * but two tasks taking turns run about half as much of their time. */
     double sequential = cpu_share(&strategy_sequential, &computing, 1);
+    /* With k other programs on CPU 0, one task gets 1/(k+1) of it and two
+     * get 1/(k+2) each: the more programs, the less halving shows. */
+    if (sequential < 0.8)
+        cr_skip_test("CPU 0 is busy (one task ran %.0f%% of its time): taking turns cannot be seen",
+                     100 * sequential);
     double threads = cpu_share(&strategy_threads, &computing, 0);
     double processes = cpu_share(&strategy_processes, &computing, 0);
     cr_assert_lt(threads, 0.75 * sequential, "threads on one CPU take turns: %.2f vs %.2f", threads,
