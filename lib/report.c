@@ -165,8 +165,8 @@ static void print_warnings(const struct comparison *c, const struct options *opt
         const struct measurement *m = &c->results[i];
         double spread = m->wall > 0.0 ? (m->wall_max - m->wall_min) / m->wall : 0.0;
         if (spread > SPREAD_WARNING && m->wall_max - m->wall_min > 0.005)
-            printf("%swarning:%s %s runs ranged %.3f-%.3f s (%.0f%% of the median): the machine\n"
-                   "         may be busy; rerun, or raise --runs\n",
+            printf("%swarning:%s %s runs ranged %.3f-%.3f s (%.0f%% of the median):\n"
+                   "         the machine may be busy; rerun, or raise --runs\n",
                    paint(opts, YELLOW), paint(opts, RESET), m->strategy->name, m->wall_min, m->wall_max,
                    100.0 * spread);
     }

@@ -51,9 +51,12 @@ enum verdict_cause {
     CAUSE_WAITED,       /* in every run a task waited for a CPU or started late */
 };
 
-/* The first cause that applies to `c`, with a short explanation (under 70
- * columns) in buf, e.g. "the CPU quota allows 1.0 CPUs' worth: throttled
- * 25 times". CAUSE_NONE leaves "nothing measured explains it ...". */
+/* The first cause that applies to `c`, with a short explanation in buf,
+ * e.g. "the CPU quota allows 1.0 CPUs' worth: throttled 25 times".
+ * CAUSE_NONE leaves "nothing measured explains it ...". A verdict quoting
+ * it is wrapped (report_verdicts); the quota's, other programs' and steal's
+ * also head a warning line, which fits 80 columns at the widest figures
+ * (tests/test_widths.c). */
 enum verdict_cause verdict_cause(const struct comparison *c, char *buf, size_t size);
 
 /* When a row of `c` is one the machine cannot produce, writes
