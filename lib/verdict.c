@@ -274,7 +274,7 @@ void verdict_single(const struct comparison *c, char *buf, size_t size)
     size_t cpus = c->cpus.count;
     char why[128];
     enum verdict_cause cause = verdict_cause(c, why, sizeof why);
-    if (speedup == 0.0)
+    if (verdict_speedup(c) == 0.0) /* not the shown one: under 0.01x prints 0.00x, and is measured */
         snprintf(buf, size, "%s: no speedup to judge (it needs sequential and one other strategy)", kind);
     else if (verdict_not_the_lesson(c, buf, size))
         return;
@@ -350,7 +350,7 @@ static void verdict_versus_cpu(const struct comparison *all, const struct compar
 void verdict_versus(const struct comparison *all, const struct comparison *one, char *buf, size_t size)
 {
     double on_all = shown(verdict_speedup(all)), on_one = shown(verdict_speedup(one));
-    if (on_all == 0.0 || on_one == 0.0)
+    if (verdict_speedup(all) == 0.0 || verdict_speedup(one) == 0.0)
         snprintf(buf, size, "%s: no speedup to judge (it needs sequential and one other strategy)",
                  workload_kind_name(all->workload.kind));
     else if (all->workload.kind == WORKLOAD_SLEEP)
@@ -359,11 +359,17 @@ void verdict_versus(const struct comparison *all, const struct comparison *one, 
         verdict_versus_cpu(all, one, on_one, on_all, buf, size);
 }
 
-/* The speedup of strategy `name` in c, cut to 2 places, or 0 if not measured. */
-static double speedup_of(const struct comparison *c, const char *name)
+/* The speedup of strategy `name` in c, or 0 if not measured. */
+static double measured_speedup(const struct comparison *c, const char *name)
 {
     const struct measurement *m = harness_find(c, name);
-    return m != NULL ? shown(harness_speedup(c, m)) : 0.0;
+    return m != NULL ? harness_speedup(c, m) : 0.0;
+}
+
+/* The same, cut to 2 places as printed. */
+static double speedup_of(const struct comparison *c, const char *name)
+{
+    return shown(measured_speedup(c, name));
 }
 
 static void gil_sleep_verdict(const struct comparison *sleeping, double gil_sleep, char *buf, size_t size)
@@ -403,11 +409,11 @@ static void gil_cpu_verdict(const struct comparison *computing, double gil_cpu, 
                      "cpu: threads+gil %.2fx?! -> more than one thread computed at once: the lock is not "
                      "doing its job",
                      gil_cpu);
-    } else if (parallel > 0.0 && parallel < VERDICT_LESSON_EFFICIENCY * best) {
+    } else if (verdict_speedup(computing) > 0.0 && parallel < VERDICT_LESSON_EFFICIENCY * best) {
         verdict_cause(computing, why, sizeof why);
         snprintf(buf, size, "cpu: threads+gil %.2fx, but without the lock only %.2fx of %gx -> %.100s",
                  gil_cpu, parallel, best, why);
-    } else if (parallel == 0.0) /* only threads+gil was measured */
+    } else if (verdict_speedup(computing) == 0.0) /* only threads+gil was measured */
         snprintf(buf, size, "cpu: threads+gil %.2fx -> one lock, one computing thread", gil_cpu);
     else
         snprintf(buf, size,
@@ -420,7 +426,8 @@ void verdict_gil(const struct comparison *sleeping, const struct comparison *com
                  char *cpu_buf, size_t size)
 {
     double gil_sleep = speedup_of(sleeping, "threads+gil"), gil_cpu = speedup_of(computing, "threads+gil");
-    if (gil_sleep == 0.0 || gil_cpu == 0.0) {
+    if (measured_speedup(sleeping, "threads+gil") == 0.0 ||
+        measured_speedup(computing, "threads+gil") == 0.0) {
         snprintf(sleep_buf, size, "gil: nothing to judge (measure sequential and threads+gil)");
         snprintf(cpu_buf, size, "gil: see the tables");
         return;

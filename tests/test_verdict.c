@@ -130,6 +130,16 @@ Test(verdict_versus, cpu_faster_on_1_cpu_is_flagged_as_noise)
     assert_contains(buf, "1.60x on 1 CPU?!");
 }
 
+Test(verdict_versus, a_speedup_printed_as_0_00x_is_judged)
+{
+    struct comparison all = make(WORKLOAD_CPU, 2, 2, 0.0001, 0.0002, 0.03);
+    struct comparison one = make(WORKLOAD_CPU, 2, 1, 0.0001, 0.0001, 0.03);
+    char buf[VERDICT_SIZE];
+    verdict_versus(&all, &one, buf, sizeof buf);
+    assert_lacks(buf, "no speedup to judge");
+    assert_contains(buf, "0.00x on 1 CPU");
+}
+
 Test(verdict_versus, without_sequential_there_is_nothing_to_judge)
 {
     struct comparison all = make(WORKLOAD_SLEEP, 10, 2, 0.0, 1.0, 1.0);
@@ -193,6 +203,17 @@ Test(verdict_single, without_sequential_there_is_nothing_to_judge)
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
     assert_contains(buf, "no speedup to judge");
+}
+
+/* On a loaded machine a strategy can come out under 0.01x: printed as
+ * 0.00x, it is still a speedup to judge, not a missing one. */
+Test(verdict_single, a_speedup_printed_as_0_00x_is_judged)
+{
+    struct comparison c = make(WORKLOAD_CPU, 2, 2, 0.0001, 0.0002, 0.03); /* processes 0.0033x */
+    char buf[VERDICT_SIZE];
+    verdict_single(&c, buf, sizeof buf);
+    assert_lacks(buf, "no speedup to judge");
+    assert_contains(buf, "only 0.00x of an ideal 2x");
 }
 
 Test(verdict_single, fits_a_small_buffer)
@@ -561,6 +582,17 @@ Test(verdict_gil, over_1x_under_the_lock_is_never_the_lesson)
     verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
     assert_lacks(cpu_buf, "one lock, one computing thread");
     assert_contains(cpu_buf, "?!");
+}
+
+Test(verdict_gil, a_gil_speedup_printed_as_0_00x_is_judged)
+{
+    struct comparison sleeping = with_gil(make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.02), 3000.0);
+    struct comparison computing = with_gil(make(WORKLOAD_CPU, 2, 2, 2.0, 1.02, 1.03), 2.02);
+    char sleep_buf[VERDICT_SIZE], cpu_buf[VERDICT_SIZE];
+    verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
+    assert_lacks(sleep_buf, "nothing to judge");
+    assert_contains(sleep_buf, "threads+gil only 0.00x of 10x");
+    assert_contains(cpu_buf, "one lock, one computing thread");
 }
 
 Test(verdict_gil, nothing_to_judge_without_a_gil_row)
