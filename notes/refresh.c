@@ -12,18 +12,24 @@
  * between the fences. Options after " | " in the marker keep part of it:
  *
  *   from: TEXT   start at the first line containing TEXT
- *   lines: N     keep at most N lines
+ *   lines: N     keep at most N lines (a warning or a set-aside line that a
+ *                run adds on a busy machine comes along, uncounted)
  *   grep: TEXT   keep only the lines containing TEXT
  *   exit: N      the command is expected to exit with N (default 0)
  *   show         put "$ command" before its output
+ *   verdict      keep only the verdict: the paragraph above "Read alongside:"
+ *                (what a run concludes, which may differ from run to run, and
+ *                in length: put it last above its block)
  *
- * Several markers in a row fill one block, one after the other.
+ * Several markers in a row fill one block, one after the other. A demo's
+ * output in a note must fit 80 columns.
  *
  * Usage: refresh [--check] [--lint] [--build DIR] [--demos a,b,...] [NOTE.md ...]
  *   (no mode)  rewrite the blocks of the notes (default: every .md in notes/ and notes/ko/)
  *   --check    run every command and fail if one exits with the wrong status,
- *              keeps no lines or (a demo) prints a line over 80 columns;
- *              write nothing
+ *              keeps no lines, or no longer prints what the note quotes, line
+ *              by line, compared by shape (see "shapes" below: never the
+ *              figures, nor what a run decides for itself); write nothing
  *   --lint     run nothing but --help: fail if a demo in --demos has no note
  *              in either language, if a note names a demo or a flag that does
  *              not exist, or if notes/ and notes/ko/ differ in files or commands
@@ -44,10 +50,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_NOTES       64
-#define MAX_ARGS        32
-#define MAX_DEMOS       64
-#define COMMAND_TIMEOUT 300.0 /* seconds: a note's command that takes longer has hung */
+#define MAX_NOTES 64
+#define MAX_ARGS  32
+#define MAX_DEMOS 64
+/* Seconds: a note's command that takes longer has hung. Generous, as a
+ * loaded machine must not fail the notes: there a demo's runs are many
+ * times slower, and more (the harness adds runs for the unfair ones). */
+#define COMMAND_TIMEOUT 1800.0
 
 static const char *build_dir = "build";
 static int failures;
@@ -139,6 +148,7 @@ struct marker {
     long lines; /* 0: all */
     int exit_status;
     bool show;
+    bool verdict; /* keep the verdict paragraph, whatever it says */
 };
 
 static const char marker_start[] = "<!-- run: ";
@@ -181,6 +191,8 @@ static bool parse_marker(const char *line, size_t len, struct marker *m)
             m->exit_status = (int)strtol(part + 6, NULL, 10);
         else if (strcmp(part, "show") == 0)
             m->show = true;
+        else if (strcmp(part, "verdict") == 0)
+            m->verdict = true;
         else
             return false;
     }
@@ -275,25 +287,116 @@ static int run_command(const char *command, struct child_buffer *output)
     return returncode;
 }
 
-/* Keeps what the marker asks for: from, grep, lines. */
+/* ---- lines ------------------------------------------------------------ */
+
+struct line {
+    const char *text;
+    size_t len; /* without its '\n' */
+};
+
+struct lines {
+    struct line *at;
+    size_t count;
+};
+
+/* The lines of `text` (pointing into it; free lines.at). */
+static struct lines split_lines(const char *text, const char *end)
+{
+    struct lines all = {0};
+    size_t cap = 0;
+    for (const char *p = text; p < end && *p != '\0';) {
+        if (all.count == cap) {
+            cap = cap > 0 ? 2 * cap : 64;
+            all.at = realloc(all.at, cap * sizeof *all.at);
+            if (all.at == NULL) {
+                perror("refresh: realloc");
+                exit(1);
+            }
+        }
+        size_t len = strcspn(p, "\n");
+        if (p + len > end)
+            len = (size_t)(end - p);
+        all.at[all.count++] = (struct line){p, len};
+        p += len + (p[len] == '\n');
+    }
+    return all;
+}
+
+static bool starts_with(struct line l, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return l.len >= n && strncmp(l.text, prefix, n) == 0;
+}
+
+/* A line that a run adds on a busy machine, and another may not: a
+ * warning, or runs set aside (report.c). Returns the indent of the lines
+ * that continue it, or NULL for any other line. */
+static const char *aside_indent(struct line l)
+{
+    if (starts_with(l, "warning: "))
+        return "         ";
+    if (starts_with(l, "set aside as not fair"))
+        return "  ";
+    return NULL;
+}
+
+/* Is line l part of an aside? *indent carries the indent of an aside's
+ * next lines from one line to the next (NULL: not in one). */
+static bool in_aside(struct line l, const char **indent)
+{
+    const char *starts = aside_indent(l);
+    if (starts != NULL) {
+        *indent = starts;
+        return true;
+    }
+    if (*indent != NULL && starts_with(l, *indent))
+        return true;
+    *indent = NULL;
+    return false;
+}
+
+/* The verdict: the last paragraph above the line "Read alongside: ..."
+ * (a demo prints its verdicts, a blank line, then its note's path), or the
+ * output's last paragraph. Sets lines [*first, *end). */
+static void verdict_range(const struct lines *all, size_t *first, size_t *end)
+{
+    size_t stop = all->count;
+    for (size_t i = 0; i < all->count; i++)
+        if (starts_with(all->at[i], "Read alongside: "))
+            stop = i;
+    while (stop > 0 && all->at[stop - 1].len == 0)
+        stop--;
+    size_t start = stop;
+    while (start > 0 && all->at[start - 1].len > 0)
+        start--;
+    *first = start;
+    *end = stop;
+}
+
+/* Keeps what the marker asks for: the verdict, from, grep, lines. */
 static void filter_output(const struct marker *m, const char *output, struct child_buffer *kept)
 {
+    struct lines all = split_lines(output, output + strlen(output));
+    size_t first = 0, end = all.count;
+    if (m->verdict)
+        verdict_range(&all, &first, &end);
     bool started = m->from[0] == '\0';
     long count = 0;
-    for (const char *line = output; *line != '\0';) {
-        size_t len = strcspn(line, "\n");
+    const char *indent = NULL; /* in an aside: how its next lines start */
+    for (size_t i = first; i < end; i++) {
         char text[4096];
-        snprintf(text, sizeof text, "%.*s", (int)len, line);
+        snprintf(text, sizeof text, "%.*s", (int)all.at[i].len, all.at[i].text);
         if (!started && strstr(text, m->from) != NULL)
             started = true;
+        bool aside = in_aside(all.at[i], &indent);
         bool wanted = started && (m->grep[0] == '\0' || strstr(text, m->grep) != NULL);
         if (wanted && (m->lines == 0 || count < m->lines)) {
-            append(kept, line, len);
+            append(kept, all.at[i].text, all.at[i].len);
             append_str(kept, "\n");
-            count++;
+            count += !aside; /* lines: N counts what every run prints */
         }
-        line += len + (line[len] == '\n');
     }
+    free(all.at);
 }
 
 /* The same command appears in both languages: run it once, use it twice,
@@ -322,32 +425,263 @@ static const struct cached_run *run_cached(const char *command)
     return r;
 }
 
-/* For the projector: a demo's output must fit 80 columns (counted in
- * characters, not bytes: a UTF-8 character's later bytes are 10xxxxxx). */
+/* For the projector: a demo's output in a note must fit 80 columns
+ * (counted in characters, not bytes: a UTF-8 character's later bytes are
+ * 10xxxxxx). What a run prints at other figures is tests/test_widths.c's
+ * to check, not this: a loaded machine must not fail the notes. */
 #define MAX_COLUMNS 80
-static void check_width(const char *note, const char *command, const char *output)
+static void check_width(const char *note, const char *command, const char *block, const char *end)
 {
-    for (const char *line = output; *line != '\0';) {
-        size_t len = strcspn(line, "\n"), columns = 0;
-        for (size_t i = 0; i < len; i++)
-            columns += ((unsigned char)line[i] & 0xC0) != 0x80;
+    struct lines all = split_lines(block, end);
+    for (size_t i = 0; i < all.count; i++) {
+        size_t columns = 0;
+        for (size_t k = 0; k < all.at[i].len; k++)
+            columns += ((unsigned char)all.at[i].text[k] & 0xC0) != 0x80;
         if (columns > MAX_COLUMNS) {
             char what[700];
-            snprintf(what, sizeof what, "%s: %.40s...", command, line);
+            snprintf(what, sizeof what, "%s: %.40s...", command, all.at[i].text);
             fail(note, "a line wider than 80 columns in the output of %s", what);
-            return;
+            break;
         }
-        line += len + (line[len] == '\n');
+    }
+    free(all.at);
+}
+
+/* ---- shapes: what --check compares ---------------------------------------
+ *
+ * A run's figures differ from the note's (times, speedups, pids, the
+ * checksum), and so does what a run decides for itself on a busy machine:
+ * a warning, runs set aside, the verdict's wording. --check compares what
+ * the note's text relies on: each line by its shape.
+ *   - A word with a digit in it is a figure, "#" ("0.16x", "(0,1)", "100%"),
+ *     and so are random bytes as Python shows them (b'...', spaces and all);
+ *     a plural's "s" is dropped ("1 CPU", "2 CPUs").
+ *   - A timeline's or a plot's bars (after a '|': only " #-*ao|+") are "|plot".
+ *   - A warning ("warning: " and its lines indented by 9) and a set-aside
+ *     line ("set aside as not fair" and its lines indented by 2) are left out.
+ *   - A verdict (a line, then lines indented, one of them "  -> ...") is
+ *     its label ("cpu:"); so is each verdict of a `verdict` marker.
+ *   - The machine ("machine:" up to a blank line) is "machine:".
+ *   - Lines of one shape in a row count as one ("working... (poll N)").
+ */
+#define PLOT_CHARACTERS " #-*ao|+"
+
+/* Appends `shape` as one entry (a line), unless it repeats the last one. */
+static void add_shape(struct child_buffer *shapes, const char *shape)
+{
+    size_t last = shapes->len > 0 ? shapes->len - 1 : 0; /* the last entry's '\n' */
+    while (last > 0 && shapes->data[last - 1] != '\n')
+        last--;
+    size_t n = strlen(shape);
+    if (shapes->len > 0 && shapes->len - last == n + 1 && strncmp(shapes->data + last, shape, n) == 0)
+        return;
+    append_str(shapes, shape);
+    append_str(shapes, "\n");
+}
+
+static void append_word_shape(struct child_buffer *shape, const char *word)
+{
+    if (strpbrk(word, "0123456789") != NULL) {
+        append_str(shape, "#");
+        return;
+    }
+    size_t letters = strlen(word); /* "CPUs," -> "CPU," */
+    while (letters > 0 && strchr(".,:;!?)'\"", word[letters - 1]) != NULL)
+        letters--;
+    if (letters > 1 && word[letters - 1] == 's') {
+        append(shape, word, letters - 1);
+        append_str(shape, word + letters);
+    } else
+        append_str(shape, word);
+}
+
+static void add_line_shape(struct child_buffer *shapes, struct line l)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "%.*s", (int)l.len, l.text);
+    char *bars = strchr(text, '|');
+    bool plot = bars != NULL && strspn(bars, PLOT_CHARACTERS) == strlen(bars);
+    if (plot)
+        *bars = '\0';
+    char *bytes = strstr(text, " b'"), *quote = strrchr(text, '\''); /* seed_print_bytes escapes any inside */
+    if (bytes != NULL && quote > bytes + 2) {
+        bytes[1] = '0'; /* a figure */
+        memmove(bytes + 2, quote + 1, strlen(quote + 1) + 1);
+    }
+    struct child_buffer shape = {0};
+    append_str(&shape, "");
+    char *save = NULL;
+    for (char *word = strtok_r(text, " ", &save); word != NULL; word = strtok_r(NULL, " ", &save)) {
+        append_str(&shape, shape.len > 0 ? " " : "");
+        append_word_shape(&shape, word);
+    }
+    if (plot)
+        append_str(&shape, shape.len > 0 ? " |plot" : "|plot");
+    add_shape(shapes, shape.data);
+    free(shape.data);
+}
+
+/* A verdict's shape: its label, the first word of its first line ("cpu:"). */
+static void add_verdict_shape(struct child_buffer *shapes, struct line l)
+{
+    char label[128];
+    size_t n = strcspn(l.text, " \n");
+    snprintf(label, sizeof label, "verdict %.*s", (int)(n < l.len ? n : l.len), l.text);
+    add_shape(shapes, label);
+}
+
+/* The first line at or after i in [i, end) that does not start with `indent`. */
+static size_t skip_indented(const struct lines *all, size_t i, size_t end, const char *indent)
+{
+    while (i < end && starts_with(all->at[i], indent))
+        i++;
+    return i;
+}
+
+/* Is line i a verdict: "what was measured", then indented lines, one of
+ * them "  -> what it means" (report_verdicts)? */
+static bool is_verdict(const struct lines *all, size_t i, size_t end)
+{
+    if (all->at[i].len == 0 || all->at[i].text[0] == ' ')
+        return false;
+    for (size_t k = i + 1; k < end && starts_with(all->at[k], " "); k++)
+        if (starts_with(all->at[k], "  -> "))
+            return true;
+    return false;
+}
+
+/* The shapes of lines [first, end), one entry a line; `verdict`: each
+ * line there is part of a verdict. */
+static void block_shapes(const struct lines *all, size_t first, size_t end, bool verdict,
+                         struct child_buffer *shapes)
+{
+    append_str(shapes, "");
+    for (size_t i = first; i < end;) {
+        struct line l = all->at[i];
+        if (aside_indent(l) != NULL)
+            i = skip_indented(all, i + 1, end, aside_indent(l));
+        else if (starts_with(l, "machine:")) {
+            add_shape(shapes, "machine:");
+            while (i < end && all->at[i].len > 0)
+                i++;
+        } else if (verdict || is_verdict(all, i, end)) {
+            add_verdict_shape(shapes, l);
+            i = skip_indented(all, i + 1, end, " ");
+        } else {
+            add_line_shape(shapes, l);
+            i++;
+        }
     }
 }
 
-/* Runs one marker's command and appends the part it keeps to `block`. */
-static void fill_from_marker(const char *note, const struct marker *m, struct child_buffer *block)
+/* The next entry of a shape list, without its '\n', for a message. */
+static const char *next_entry(const char **p, char *buf, size_t size)
+{
+    if (**p == '\0')
+        return "(nothing)";
+    size_t n = strcspn(*p, "\n");
+    snprintf(buf, size, "\"%.*s\"", (int)n, *p);
+    *p += n + ((*p)[n] == '\n');
+    return buf;
+}
+
+/* Fails when the note's lines (`quoted`) and the run's (`printed`) differ
+ * in shape, naming the first pair that does. */
+static void compare_shapes(const char *note, const char *command, const char *quoted, const char *printed)
+{
+    if (strcmp(quoted, printed) == 0)
+        return;
+    const char *q = quoted, *p = printed;
+    while (*q != '\0' && *p != '\0' && strcspn(q, "\n") == strcspn(p, "\n") &&
+           strncmp(q, p, strcspn(q, "\n")) == 0) {
+        q += strcspn(q, "\n") + 1;
+        p += strcspn(p, "\n") + 1;
+    }
+    char in_note[200], in_run[200], what[1100];
+    snprintf(what, sizeof what, "%s: the note quotes %s, the run prints %s (# is a figure)", command,
+             next_entry(&q, in_note, sizeof in_note), next_entry(&p, in_run, sizeof in_run));
+    fail(note, "the output no longer has the note's shape: %s", what);
+}
+
+/* What one marker put in a block: --check compares it with the same
+ * lines of the note. */
+struct segment {
+    struct marker marker;
+    size_t lines; /* how many lines it kept */
+};
+
+#define MAX_SEGMENTS 16
+
+/* The markers above one fenced block, and what their commands printed. */
+struct block {
+    struct segment segments[MAX_SEGMENTS];
+    size_t count;
+    struct child_buffer text; /* the lines kept, in order */
+    const char *demo;         /* a demo's command among them, or NULL */
+};
+
+static size_t count_lines(const char *text, size_t from)
+{
+    size_t n = 0;
+    for (const char *p = text + from; *p != '\0'; p++)
+        n += *p == '\n';
+    return n;
+}
+
+/* Lines [from, to) that every run prints: not the asides. */
+static size_t count_not_aside(const struct lines *all, size_t from, size_t to)
+{
+    size_t n = 0;
+    const char *indent = NULL;
+    for (size_t i = from; i < to; i++)
+        n += !in_aside(all->at[i], &indent);
+    return n;
+}
+
+/* The line after `n` lines from `from` that are not asides (asides among
+ * them come along). */
+static size_t skip_not_aside(const struct lines *all, size_t from, size_t n)
+{
+    const char *indent = NULL;
+    size_t i = from;
+    for (; i < all->count && n > 0; i++)
+        n -= !in_aside(all->at[i], &indent);
+    return i;
+}
+
+/* The note's block [old, old_end) against the one just made, marker by
+ * marker: the note's lines for each are as many as the run kept for it,
+ * asides apart (the last marker's: the rest). */
+static void check_block(const char *note, const struct segment *segments, size_t count, const char *fresh,
+                        const char *old, const char *old_end)
+{
+    struct lines quoted = split_lines(old, old_end), printed = split_lines(fresh, fresh + strlen(fresh));
+    size_t q = 0, p = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t q_end = i + 1 == count
+                           ? quoted.count
+                           : skip_not_aside(&quoted, q, count_not_aside(&printed, p, p + segments[i].lines));
+        struct child_buffer in_note = {0}, in_run = {0};
+        block_shapes(&quoted, q, q_end, segments[i].marker.verdict, &in_note);
+        block_shapes(&printed, p, p + segments[i].lines, segments[i].marker.verdict, &in_run);
+        compare_shapes(note, segments[i].marker.command, in_note.data, in_run.data);
+        free(in_note.data);
+        free(in_run.data);
+        q = q_end;
+        p += segments[i].lines;
+    }
+    free(quoted.at);
+    free(printed.at);
+}
+
+/* Runs one marker's command and appends the part it keeps to `block`;
+ * returns how many lines that was. */
+static size_t fill_from_marker(const char *note, const struct marker *m, struct child_buffer *block)
 {
     const struct cached_run *r = run_cached(m->command);
     if (r == NULL || r->returncode == -1) {
         fail(note, "could not run: %s", m->command);
-        return;
+        return 0;
     }
     if (r->returncode != m->exit_status) {
         char what[700];
@@ -355,20 +689,58 @@ static void fill_from_marker(const char *note, const struct marker *m, struct ch
                  m->exit_status);
         fail(note, "command failed: %s", what);
     }
-    if (strstr(m->command, "build/demos/") != NULL)
-        check_width(note, m->command, r->output);
+    size_t before = block->len;
     if (m->show) {
         append_str(block, "$ ");
         append_str(block, m->command);
         append_str(block, "\n");
     }
-    size_t before = block->len;
+    size_t output_start = block->len;
     filter_output(m, r->output, block);
-    if (block->len == before)
+    if (block->len == output_start)
         fail(note, "kept no lines of the output of: %s", m->command);
+    return count_lines(block->data, before);
 }
 
-/* Rewrites (or, with check, only runs) every marked block of one note. */
+/* Runs the command of the marker line [line, line + len) into the block. */
+static void add_marker(const char *note, const char *line, size_t len, struct block *b)
+{
+    struct segment *segment = &b->segments[b->count];
+    if (b->count == MAX_SEGMENTS || !parse_marker(line, len, &segment->marker)) {
+        char what[200];
+        snprintf(what, sizeof what, "%.*s", (int)len, line);
+        fail(note, b->count == MAX_SEGMENTS ? "too many markers above one block: %s" : "bad marker: %s",
+             what);
+        return;
+    }
+    segment->lines = fill_from_marker(note, &segment->marker, &b->text);
+    if (strstr(segment->marker.command, "build/demos/") != NULL && b->demo == NULL)
+        b->demo = segment->marker.command;
+    b->count++;
+}
+
+/* The checks on a block whose old text in the note is [old, old_end):
+ * the width of what the note shows (the old text with --check, else the
+ * new), and with --check, the shapes of the two. */
+static void check_block_text(const char *note, bool check, const struct block *b, const char *old,
+                             const char *old_end)
+{
+    if (b->demo != NULL && check)
+        check_width(note, b->demo, old, old_end);
+    else if (b->demo != NULL)
+        check_width(note, b->demo, b->text.data, b->text.data + b->text.len);
+    if (check)
+        check_block(note, b->segments, b->count, b->text.data, old, old_end);
+}
+
+/* The line after the one at `line`. */
+static const char *next_line(const char *line)
+{
+    size_t len = strcspn(line, "\n");
+    return line + len + (line[len] == '\n');
+}
+
+/* Rewrites (or, with check, only runs and compares) every marked block of one note. */
 static void refresh_note(const char *path, bool check)
 {
     char *text = read_file(path);
@@ -382,49 +754,47 @@ static void refresh_note(const char *path, bool check)
     const char *line = text;
     while (*line != '\0') {
         size_t len = strcspn(line, "\n");
-        const char *next = line + len + (line[len] == '\n');
+        const char *next = next_line(line);
         if (!is_marker(line, len)) {
             append(&out, line, (size_t)(next - line));
             line = next;
             continue;
         }
         /* One or more markers, then the fenced block they fill. */
-        struct child_buffer block = {0};
-        append_str(&block, "");
+        int failures_in_block = failures;
+        struct block block = {0};
+        append_str(&block.text, "");
         while (is_marker(line, len)) {
-            struct marker m;
             append(&out, line, (size_t)(next - line));
-            if (!parse_marker(line, len, &m)) {
-                char what[200];
-                snprintf(what, sizeof what, "%.*s", (int)len, line);
-                fail(path, "bad marker: %s", what);
-            } else
-                fill_from_marker(path, &m, &block);
+            add_marker(path, line, len, &block);
             line = next;
             len = strcspn(line, "\n");
-            next = line + len + (line[len] == '\n');
+            next = next_line(line);
         }
         if (strncmp(line, "```", 3) != 0) {
             char what[80];
             snprintf(what, sizeof what, "%.*s", (int)(len < 60 ? len : 60), line);
             fail(path, "a marker must be followed by a ``` block, not: %s", what);
-            free(block.data);
+            free(block.text.data);
             continue;
         }
         /* Skip the old block, up to and including its closing fence. */
+        const char *old = next;
         line = next;
         while (*line != '\0' && strncmp(line, "```", 3) != 0)
-            line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n');
+            line = next_line(line);
         if (*line == '\0') { /* no closing fence: the rest of the note is not ours to drop */
             fail(path, "%s", "an output block has no closing ```");
-            free(block.data);
+            free(block.text.data);
             break;
         }
-        line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n');
+        if (failures == failures_in_block) /* a command that failed has no shape to compare */
+            check_block_text(path, check, &block, old, line);
+        line = next_line(line);
         append_str(&out, "```text\n");
-        append_str(&out, block.data);
+        append_str(&out, block.text.data);
         append_str(&out, "```\n");
-        free(block.data);
+        free(block.text.data);
     }
     /* A note is rewritten only when every one of its commands ran as it
      * should: a failure must not replace a good output with an error. */
@@ -643,7 +1013,8 @@ static int usage(const char *problem)
             "Usage: refresh [--check] [--lint] [--build DIR] [--demos a,b,...] [--unbuilt a,...]\n"
             "               [NOTE.md ...]\n"
             "Re-runs the command above each output block of the notes and writes its output\n"
-            "there. --check: run them and fail on a wrong exit status, write nothing.\n"
+            "there. --check: run them and fail on a wrong exit status or an output of\n"
+            "another shape than the note quotes (never on its figures); write nothing.\n"
             "--lint: check that demos, flags and notes in both languages match, run nothing\n"
             "but --help. Run it from the top of the repository.\n");
     return problem != NULL ? 2 : 0;
