@@ -198,6 +198,8 @@ static void measure_point(struct point *p, const struct sweep *how)
         got += n;
     }
     close(pipefd[0]);
+    if (pid > 0 && got != (ssize_t)sizeof *p)
+        kill(-pid, SIGKILL); /* it died without its figures: its own children must not outlive it */
     if (pid > 0) {
         waitpid(pid, NULL, 0);
         interrupt_untrack(pid);

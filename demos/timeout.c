@@ -33,6 +33,7 @@
 #define DRAIN_LIMIT     0.5  /* how long we read a pipe after stopping its writer */
 #define FATE_SETTLE     0.2  /* how long a killed process may take to become a zombie */
 #define LINE_LIMIT      10.0 /* seconds forker may take to print its line on a busy machine */
+#define LINE_SLICE      0.01 /* how long each wait for that line is */
 #define LINE_LIMIT_TEXT "10 s"
 
 static double timeout = 0.1;
@@ -90,41 +91,59 @@ static int sleep_with_timeout(void)
     return status;
 }
 
-/* Reads forker's stdout until its line has come, one communicate timeout
- * after another: on a busy machine forker may start late, and the lesson
- * waits for it (readiness, not a deadline), for at most LINE_LIMIT.
- * Returns the last communicate's result: -ETIMEDOUT while forker waits. */
+/* Reads forker's stdout until its line has come, in short slices: on a
+ * busy machine forker may start late, and the lesson waits for it
+ * (readiness, not a deadline), for at most LINE_LIMIT. Returns the last
+ * communicate's result: -ETIMEDOUT while forker waits. */
 static int read_forker_line(struct child *c, struct child_buffer *out, struct child_error *error)
 {
     struct child_io io = {.out = out};
     double give_up = stopwatch_now() + LINE_LIMIT;
     int err;
     do
-        err = child_communicate(c, &io, timeout, error);
+        err = child_communicate(c, &io, LINE_SLICE, error);
     while (err == -ETIMEDOUT && (out->data == NULL || strchr(out->data, '\n') == NULL) &&
            stopwatch_now() < give_up);
     return err;
 }
 
-/* Starts `forker sleep 10` with its stdout piped to us; prints forker's
- * line and sets *grandchild to the pid it names. Returns 0 or 1. */
-static int start_forker(struct child *c, bool own_group, pid_t *grandchild)
+/* Starts `forker sleep 10` with its stdout piped to us and reads its line,
+ * which names its child sleep: *grandchild. sleep is forker's child, not
+ * ours, so the signals wait until it is noted too (in forker's own group it
+ * is stopped with the group). Returns the line's communicate result. */
+static int spawn_forker(struct child *c, bool own_group, struct child_buffer *out, pid_t *grandchild,
+                        struct child_error *error)
 {
     char forker[PATH_MAX];
-    struct child_error error = {0};
-    *grandchild = -1;
     if (forker_path(forker, sizeof forker) != 0) {
-        perror("timeout: readlink /proc/self/exe");
-        return 1;
+        error->step = CHILD_STEP_SPAWN;
+        error->error = errno;
+        snprintf(error->program, sizeof error->program, "forker");
+        return -error->error;
     }
     struct child_options options = {.out.mode = CHILD_PIPE, .new_process_group = own_group};
-    if (child_spawn(c, (const char *const[]){forker, sleep_path, "10", NULL}, &options, &error) != 0)
-        return seed_fail(demo.name, &error);
-    struct child_buffer out = {0};
-    int err = read_forker_line(c, &out, &error);
-    const char *as_pid = out.data != NULL ? strstr(out.data, "as pid ") : NULL;
+    sigset_t saved;
+    interrupt_hold(&saved);
+    int err = child_spawn(c, (const char *const[]){forker, sleep_path, "10", NULL}, &options, error);
+    if (err == 0)
+        err = read_forker_line(c, out, error);
+    const char *as_pid = out->data != NULL ? strstr(out->data, "as pid ") : NULL;
     if (as_pid != NULL)
         *grandchild = (pid_t)atoi(as_pid + 7);
+    interrupt_release(&saved, own_group ? -1 : *grandchild, false);
+    return err;
+}
+
+/* Starts forker, prints its line, then shows communicate timing out while
+ * forker waits for sleep. Returns 0 or 1. */
+static int start_forker(struct child *c, bool own_group, pid_t *grandchild)
+{
+    struct child_error error = {0};
+    struct child_buffer out = {0};
+    *grandchild = -1;
+    int err = spawn_forker(c, own_group, &out, grandchild, &error);
+    if (err == -ETIMEDOUT && *grandchild > 0) /* the lesson: one communicate with the demo's timeout */
+        err = child_communicate(c, NULL, timeout, &error);
     if (err != 0 && err != -ETIMEDOUT)
         seed_fail(demo.name, &error);
     else if (err == 0 && *grandchild > 0) { /* its child ended on its own, and forker with it */
@@ -198,12 +217,7 @@ static int grandchild_naive(void)
     struct child c = {.pid = -1, .pidfd = -1, .in = -1, .out = -1, .err = -1};
     pid_t grandchild = -1;
     printf("\nThe naive way: forker in our process group, stopped on its own\n");
-    /* sleep is forker's child, not ours: until we know its pid, a signal
-     * waits, so that stopping us stops it too. */
-    sigset_t saved;
-    interrupt_hold(&saved);
     int status = start_forker(&c, false, &grandchild);
-    interrupt_release(&saved, grandchild, false);
     if (status == 0) {
         child_stop(&c, GRACE, NULL); /* SIGTERM to forker only */
         char how[64];

@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_TRACKED 20000 /* the most children a demo may start at once, with room */
@@ -28,7 +30,9 @@ static atomic_int tracked[MAX_TRACKED];
 static atomic_int slots_used; /* slots [0, slots_used) may be in use */
 static atomic_int first_free; /* where to start looking for a free slot (a hint, not a promise) */
 static atomic_int starting;   /* threads between interrupt_hold and interrupt_release */
-static atomic_flag stopping = ATOMIC_FLAG_INIT;
+static atomic_bool stopping;  /* set once by the first handler: no child may start after it */
+static char temp_file[4096];  /* a file to remove when stopped (interrupt_remove_on_stop), or "" */
+static atomic_bool has_temp_file;
 static pid_t owner; /* the process that installed the handler */
 static char name[64];
 
@@ -46,16 +50,34 @@ static void kill_and_reap_tracked(void)
     }
 }
 
+/* A thread between interrupt_hold and interrupt_release has started a
+ * child, or is about to: wait until it is noted. Threads that reach
+ * interrupt_hold from now on see `stopping` and start nothing. Bounded (a
+ * thread stuck in fork() must not hang us): after a second, go on. */
+static void wait_for_children_to_be_noted(void)
+{
+    struct timespec now, give_up, pause_a_little = {.tv_nsec = 1000 * 1000};
+    clock_gettime(CLOCK_MONOTONIC, &give_up);
+    give_up.tv_sec += 1;
+    while (atomic_load(&starting) > 0) {
+        nanosleep(&pause_a_little, NULL);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > give_up.tv_sec || (now.tv_sec == give_up.tv_sec && now.tv_nsec > give_up.tv_nsec))
+            return;
+    }
+}
+
 static void on_signal(int sig)
 {
     if (getpid() != owner) /* a forked task got the terminal's signal too: just end */
         _exit(128 + sig);
-    if (atomic_flag_test_and_set(&stopping)) /* another thread is already stopping us */
+    if (atomic_exchange(&stopping, true)) /* another thread is already stopping us */
         for (;;)
             pause();
-    while (atomic_load(&starting) > 0) /* a child was just started: wait until it is noted */
-        ;
+    wait_for_children_to_be_noted();
     kill_and_reap_tracked();
+    if (atomic_load(&has_temp_file))
+        unlink(temp_file);
     /* A progress line may be half-drawn: erase it, and say why we stop. */
     const char *what = ": stopped\n";
     for (size_t i = 0; i < STOP_SIGNALS; i++)
@@ -89,6 +111,11 @@ void interrupt_hold(sigset_t *saved)
         sigaddset(&block, stop_signals[i].sig);
     pthread_sigmask(SIG_BLOCK, &block, saved);
     atomic_fetch_add(&starting, 1);
+    if (atomic_load(&stopping)) { /* a handler in another thread is stopping us: start nothing */
+        atomic_fetch_sub(&starting, 1);
+        for (;;)
+            pause(); /* it ends the whole process */
+    }
 }
 
 void interrupt_release(const sigset_t *saved, pid_t pid, bool group_leader)
@@ -140,4 +167,16 @@ void interrupt_untrack(pid_t pid)
             return;
         }
     }
+}
+
+void interrupt_remove_on_stop(const char *path)
+{
+    atomic_store(&has_temp_file, false); /* never read half-written */
+    if (path == NULL)
+        return;
+    size_t n = strlen(path);
+    if (n >= sizeof temp_file)
+        return;
+    memcpy(temp_file, path, n + 1);
+    atomic_store(&has_temp_file, true);
 }

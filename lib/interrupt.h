@@ -14,10 +14,11 @@
  * the child, not yet in the parent. A signal handled in that moment would
  * miss it. So a child is started between interrupt_hold() and
  * interrupt_release(): the starting thread blocks the signals, and a
- * handler running in another thread waits until the child is noted.
+ * handler running in another thread waits until the child is noted (and
+ * a thread that reaches interrupt_hold once the handler runs starts nothing).
  *
  * The handler uses only async-signal-safe calls (kill, waitpid, write,
- * _exit) and lock-free atomics. A forked child inherits it: there it only
+ * unlink, nanosleep, clock_gettime, _exit) and lock-free atomics. A forked child inherits it: there it only
  * exits.
  */
 #ifndef ATONCE_INTERRUPT_H
@@ -47,5 +48,9 @@ void interrupt_release_in_child(const sigset_t *saved);
  * installed. Prefer interrupt_release, which closes the gap after fork(). */
 void interrupt_track(pid_t pid, bool group_leader);
 void interrupt_untrack(pid_t pid);
+
+/* A file being written (a temporary one, renamed into place when whole):
+ * removed if a signal stops us first. NULL: none any more. One at a time. */
+void interrupt_remove_on_stop(const char *path);
 
 #endif

@@ -1,4 +1,5 @@
 #include "output.h"
+#include "interrupt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,18 +39,29 @@ static bool is_open(int fd)
     return fcntl(fd, F_GETFD) != -1 || errno != EBADF;
 }
 
+/* Opens /dev/null as exactly fd `fd`, which is closed. */
+static void fill_with_dev_null(int fd, int flags)
+{
+    int opened = open("/dev/null", flags);
+    if (opened >= 0 && opened != fd) {
+        dup2(opened, fd);
+        close(opened);
+    }
+}
+
 int output_guard(const char *program_name)
 {
     static bool registered;
     snprintf(name, sizeof name, "%s", program_name);
-    if (!is_open(STDERR_FILENO))
-        (void)!open("/dev/null", O_WRONLY); /* takes fd 2, the lowest free one after 0 and 1 */
-    if (!is_open(STDOUT_FILENO)) {
-        fprintf(stderr, "%s: standard output is closed: nothing could be written\n", name);
+    if (!is_open(STDOUT_FILENO)) { /* first: nothing may take fd 1 before we know */
+        if (is_open(STDERR_FILENO))
+            fprintf(stderr, "%s: standard output is closed: nothing could be written\n", name);
         return 1;
     }
     if (!is_open(STDIN_FILENO))
-        (void)!open("/dev/null", O_RDONLY); /* takes fd 0 */
+        fill_with_dev_null(STDIN_FILENO, O_RDONLY);
+    if (!is_open(STDERR_FILENO))
+        fill_with_dev_null(STDERR_FILENO, O_WRONLY);
     if (!registered)
         registered = atexit(close_stdout_at_exit) == 0;
     return 0;
@@ -63,18 +75,29 @@ static bool write_beside(const char *path)
     return lstat(path, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
 }
 
+/* Where `path` is written until complete: beside it, named after our pid. */
+static bool temp_name(char *buf, size_t size, const char *path)
+{
+    return snprintf(buf, size, "%s.%ld.tmp", path, (long)getpid()) < (int)size;
+}
+
 int output_file_open(struct output_file *o, const char *path)
 {
     *o = (struct output_file){0};
     if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path)
         return -ENAMETOOLONG;
-    int fd;
+    int fd = -1;
     if (write_beside(path)) {
-        if (snprintf(o->temp, sizeof o->temp, "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof o->temp)
+        if (!temp_name(o->temp, sizeof o->temp, path))
             return -ENAMETOOLONG;
         fd = open(o->temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666); /* the umask applies */
-    } else
+        if (fd < 0 && errno == EACCES) /* a folder we may not write, holding a file we may: write it as is */
+            o->temp[0] = '\0';
+    }
+    if (o->temp[0] == '\0')
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    else if (fd >= 0)
+        interrupt_remove_on_stop(o->temp); /* Ctrl-C while writing leaves no temporary file */
     if (fd < 0 || (o->f = fdopen(fd, "w")) == NULL) {
         int err = errno;
         if (fd >= 0) {
@@ -95,6 +118,7 @@ void output_file_discard(struct output_file *o)
     if (o->temp[0] != '\0')
         unlink(o->temp);
     o->temp[0] = '\0';
+    interrupt_remove_on_stop(NULL);
 }
 
 int output_file_commit(struct output_file *o)
@@ -106,21 +130,25 @@ int output_file_commit(struct output_file *o)
     if (err != 0)
         output_file_discard(o);
     o->temp[0] = '\0';
+    interrupt_remove_on_stop(NULL);
     return err;
 }
 
 int output_file_check(const char *path)
 {
-    if (!write_beside(path)) { /* a device or a link: open it, but change nothing yet */
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
-            return -errno;
+    if (!write_beside(path)) /* a device, a pipe or a link: opening a pipe would wait for its reader */
+        return access(path, W_OK) == 0 ? 0 : -errno;
+    char temp[PATH_MAX];
+    if (!temp_name(temp, sizeof temp, path))
+        return -ENAMETOOLONG;
+    int fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) {
         close(fd);
+        unlink(temp);
         return 0;
     }
-    struct output_file o;
-    int err = output_file_open(&o, path);
-    if (err == 0)
-        output_file_discard(&o);
-    return err;
+    int err = errno;
+    if (err == EACCES && access(path, W_OK) == 0) /* a file we may write, in a folder we may not */
+        return 0;
+    return -err;
 }

@@ -12,7 +12,9 @@
  * A file named on the command line (--trace FILE) is checked before the
  * run starts, then written to a temporary file in the same folder and
  * renamed into place only when complete: a full disk leaves the old file
- * as it was, not half of a new one.
+ * as it was, not half of a new one (and a signal removes the temporary
+ * file). A device, a pipe, a link, or a file in a folder we may not write
+ * is written as it is: there nothing can be renamed into place.
  */
 #ifndef ATONCE_OUTPUT_H
 #define ATONCE_OUTPUT_H
