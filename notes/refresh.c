@@ -20,6 +20,8 @@
  *   verdict      keep only the verdict: the paragraph above "Read alongside:"
  *                (what a run concludes, which may differ from run to run, and
  *                in length: put it last above its block)
+ *   varies: TEXT a line containing TEXT may end otherwise in another run
+ *                ("is gone" for "is dead"): --check compares it up to TEXT
  *
  * Several markers in a row fill one block, one after the other. A demo's
  * output in a note must fit 80 columns.
@@ -144,7 +146,7 @@ static void append_str(struct child_buffer *b, const char *s)
 
 struct marker {
     char command[512];
-    char from[128], grep[128];
+    char from[128], grep[128], varies[128];
     long lines; /* 0: all */
     int exit_status;
     bool show;
@@ -185,6 +187,8 @@ static bool parse_marker(const char *line, size_t len, struct marker *m)
             snprintf(m->from, sizeof m->from, "%s", part + 6);
         else if (strncmp(part, "grep: ", 6) == 0)
             snprintf(m->grep, sizeof m->grep, "%s", part + 6);
+        else if (strncmp(part, "varies: ", 8) == 0)
+            snprintf(m->varies, sizeof m->varies, "%s", part + 8);
         else if (strncmp(part, "lines: ", 7) == 0)
             m->lines = strtol(part + 7, NULL, 10);
         else if (strncmp(part, "exit: ", 6) == 0)
@@ -462,6 +466,7 @@ static void check_width(const char *note, const char *command, const char *block
  *   - A verdict (a line, then lines indented, one of them "  -> ...") is
  *     its label ("cpu:"); so is each verdict of a `verdict` marker.
  *   - The machine ("machine:" up to a blank line) is "machine:".
+ *   - A line with a marker's `varies:` text ends there.
  *   - Lines of one shape in a row count as one ("working... (poll N)").
  */
 #define PLOT_CHARACTERS " #-*ao|+"
@@ -495,10 +500,13 @@ static void append_word_shape(struct child_buffer *shape, const char *word)
         append_str(shape, word);
 }
 
-static void add_line_shape(struct child_buffer *shapes, struct line l)
+static void add_line_shape(struct child_buffer *shapes, struct line l, const char *varies)
 {
     char text[4096];
     snprintf(text, sizeof text, "%.*s", (int)l.len, l.text);
+    char *cut = varies[0] != '\0' ? strstr(text, varies) : NULL;
+    if (cut != NULL) /* what follows may differ from run to run */
+        cut[strlen(varies)] = '\0';
     char *bars = strchr(text, '|');
     bool plot = bars != NULL && strspn(bars, PLOT_CHARACTERS) == strlen(bars);
     if (plot)
@@ -550,9 +558,8 @@ static bool is_verdict(const struct lines *all, size_t i, size_t end)
     return false;
 }
 
-/* The shapes of lines [first, end), one entry a line; `verdict`: each
- * line there is part of a verdict. */
-static void block_shapes(const struct lines *all, size_t first, size_t end, bool verdict,
+/* The shapes of lines [first, end) that marker `m` kept, one entry a line. */
+static void block_shapes(const struct lines *all, size_t first, size_t end, const struct marker *m,
                          struct child_buffer *shapes)
 {
     append_str(shapes, "");
@@ -564,11 +571,11 @@ static void block_shapes(const struct lines *all, size_t first, size_t end, bool
             add_shape(shapes, "machine:");
             while (i < end && all->at[i].len > 0)
                 i++;
-        } else if (verdict || is_verdict(all, i, end)) {
+        } else if (m->verdict || is_verdict(all, i, end)) {
             add_verdict_shape(shapes, l);
             i = skip_indented(all, i + 1, end, " ");
         } else {
-            add_line_shape(shapes, l);
+            add_line_shape(shapes, l, m->varies);
             i++;
         }
     }
@@ -662,8 +669,8 @@ static void check_block(const char *note, const struct segment *segments, size_t
                            ? quoted.count
                            : skip_not_aside(&quoted, q, count_not_aside(&printed, p, p + segments[i].lines));
         struct child_buffer in_note = {0}, in_run = {0};
-        block_shapes(&quoted, q, q_end, segments[i].marker.verdict, &in_note);
-        block_shapes(&printed, p, p + segments[i].lines, segments[i].marker.verdict, &in_run);
+        block_shapes(&quoted, q, q_end, &segments[i].marker, &in_note);
+        block_shapes(&printed, p, p + segments[i].lines, &segments[i].marker, &in_run);
         compare_shapes(note, segments[i].marker.command, in_note.data, in_run.data);
         free(in_note.data);
         free(in_run.data);

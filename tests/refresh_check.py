@@ -8,8 +8,9 @@ Each case is a note of its own, in a fresh directory, whose command is
 demo's output): what it prints is fixed, so each case says exactly what a
 run on a busy machine could print. --check must pass when only figures, a
 warning or the verdict's wording differ, or a line of the run is over 80
-columns; it must fail when a word the note quotes changed, the verdict is
-about another workload, or the note itself shows a line over 80 columns.
+columns, or a line ends otherwise after a marker's `varies:` text; it must
+fail when a word the note quotes changed, the verdict is about another
+workload, or the note itself shows a line over 80 columns.
 """
 import os
 import shutil
@@ -95,6 +96,12 @@ check("lines: N counts only what every run prints (not a set-aside line)",
                 "  medians are of the rest\\nCPU time per rank, last run: 0.201 0.202 s\\nmore\\n")
        + " | lines: 3", printing(RUN) + " | verdict"],
       "table\nchecksum fc1e\nCPU time per rank, last run: 0.201 0.202 s\n" + QUOTED_VERDICT, True)
+check("varies: a line may end otherwise after its text",
+      [printing("parent: its child sleep (pid 12) is gone\\n") + " | varies: child sleep (pid"],
+      "parent: its child sleep (pid 29775) is dead (a zombie until init reaps it)\n", True)
+check("without varies: it may not",
+      [printing("parent: its child sleep (pid 12) is gone\\n")],
+      "parent: its child sleep (pid 29775) is dead (a zombie until init reaps it)\n", False, "shape")
 check("a word the note quotes that the run no longer prints fails",
       [printing(RUN.replace("each computes", "each calculates"))], QUOTED, False,
       "no longer has the note's shape")
