@@ -56,7 +56,7 @@ static void kill_and_reap_tracked(void)
  * thread stuck in fork() must not hang us): after a second, go on. */
 static void wait_for_children_to_be_noted(void)
 {
-    struct timespec now, give_up, pause_a_little = {.tv_nsec = 1000 * 1000};
+    struct timespec now, give_up, pause_a_little = {.tv_nsec = 1000L * 1000};
     clock_gettime(CLOCK_MONOTONIC, &give_up);
     give_up.tv_sec += 1;
     while (atomic_load(&starting) > 0) {
