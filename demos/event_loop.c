@@ -15,6 +15,7 @@
  */
 #include "demo.h"
 #include "interrupt.h"
+#include "output.h"
 #include "progress.h"
 #include "report.h"
 #include "stats.h"
@@ -168,7 +169,7 @@ static void measure_point(struct point *p, const struct sweep *how)
         snprintf(p->failure, sizeof p->failure, "pipe: %s", strerror(errno));
         return;
     }
-    fflush(stdout);
+    output_flush(stdout);
     sigset_t saved;
     interrupt_hold(&saved); /* a signal now waits until the child is noted */
     pid_t pid = fork();

@@ -19,6 +19,7 @@
  * notes/15-mpi.md walks through a run, and through a run on two machines.
  */
 #include "demo.h"
+#include "output.h"
 #include "progress.h"
 #include "report.h"
 #include "stats.h"
@@ -368,7 +369,7 @@ static int parse_options_quietly(int argc, char **argv, struct options *opts)
     if (rank != 0 && freopen("/dev/null", "w", stdout) != NULL)
         dup2(STDOUT_FILENO, STDERR_FILENO);
     int status = options_parse(argc, argv, &demo, opts);
-    fflush(stdout);
+    output_flush(stdout);
     dup2(saved_out, STDOUT_FILENO);
     dup2(saved_err, STDERR_FILENO);
     close(saved_out);
@@ -451,7 +452,7 @@ int main(int argc, char **argv)
         out_of_memory();
     int my_pid = (int)getpid();
     MPI_Gather(&my_pid, 1, MPI_INT, pid_of_rank, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    fflush(stdout);
+    output_flush(stdout);
     const struct machine *host = hosts == 1 ? &m : NULL; /* its CPUs: every rank's (count_hosts) */
     measure_row(false, &c.workload, c.ntasks, &opts, host, &c.results[0], cpu_per_rank);
     measure_row(true, &c.workload, c.ntasks, &opts, host, &c.results[1], cpu_per_rank);

@@ -15,6 +15,7 @@
  */
 #include "child.h"
 #include "options.h"
+#include "output.h"
 #include "report.h"
 #include "seed_common.h"
 
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
         return seed_fail(demo.name, &error);
     run.spawn.executable = echo_path;
     printf("parent: running echo '%s' (argv, no shell)\n", message);
-    fflush(stdout);
+    output_flush(stdout);
     int err = child_run(echo, &run, &result, &error);
     if (err != 0) { /* e.g. "exec 'echo': No such file or directory" */
         child_result_free(&result);

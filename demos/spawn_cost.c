@@ -13,6 +13,7 @@
 #include "child.h"
 #include "machine.h"
 #include "options.h"
+#include "output.h"
 #include "progress.h"
 #include "report.h"
 #include "seed_common.h"
@@ -202,7 +203,7 @@ int main(int argc, char **argv)
         {"posix_spawn true + wait", spawn_unit, 200, 0, 0, 0},
     };
     size_t n = sizeof units / sizeof units[0];
-    fflush(stdout); /* forked children must not inherit unwritten output */
+    output_flush(stdout); /* forked children must not inherit unwritten output */
     for (size_t i = 0; i < n; i++) {
         progress_show("timing %s (%zu of %zu)", units[i].name, i + 1, n);
         int err = measure(&units[i]);

@@ -22,6 +22,7 @@
  */
 #include "child.h"
 #include "options.h"
+#include "output.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -450,7 +451,7 @@ enum choice { RUN, SKIP, QUIT };
 /* Reads one line from the terminal; false at end of input or on a signal. */
 static bool read_line(char *line, size_t size)
 {
-    fflush(stdout);
+    output_flush(stdout);
     if (fgets(line, (int)size, stdin) == NULL)
         return false;
     line[strcspn(line, "\n")] = '\0';
@@ -522,7 +523,7 @@ static int run_demo(const char *const child_argv[], int language)
     struct child_error error = {0};
     char message[512];
     int terminal = foreground_terminal();
-    fflush(stdout);
+    output_flush(stdout);
     if (child_spawn(&c, child_argv, &options, &error) != 0) {
         child_error_format(&error, message, sizeof message);
         fprintf(stderr, "tour: %s\n", message);

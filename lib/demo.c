@@ -111,7 +111,7 @@ int demo_measure(const struct demo_info *demo, const struct options *opts, size_
 {
     struct harness_plan plan = demo_plan(opts, ntasks, w);
     plan.on_run = show_progress;
-    fflush(stdout); /* children must not inherit half-written output */
+    output_flush(stdout); /* children must not inherit half-written output */
     const char *failed_call = "?";
     int err = harness_compare(&plan, w, out, &failed_call);
     progress_clear();
@@ -130,7 +130,7 @@ int demo_write_trace(const struct demo_info *demo, const struct options *opts,
     else if (err == 0)
         err = output_file_commit(&to); /* complete: only now does it replace the old file */
     if (err != 0)
-        fprintf(stderr, "%s: --trace: cannot write %s: %s\n", demo->name, opts->trace, strerror(-err));
+        fprintf(stderr, "%s: --trace: cannot write %s: %s\n", demo->name, opts->trace, output_strerror(err));
     return err == 0 ? 0 : 1;
 }
 

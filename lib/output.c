@@ -11,24 +11,43 @@
 
 static char name[64];
 
+/* Why the first failed flush of stdout failed: stdio keeps only that it
+ * failed, and drops what it could not write, so the end has nothing left
+ * to flush and no errno to say why. */
+static int stdout_first_errno;
+
+int output_flush(FILE *f)
+{
+    errno = 0;
+    if (fflush(f) == 0)
+        return 0;
+    int err = errno != 0 ? errno : EIO;
+    if (f == stdout && stdout_first_errno == 0)
+        stdout_first_errno = err;
+    return -err;
+}
+
 int output_close(FILE *f)
 {
     bool failed_before = ferror(f) != 0;
-    errno = 0;
-    int flushed = fflush(f);
-    int err = flushed != 0 ? errno : 0;
+    int err = -output_flush(f);
     if (fclose(f) != 0 && err == 0)
         err = errno != 0 ? errno : EIO;
     if (err == 0 && failed_before)
-        err = EIO; /* the write that failed said why; that errno is gone */
+        return f == stdout && stdout_first_errno != 0 ? -stdout_first_errno : OUTPUT_REASON_UNKNOWN;
     return -err;
+}
+
+const char *output_strerror(int err)
+{
+    return err == OUTPUT_REASON_UNKNOWN ? "reason unknown" : strerror(-err);
 }
 
 static void close_stdout_at_exit(void)
 {
     int err = output_close(stdout);
     if (err != 0) {
-        fprintf(stderr, "%s: write error on standard output: %s\n", name, strerror(-err));
+        fprintf(stderr, "%s: write error on standard output: %s\n", name, output_strerror(err));
         _exit(1);
     }
 }

@@ -28,9 +28,23 @@
  * the same reason. Otherwise arranges the check at exit and returns 0. */
 int output_guard(const char *program_name);
 
-/* Flushes and closes `f`. Returns 0, or -errno (-EIO when an earlier write
- * failed for a reason no longer known) when anything written to it was lost. */
+/* Flushes `f` (before a fork: a child must not inherit unwritten output).
+ * Returns 0 or -errno; for stdout the first failure's errno is kept for
+ * the check at exit, which would otherwise no longer know why. */
+int output_flush(FILE *f);
+
+/* output_close's answer when an earlier write failed and its reason is
+ * gone: stdio keeps only that a write failed, and drops the text it could
+ * not write, so often nothing is left to flush at the end. */
+#define OUTPUT_REASON_UNKNOWN 1
+
+/* Flushes and closes `f`. Returns 0, or -errno when anything written to
+ * it was lost (for stdout, the reason its first failed output_flush gave),
+ * or OUTPUT_REASON_UNKNOWN. */
 int output_close(FILE *f);
+
+/* The reason in words for an error output_close or output_file_commit returned. */
+const char *output_strerror(int err);
 
 /* A file written whole or not at all. */
 struct output_file {
@@ -42,8 +56,8 @@ struct output_file {
 /* Opens a temporary file beside `path`. Returns 0 or -errno. */
 int output_file_open(struct output_file *o, const char *path);
 
-/* Closes the temporary file and renames it to its path. Returns 0 or
- * -errno; on failure the temporary file is removed and `path` untouched. */
+/* Closes the temporary file and renames it to its path. Returns 0,
+ * -errno or OUTPUT_REASON_UNKNOWN; on failure the temporary file is removed and `path` untouched. */
 int output_file_commit(struct output_file *o);
 
 /* Closes and removes the temporary file. */
