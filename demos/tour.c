@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define MAX_ARGS   8
@@ -448,14 +449,26 @@ static void print_header(size_t index, const struct stop *s, int language, const
 
 enum choice { RUN, SKIP, QUIT };
 
-/* Reads one line from the terminal; false at end of input or on a signal. */
+/* Reads one line from the terminal; false at end of input or on a signal.
+ * read(), not stdio: a terminal hands over one line per read, and stdio
+ * would keep the lines typed after it in its own buffer, out of reach of
+ * forget_typed_ahead. */
 static bool read_line(char *line, size_t size)
 {
     output_flush(stdout);
-    if (fgets(line, (int)size, stdin) == NULL)
+    ssize_t n = read(STDIN_FILENO, line, size - 1);
+    if (n <= 0)
         return false;
+    line[n] = '\0';
     line[strcspn(line, "\n")] = '\0';
     return true;
+}
+
+/* Keys pressed while a demo ran were not answers to the next prompt (an
+ * impatient Enter would run the next demo unseen): the terminal forgets them. */
+static void forget_typed_ahead(void)
+{
+    tcflush(STDIN_FILENO, TCIFLUSH);
 }
 
 /* Whether the line is the one letter `key` (either case), with nothing else
@@ -473,7 +486,7 @@ static enum choice ask_to_go_on(int language)
     char line[64];
     if (!read_line(line, sizeof line))
         return QUIT;
-    return line[0] == 'q' ? QUIT : line[0] == 's' ? SKIP : RUN;
+    return only_key(line, 'q') ? QUIT : only_key(line, 's') ? SKIP : RUN;
 }
 
 /* ---- running one demo ------------------------------------------------- */
@@ -635,6 +648,8 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     if (stop_signal != 0) /* arrived while we read the keyboard */
         return false;
     int returncode = run_demo(argv, language);
+    if (pausing)
+        forget_typed_ahead();
     if (stop_signal != 0)
         return false;
     if (returncode != 0) {

@@ -161,17 +161,6 @@ Test(tour, s_and_q_at_the_prediction_prompt_skip_and_quit, .timeout = 60)
     child_result_free(&r);
 }
 
-/* A guess that only starts with s is a guess: the demo runs, and the guess
- * is shown beside the answer. */
-Test(tour, a_guess_starting_with_s_is_a_guess, .timeout = 60)
-{
-    struct child_result r;
-    cr_expect_eq(predict_with_typed("slower\nq\n", &r), 2, "ran stop 1, quit at stop 2:\n%s", r.out.data);
-    cr_expect_not_null(strstr(r.out.data, "median of"), "stop 1's demo did not run:\n%s", r.out.data);
-    cr_expect_not_null(strstr(r.out.data, "You said: slower"), "%s", r.out.data);
-    child_result_free(&r);
-}
-
 /* notes/README.md is the lesson plan: the tour visits its notes in its order. */
 Test(tour, follows_the_lesson_plan, .timeout = 120)
 {
@@ -262,6 +251,9 @@ Test(tour, sigterm_stops_the_demo_and_its_children_and_exits_143, .timeout = 60)
 /* The tour with a new pseudo-terminal as its controlling terminal, in its
  * foreground group, under `stty tostop`: there a process outside the
  * foreground group that writes to the terminal is stopped (SIGTTOU). */
+#define RUN_PROMPT     "Enter: run it"
+#define PREDICT_PROMPT "Your prediction?"
+
 struct at_terminal {
     pid_t tour;
     int keyboard; /* the pty's other end: we type into it and read the screen from it */
@@ -288,13 +280,24 @@ static void start_at_terminal(struct at_terminal *t, const char *const argv[], c
     cr_assert_eq(write(t->keyboard, typed, strlen(typed)), (ssize_t)strlen(typed));
 }
 
-/* Reads the screen until the tour's side of the terminal closes or
- * `seconds` pass. Returns whether it closed. */
-static bool read_screen(struct at_terminal *t, double seconds)
+/* How many times `text` is on the screen so far. */
+static size_t times_shown(const struct at_terminal *t, const char *text)
+{
+    size_t times = 0;
+    for (const char *p = t->screen.data != NULL ? strstr(t->screen.data, text) : NULL; p != NULL;
+         p = strstr(p + 1, text))
+        times++;
+    return times;
+}
+
+/* Reads the screen until `text` has been shown `times` times (text NULL:
+ * never), the tour's side of the terminal closes, or `seconds` pass.
+ * Returns whether it closed. */
+static bool read_screen_until(struct at_terminal *t, const char *text, size_t times, double seconds)
 {
     double give_up = stopwatch_now() + seconds;
     char chunk[4096];
-    while (stopwatch_now() < give_up) {
+    while (stopwatch_now() < give_up && (text == NULL || times_shown(t, text) < times)) {
         struct pollfd p = {.fd = t->keyboard, .events = POLLIN};
         if (poll(&p, 1, 100) <= 0)
             continue;
@@ -309,6 +312,22 @@ static bool read_screen(struct at_terminal *t, double seconds)
         t->screen.data[t->screen.len] = '\0';
     }
     return false;
+}
+
+/* Reads the screen until the tour's side of the terminal closes or
+ * `seconds` pass. Returns whether it closed. */
+static bool read_screen(struct at_terminal *t, double seconds)
+{
+    return read_screen_until(t, NULL, 0, seconds);
+}
+
+/* Types `keys` once the screen shows `text` for the `times`th time. */
+static void type_at(struct at_terminal *t, const char *text, size_t times, const char *keys)
+{
+    read_screen_until(t, text, times, 20.0);
+    cr_assert_geq(times_shown(t, text), times, "'%s' was shown %zu times, not %zu:\n%s", text,
+                  times_shown(t, text), times, t->screen.data != NULL ? t->screen.data : "");
+    cr_assert_eq(write(t->keyboard, keys, strlen(keys)), (ssize_t)strlen(keys));
 }
 
 /* Waits up to 5 s for the tour (it may close the terminal a moment before
@@ -342,7 +361,8 @@ Test(tour, a_demo_writes_to_the_terminal_under_stty_tostop, .timeout = 60)
 {
     struct at_terminal t;
     const char *const argv[] = {TOUR, "--quick", NULL};
-    start_at_terminal(&t, argv, "s\ns\ns\n\nq\n");
+    start_at_terminal(&t, argv, "s\ns\ns\n\n");
+    type_at(&t, RUN_PROMPT, 5, "q\n"); /* keys typed during a demo are forgotten: type after it */
     bool closed = read_screen(&t, 20.0);
     const char *screen = t.screen.data != NULL ? t.screen.data : "";
     cr_expect(closed, "the tour still runs after 20 s; the screen:\n%s", screen);
@@ -394,6 +414,51 @@ Test(tour, ctrl_z_and_ctrl_c_typed_at_the_terminal_during_a_demo, .timeout = 60)
     cr_expect(closed, "the tour still runs 5 s after Ctrl-C; the screen:\n%s", screen);
     cr_expect_not_null(strstr(screen, "stopped by Ctrl-C"), "%s", screen);
     cr_expect_eq(finish_at_terminal(&t), 130, "%s", screen);
+    child_buffer_free(&t.screen);
+}
+
+/* A guess that only starts with s is a guess: the demo runs, and the guess
+ * is shown beside the answer. */
+Test(tour, a_guess_starting_with_s_is_a_guess, .timeout = 60)
+{
+    struct at_terminal t;
+    const char *const argv[] = {TOUR, "--predict", "--quick", NULL};
+    start_at_terminal(&t, argv, "slower\n");
+    type_at(&t, PREDICT_PROMPT, 2, "q\n");
+    bool closed = read_screen(&t, 20.0);
+    const char *screen = t.screen.data != NULL ? t.screen.data : "";
+    cr_expect(closed, "the tour still runs after q; the screen:\n%s", screen);
+    cr_expect_not_null(strstr(screen, "median of"), "stop 1's demo did not run:\n%s", screen);
+    cr_expect_not_null(strstr(screen, "You said: slower"), "%s", screen);
+    cr_expect_eq(finish_at_terminal(&t), 0, "%s", screen);
+    child_buffer_free(&t.screen);
+}
+
+/* Enter pressed twice while stop 1's demo runs is forgotten: the next
+ * prompt waits (it used to run stops 2 and 3 unseen). There " Q " quits. */
+Test(tour, keys_typed_during_a_demo_do_not_answer_the_next_prompt, .timeout = 60)
+{
+    struct at_terminal t;
+    const char *const argv[] = {TOUR, "--quick", NULL};
+    start_at_terminal(&t, argv, "\n");
+    pid_t demo = 0;
+    for (int tries = 0; demo == 0 && tries < 10000; tries++) { /* up to 10 s */
+        usleep(1000);
+        demo = first_child(t.tour);
+    }
+    cr_assert_neq(demo, 0, "stop 1's demo never started");
+    cr_assert_eq(write(t.keyboard, "\n\n", 2), 2);
+    type_at(&t, RUN_PROMPT, 2, ""); /* stop 2's prompt */
+    read_screen(&t, 1.0);
+    const char *screen = t.screen.data != NULL ? t.screen.data : "";
+    cr_expect_eq(first_child(t.tour), 0, "a demo runs without a key pressed at its prompt:\n%s", screen);
+    cr_expect_eq(times_shown(&t, RUN_PROMPT), 2, "%s", screen);
+    cr_assert_eq(write(t.keyboard, " Q \n", 4), 4);
+    bool closed = read_screen(&t, 10.0);
+    screen = t.screen.data != NULL ? t.screen.data : "";
+    cr_expect(closed, "the tour still runs after ' Q '; the screen:\n%s", screen);
+    cr_expect_not_null(strstr(screen, "Tour stopped."), "%s", screen);
+    cr_expect_eq(finish_at_terminal(&t), 0, "%s", screen);
     child_buffer_free(&t.screen);
 }
 
