@@ -30,6 +30,7 @@ static const struct demo_info demo = {
     .quick_seconds = 0.05, /* the median of 3 runs after a warm-up (options.h) */
     .default_strategies = "sequential,threads,processes" STRATEGY_OPENMP_IF_BUILT,
     .harness = true,
+    .shares_work = true,
 };
 
 int main(int argc, char **argv)
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
     int done = options_parse(argc, argv, &demo, &opts);
     if (done != OPTIONS_RUN)
         return done;
-    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = opts.seconds};
+    struct workload computing = {.kind = WORKLOAD_CPU,
+                                 .seconds = demo_cpu_seconds(&demo, &opts, opts.seconds)};
     return demo_run_single(&demo, &opts, &computing); /* calibrates units to the seconds first */
 }

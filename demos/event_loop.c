@@ -44,6 +44,7 @@ static const struct demo_info demo = {
     .quick_seconds = 0.05, /* 10 processes start in ~3 ms: under 10 % of it */
     .default_strategies = "sequential,event_loop,threads,processes",
     .harness = true,
+    .shares_work = true,
     .tasks_list = true,
     .tasks_sleep_only = true, /* the computing table shows its lesson with one task per CPU */
     .tasks_help = "sleeping tasks (cpu: one per CPU), or a sweep: 10,100",

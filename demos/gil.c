@@ -42,6 +42,7 @@ static const struct demo_info demo = {
     .quick_seconds = QUICK_SLEEP_SECONDS,
     .default_strategies = "sequential,threads,threads+gil,processes",
     .harness = true,
+    .shares_work = true,
     .flags = flags,
 };
 

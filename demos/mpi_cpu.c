@@ -57,6 +57,7 @@ static const struct demo_info demo = {
     .quick_seconds = 0.1,
     .default_strategies = "sequential",
     .harness = true,
+    .shares_work = true,
     .strategies = strategies,
     .tasks_help = "how many tasks, shared among the ranks",
     .default_tasks_help = "one per rank",
@@ -427,7 +428,11 @@ int main(int argc, char **argv)
     count_hosts(&m, &hosts, &cpus);
 
     struct comparison c = {.ntasks = opts.tasks_given ? opts.tasks : (size_t)ranks};
-    c.workload = (struct workload){.kind = WORKLOAD_CPU, .seconds = opts.seconds};
+    /* One task per rank share the work of two (lib/demo.h), as one per CPU do in cpu. */
+    bool shared = !opts.seconds_given && !opts.tasks_given;
+    c.workload = (struct workload){.kind = WORKLOAD_CPU,
+                                   .seconds = shared ? demo_share_of_work(opts.seconds, c.ntasks, opts.quick)
+                                                     : opts.seconds};
     /* The ideal speedup: no more than the ranks, nor the CPUs they share. */
     c.cpus = m.allowed; /* rank 0's host; with more hosts, a count only: */
     if (hosts > 1)

@@ -33,7 +33,7 @@ static const struct demo_info demo = {
     .name = "versus",
     .summary = "Sleeping tasks and computing tasks, on every CPU and then pinned to one: only\n"
                "computing loses its speedup on one CPU. With no --tasks or --seconds: 10 sleeps\n"
-               "of 0.1 s, and one 0.25 s computation per CPU.",
+               "of 0.1 s, and one computing task per CPU (0.25 s each on 2 CPUs).",
     .note = "notes/03-versus.md",
     .default_tasks = SLEEP_TASKS,
     .default_seconds = SLEEP_SECONDS,
@@ -41,6 +41,7 @@ static const struct demo_info demo = {
     .quick_seconds = QUICK_SLEEP_SECONDS,
     .default_strategies = "sequential,threads,processes",
     .harness = true,
+    .shares_work = true,
 };
 
 enum { SLEEP_ALL, SLEEP_ONE, CPU_ALL, CPU_ONE, COMPARISONS };
@@ -98,9 +99,9 @@ int main(int argc, char **argv)
         return status;
 
     struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts.seconds};
-    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = opts.seconds};
-    if (!opts.seconds_given)
-        computing.seconds = opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS;
+    struct workload computing = {
+        .kind = WORKLOAD_CPU,
+        .seconds = demo_cpu_seconds(&demo, &opts, opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS)};
     struct cpu_list one_cpu = {.count = 1, .ids = {opts.cpus.ids[0]}};
     /* The pass on one CPU runs the code the pass on all CPUs has just run:
      * with --quick its computing needs no warm-up of its own. */

@@ -98,6 +98,26 @@ size_t demo_cpu_tasks(const struct demo_info *demo, const struct options *opts)
     return opts->tasks_given && !demo->tasks_sleep_only ? opts->tasks : opts->cpus.count;
 }
 
+double demo_share_of_work(double seconds, size_t tasks, bool quick)
+{
+    if (tasks <= OPTIONS_SIZED_FOR_CPUS)
+        return seconds;
+    double shortest = quick ? OPTIONS_SHORTEST_QUICK_TASK : OPTIONS_SHORTEST_TASK;
+    if (seconds <= shortest)
+        return seconds;
+    double share = seconds * OPTIONS_SIZED_FOR_CPUS / (double)tasks;
+    return share > shortest ? share : shortest;
+}
+
+double demo_cpu_seconds(const struct demo_info *demo, const struct options *opts, double seconds)
+{
+    if (opts->seconds_given)
+        return opts->seconds;
+    if (opts->tasks_given && !demo->tasks_sleep_only)
+        return seconds;
+    return demo_share_of_work(seconds, opts->cpus.count, opts->quick);
+}
+
 /* Adds what demo_measure(opts, ntasks, w) would take on m's CPUs. */
 static void estimate_measure(struct demo_estimate *e, const struct options *opts, const struct machine *m,
                              size_t ntasks, const struct workload *w)
@@ -138,8 +158,7 @@ int demo_measure_both(const struct demo_info *demo, const struct options *opts, 
                       double cpu_seconds, struct comparison c[2])
 {
     struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts->seconds};
-    struct workload computing = {.kind = WORKLOAD_CPU,
-                                 .seconds = opts->seconds_given ? opts->seconds : cpu_seconds};
+    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = demo_cpu_seconds(demo, opts, cpu_seconds)};
     size_t cpu_tasks = demo_cpu_tasks(demo, opts);
     struct demo_estimate e = {0};
     estimate_measure(&e, opts, m, opts->tasks, &sleeping);

@@ -49,6 +49,14 @@ int demo_refuse_long_run(const struct demo_info *demo, const struct options *opt
  * per CPU allowed (always, where demo->tasks_sleep_only). */
 size_t demo_cpu_tasks(const struct demo_info *demo, const struct options *opts);
 
+/* Each of `tasks` computing tasks' seconds, from `seconds` as sized for
+ * OPTIONS_SIZED_FOR_CPUS tasks (options.h). */
+double demo_share_of_work(double seconds, size_t tasks, bool quick);
+
+/* Each computing task's seconds: --seconds as given; `seconds` as it is
+ * when --tasks chose how many; else shared by one task per CPU allowed. */
+double demo_cpu_seconds(const struct demo_info *demo, const struct options *opts, double seconds);
+
 /* Measures `w` under opts->strategies with opts->tasks tasks, showing a
  * progress line on stderr when it is a terminal. Returns 0 or an exit status. */
 int demo_measure(const struct demo_info *demo, const struct options *opts, size_t ntasks,

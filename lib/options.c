@@ -236,12 +236,19 @@ static void print_harness_help(const struct demo_info *demo)
         snprintf(tasks, sizeof tasks, "%zu", demo->default_tasks);
     printf("  -n, --tasks N        %s\n"
            "                       (default %s; up to %d)\n"
-           "  -s, --seconds S      %s (default %g)\n"
-           "  -r, --runs R         measured runs per strategy, median shown (default %d)\n"
-           "      --warmup W       runs before measuring, not counted (default %d)\n",
+           "  -s, --seconds S      %s (default %g)\n",
            demo->tasks_help != NULL ? demo->tasks_help : "how many tasks", tasks, OPTIONS_MAX_TASKS,
            demo->seconds_help != NULL ? demo->seconds_help : "how long each task takes, in seconds",
-           demo->default_seconds, demo->default_runs > 0 ? demo->default_runs : 3,
+           demo->default_seconds);
+    if (demo->shares_work)
+        printf("                       With one computing task per CPU and no --seconds, on N\n"
+               "                       CPUs above %d each computes %d/N of its default (at least\n"
+               "                       %g s, --quick %g s): as much work in all as on %d.\n",
+               OPTIONS_SIZED_FOR_CPUS, OPTIONS_SIZED_FOR_CPUS, OPTIONS_SHORTEST_TASK,
+               OPTIONS_SHORTEST_QUICK_TASK, OPTIONS_SIZED_FOR_CPUS);
+    printf("  -r, --runs R         measured runs per strategy, median shown (default %d)\n"
+           "      --warmup W       runs before measuring, not counted (default %d)\n",
+           demo->default_runs > 0 ? demo->default_runs : 3,
            demo->default_runs > 0 ? demo->default_warmup : 1);
     if (!demo->no_strategies)
         printf("      --strategies L   which strategies, comma-separated, from the list below\n"

@@ -45,6 +45,16 @@ struct demo_flag {
     const char *const *choices; /* DEMO_FLAG_CHOICE: the words allowed, NULL-terminated */
 };
 
+/* The computing demos were sized on 2 CPUs, with one task per CPU. On more
+ * CPUs the tasks share the work 2 tasks did there (each 2/N of it), so the
+ * sequential row, which runs every task in turn, takes no longer on 64 CPUs
+ * than on 2; but no task is shorter than OPTIONS_SHORTEST_TASK (--quick:
+ * OPTIONS_SHORTEST_QUICK_TASK), which stays long beside the cost of
+ * starting it (a fork: some 0.1-0.3 ms, notes/12-spawn_cost.md). */
+#define OPTIONS_SIZED_FOR_CPUS      2
+#define OPTIONS_SHORTEST_TASK       0.02
+#define OPTIONS_SHORTEST_QUICK_TASK 0.01
+
 /* What a demo is and what it does with no arguments. */
 struct demo_info {
     const char *name;                         /* program name, e.g. "sleep" */
@@ -71,6 +81,8 @@ struct demo_info {
 
     /* Both workloads: --tasks sets the sleeping tasks only; computing keeps one task per CPU. */
     bool tasks_sleep_only;
+    /* Computing, one task per CPU: on more CPUs they share the work (demo_cpu_seconds); --help says so. */
+    bool shares_work;
 };
 
 /* Prints "Read alongside: NOTE": the line that ends every demo's output and

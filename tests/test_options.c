@@ -1,6 +1,7 @@
 /* options: every bad flag or value is refused with exit status 2 and one
  * line naming the flag (then the usage) on stderr; good values round-trip
  * into struct options; --help and --version print to stdout and return 0. */
+#include "demo.h"
 #include "options.h"
 
 #include <criterion/criterion.h>
@@ -630,4 +631,48 @@ Test(options_print_note, names_the_note_in_the_language_asked_for, .init = cr_re
     cr_assert_str_eq(out, "Read alongside: notes/01-sleep.md\n"
                           "Read alongside: notes/ko/01-sleep.md\n"
                           "Read alongside: notes/01-sleep.md\n");
+}
+
+/* ---- computing tasks share the work on many CPUs (demo_cpu_seconds) ---- */
+
+Test(shared_work, up_to_2_tasks_each_computes_the_default)
+{
+    cr_expect_float_eq(demo_share_of_work(0.5, 1, false), 0.5, 1e-12);
+    cr_expect_float_eq(demo_share_of_work(0.5, 2, false), 0.5, 1e-12);
+}
+
+Test(shared_work, more_tasks_share_the_work_of_2_down_to_the_shortest_task)
+{
+    cr_expect_float_eq(demo_share_of_work(0.5, 16, false), 0.0625, 1e-12);
+    cr_expect_float_eq(demo_share_of_work(0.5, 64, false), OPTIONS_SHORTEST_TASK, 1e-12);
+    cr_expect_float_eq(demo_share_of_work(0.05, 16, true), OPTIONS_SHORTEST_QUICK_TASK, 1e-12);
+    cr_expect_float_eq(demo_share_of_work(0.005, 64, true), 0.005, 1e-12, "already shorter: as it is");
+}
+
+/* The sequential row runs every task in turn: on any number of CPUs it
+ * takes no longer than on 2, until the tasks reach the shortest. */
+Test(shared_work, the_sequential_row_takes_as_long_on_any_number_of_cpus)
+{
+    for (size_t n = 1; n <= 1024; n++) {
+        double all = (double)n * demo_share_of_work(0.5, n, false);
+        double bound = n * OPTIONS_SHORTEST_TASK > 1.0 ? n * OPTIONS_SHORTEST_TASK : 1.0;
+        cr_assert_leq(all, bound + 1e-9, "%zu tasks compute %g s in all", n, all);
+        cr_assert_geq(all, n <= 2 ? 0.5 * (double)n - 1e-9 : 1.0 - 1e-9, "%zu tasks: less work than on 2", n);
+    }
+}
+
+Test(shared_work, what_the_command_line_chose_stays)
+{
+    struct demo_info both = demo;
+    struct options opts = {.cpus.count = 16, .seconds = 0.1};
+    cr_expect_float_eq(demo_cpu_seconds(&both, &opts, 0.25), 0.25 / 8, 1e-12, "one task per CPU share");
+    opts.quick = true;
+    cr_expect_float_eq(demo_cpu_seconds(&both, &opts, 0.05), OPTIONS_SHORTEST_QUICK_TASK, 1e-12);
+    opts.quick = false;
+    opts.tasks_given = true;
+    cr_expect_float_eq(demo_cpu_seconds(&both, &opts, 0.25), 0.25, 1e-12, "--tasks chose the count");
+    both.tasks_sleep_only = true;
+    cr_expect_float_eq(demo_cpu_seconds(&both, &opts, 0.25), 0.25 / 8, 1e-12, "--tasks only for sleeps");
+    opts.seconds_given = true;
+    cr_expect_float_eq(demo_cpu_seconds(&both, &opts, 0.25), 0.1, 1e-12, "--seconds as given");
 }
