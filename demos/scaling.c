@@ -1,6 +1,7 @@
 /*
  * scaling: strong scaling. One fixed amount of computing, split into 48
- * chunks, done by a pool of 1, 2, ... up to twice as many workers as CPUs.
+ * chunks (4 per CPU above 12 CPUs), done by a pool of 1, 2, 3, 4, 6, 8, ...
+ * workers, up to twice as many as CPUs.
  * Per worker count: wall time, speedup, efficiency, what Amdahl's law
  * predicts, and the serial share the measurement implies (Karp-Flatt);
  * then a plot of measured, ideal and Amdahl speedup against workers.
@@ -22,7 +23,8 @@
 #include <math.h>
 #include <stdio.h>
 
-#define MAX_WORKERS      64
+#define DEFAULT_CHUNKS   48
+#define MAX_POINTS       15 /* worker counts: the plot's columns, 4 characters each, fit 80 */
 #define PLOT_ROWS        10
 #define KARP_FLATT_SLACK 0.05 /* estimates this far outside 0..1 are still noise-sized */
 
@@ -110,18 +112,20 @@ static const struct strategy *const strategies[] = {
 
 static const struct demo_info demo = {
     .name = "scaling",
-    .summary = "One fixed job split among 1 .. 2 x CPUs worker threads (strong scaling):\n"
-               "speedup, efficiency, Amdahl's prediction, the Karp-Flatt serial share, a plot.",
+    .summary = "One fixed job split among 1, 2, 3, 4, 6, ... 2 x CPUs worker threads (strong\n"
+               "scaling): speedup, efficiency, Amdahl's prediction, the Karp-Flatt serial\n"
+               "share, a plot.",
     .note = "notes/14-scaling.md",
-    .default_tasks = 48,
-    .default_seconds = 0.5, /* 48 chunks share 0.5 s of computing */
-    .quick_tasks = 48,
+    .default_tasks = 0,     /* DEFAULT_CHUNKS, or more on many CPUs: see job_chunks */
+    .default_seconds = 0.5, /* the chunks share 0.5 s of computing */
+    .quick_tasks = 0,
     .quick_seconds = 0.05,
     .default_strategies = "pool",
     .harness = true,
     .strategies = strategies,
     .flags = flags,
     .tasks_help = "how many chunks the job is cut into",
+    .default_tasks_help = "48, or 4 per CPU above 12 CPUs",
     .seconds_help = "the whole job's computing, in seconds",
     .no_csv = true, /* one table per worker count would not fit CSV's one header */
 };
@@ -139,14 +143,15 @@ static void set_workers(size_t workers)
 #endif
 }
 
-/* Refuses a job whose worker counts 1..n would take too long together:
- * each is a harness comparison, plus the serial part in every run. */
-static int refuse_long_run(const struct options *opts, const struct machine *m, size_t n,
-                           const struct workload *chunk)
+/* Refuses a job whose worker counts would take too long together: each is
+ * a harness comparison, plus the serial part in every run. */
+static int refuse_long_run(const struct options *opts, const struct machine *m, const size_t *counts,
+                           size_t n, const struct workload *chunk)
 {
     struct demo_estimate e = {0};
     double capacity = machine_parallel_capacity(m, &m->allowed);
-    for (size_t workers = 1; workers <= n; workers++) {
+    for (size_t i = 0; i < n; i++) {
+        size_t workers = counts[i];
         set_workers(workers);
         struct harness_plan plan = demo_plan(opts, opts->tasks, chunk);
         char label[32];
@@ -165,11 +170,12 @@ struct point {
 
 static void compute_point(struct point *p, double one_worker_wall, size_t cpus)
 {
-    double wall = p->c.results[0].wall, usable = (double)(p->workers < cpus ? p->workers : cpus);
-    p->speedup = stats_speedup(one_worker_wall, wall);
-    p->ideal = usable;
-    p->amdahl = stats_amdahl(serial_fraction, usable);    /* more workers than CPUs add no CPUs */
-    p->karp_flatt = stats_karp_flatt(p->speedup, usable); /* its p is processors, not workers */
+    p->speedup = stats_speedup(one_worker_wall, p->c.results[0].wall);
+    /* More workers than CPUs add no CPUs, and chunks that do not share out
+     * evenly leave some workers idle at the end: as if on fewer CPUs. */
+    p->ideal = stats_ideal_speedup(p->workers, cpus, p->c.ntasks);
+    p->amdahl = stats_amdahl(serial_fraction, p->ideal);
+    p->karp_flatt = stats_karp_flatt(p->speedup, p->ideal); /* its p is processors, not workers */
 }
 
 static void print_table(const struct point *points, size_t n)
@@ -185,8 +191,8 @@ static void print_table(const struct point *points, size_t n)
             snprintf(karp, sizeof karp, "-");
         else
             snprintf(karp, sizeof karp, "%.3f", p->karp_flatt);
-        printf("%7zu %8.3f  %-13s %7.2fx %5.0fx %4.0f%% %7.2fx %11s\n", p->workers, m->wall, range,
-               stats_round_down(p->speedup, 2), p->ideal,
+        printf("%7zu %8.3f  %-13s %7.2fx %5.*fx %4.0f%% %7.2fx %11s\n", p->workers, m->wall, range,
+               stats_round_down(p->speedup, 2), p->ideal == floor(p->ideal) ? 0 : 1, p->ideal,
                stats_round_down(100.0 * stats_efficiency(p->speedup, p->ideal), 0), p->amdahl, karp);
     }
     int set_aside = 0, runs = 0;
@@ -198,9 +204,9 @@ static void print_table(const struct point *points, size_t n)
         printf("set aside as not fair: %d of %d runs (a chunk waited for a CPU, or the CPU\n"
                "  was slower); the medians are of the rest\n",
                set_aside, runs);
-    printf("ideal = min(workers, CPUs); amdahl = 1 / (f + (1 - f) / ideal) with f = %g;\n"
-           "karp-flatt = the serial share this speedup implies on `ideal` CPUs (near f,\n"
-           "plus whatever more workers cost).\n",
+    printf("ideal = min(workers, CPUs), less where the chunks leave workers idle at the end;\n"
+           "amdahl = 1 / (f + (1 - f) / ideal) with f = %g; karp-flatt = the serial share\n"
+           "this speedup implies on `ideal` CPUs (near f, plus whatever more workers cost).\n",
            serial_fraction);
 }
 
@@ -341,24 +347,27 @@ int main(int argc, char **argv)
         return options_refuse(&demo, "--strategies", "one at a time here (pool or openmp)");
     if ((status = demo_setup(&demo, &opts, &m)) != 0)
         return status;
-    size_t cpus = opts.cpus.count, n = 2 * cpus < MAX_WORKERS ? 2 * cpus : MAX_WORKERS;
-    if (n == 0) /* cannot happen: options_parse leaves at least one CPU */
+    size_t cpus = opts.cpus.count, counts[MAX_POINTS];
+    size_t n = stats_worker_counts(cpus, counts, MAX_POINTS);
+    if (n == 0) /* cannot happen: there are always at least 1 and 2 workers */
         return 1;
+    if (!opts.tasks_given) /* enough chunks for every CPU to take several */
+        opts.tasks = cpus > DEFAULT_CHUNKS / 4 ? 4 * cpus : DEFAULT_CHUNKS;
 
     /* The job: --seconds of computing in all; a share f of it serial. */
     struct workload chunk = {.kind = WORKLOAD_CPU,
                              .seconds = opts.seconds * (1.0 - serial_fraction) / (double)opts.tasks};
     serial_part = (struct workload){.kind = WORKLOAD_CPU, .seconds = opts.seconds * serial_fraction};
-    if ((status = refuse_long_run(&opts, &m, n, &chunk)) != 0)
+    if ((status = refuse_long_run(&opts, &m, counts, n, &chunk)) != 0)
         return status;
     workload_calibrate(&chunk);
     if (serial_fraction > 0.0)
         workload_calibrate(&serial_part);
 
-    struct point points[MAX_WORKERS];
+    struct point points[MAX_POINTS];
     for (size_t i = 0; i < n; i++) {
-        points[i].workers = i + 1;
-        set_workers(i + 1);
+        points[i].workers = counts[i];
+        set_workers(counts[i]);
         if ((status = demo_measure(&demo, &opts, opts.tasks, &chunk, &points[i].c)) != 0) {
             for (size_t j = 0; j < i; j++)
                 harness_free(&points[j].c);
@@ -386,7 +395,7 @@ int main(int argc, char **argv)
         report_verdicts(line, 1, &opts);
         report_note(&demo);
     }
-    struct comparison traced[MAX_WORKERS]; /* borrowed: the points still own their spans */
+    struct comparison traced[MAX_POINTS]; /* borrowed: the points still own their spans */
     for (size_t i = 0; i < n; i++)
         traced[i] = points[i].c;
     if (demo_write_trace(&demo, &opts, traced, n) != 0)

@@ -1,6 +1,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,4 +78,56 @@ double stats_round_down(double value, int decimals)
     double scale = pow(10.0, decimals);
     /* the small nudge keeps 1.15 (stored as 1.1499999...) from becoming 1.14 */
     return floor(value * scale + 1e-9) / scale;
+}
+
+double stats_ideal_speedup(size_t workers, size_t cpus, size_t chunks)
+{
+    if (workers == 0 || cpus == 0 || chunks == 0)
+        return 0.0;
+    size_t rounds = (chunks + workers - 1) / workers; /* the busiest worker's chunks */
+    double most = (double)chunks / (double)rounds;
+    double usable = (double)(workers < cpus ? workers : cpus);
+    return most < usable ? most : usable;
+}
+
+/* The count after `count` in 1, 2, 3, 4, 6, 8, 12, 16, ... (each doubling
+ * in two steps: x1.5, then x4/3), or with `doubling` in 1, 2, 4, 8, ... */
+static size_t next_count(size_t count, bool doubling)
+{
+    if (doubling || count < 2)
+        return 2 * count;
+    bool power_of_two = (count & (count - 1)) == 0;
+    return power_of_two ? count + count / 2 : count / 3 * 4;
+}
+
+/* Writes `count` at counts[n] if there is room; returns n + 1. */
+static size_t put(size_t *counts, size_t max, size_t n, size_t count)
+{
+    if (n < max)
+        counts[n] = count;
+    return n + 1;
+}
+
+/* The sweep up to the first count at or past 2 x cpus, with `cpus` in its
+ * place. Writes at most `max`; returns how many there are. */
+static size_t sweep(size_t cpus, bool doubling, size_t *counts, size_t max)
+{
+    size_t n = 0, last = 0;
+    for (size_t count = 1;; count = next_count(count, doubling)) {
+        if (last < cpus && count > cpus) /* the knee: exactly as many workers as CPUs */
+            n = put(counts, max, n, last = cpus);
+        n = put(counts, max, n, last = count);
+        if (count >= 2 * cpus)
+            return n;
+    }
+}
+
+size_t stats_worker_counts(size_t cpus, size_t *counts, size_t max)
+{
+    if (cpus == 0)
+        cpus = 1;
+    size_t n = sweep(cpus, false, counts, max);
+    if (n > max)
+        n = sweep(cpus, true, counts, max);
+    return n < max ? n : max;
 }

@@ -31,6 +31,19 @@ double stats_amdahl(double serial, double workers);
  * It grows with workers when the overhead of more workers is the limit. */
 double stats_karp_flatt(double speedup, double workers);
 
+/* The best speedup `workers` workers can give a job of `chunks` equal
+ * chunks on `cpus` CPUs: no more than the CPUs, nor than the chunks allow
+ * when they do not share out evenly (48 chunks on 33 workers: 2 rounds,
+ * 24x at most). */
+double stats_ideal_speedup(size_t workers, size_t cpus, size_t chunks);
+
+/* The worker counts of a scaling sweep on `cpus` CPUs, at most `max` of
+ * them: 1, 2, 3, 4, 6, 8, 12, ... (when too many, 1, 2, 4, 8,
+ * ...), with `cpus` itself, up to the first count at or past 2 x cpus, so
+ * that it always measures past the CPUs (with max >= 15, up to 1024 CPUs).
+ * Returns how many it wrote. */
+size_t stats_worker_counts(size_t cpus, size_t *counts, size_t max);
+
 /* `value` cut to `decimals` places, never rounded up: for showing ratios,
  * so that 9.996x reads 9.99x and not a perfect-looking 10.00x. */
 double stats_round_down(double value, int decimals);

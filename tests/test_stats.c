@@ -193,3 +193,52 @@ Test(stats, karp_flatt_against_hand_computed_values)
     cr_assert_float_eq(stats_karp_flatt(stats_amdahl(0.1, 4), 4), 0.1, 1e-12); /* recovers Amdahl's f */
     cr_assert(isnan(stats_karp_flatt(1.0, 1)), "one worker: nothing to judge");
 }
+
+Test(stats, ideal_speedup_is_the_cpus_or_what_the_chunks_allow)
+{
+    cr_expect_float_eq(stats_ideal_speedup(1, 2, 48), 1.0, 1e-12);
+    cr_expect_float_eq(stats_ideal_speedup(2, 2, 48), 2.0, 1e-12);
+    cr_expect_float_eq(stats_ideal_speedup(4, 2, 48), 2.0, 1e-12, "more workers than CPUs take turns");
+    cr_expect_float_eq(stats_ideal_speedup(33, 64, 48), 24.0, 1e-12, "48 chunks on 33 workers: 2 rounds");
+    cr_expect_float_eq(stats_ideal_speedup(64, 64, 48), 48.0, 1e-12, "no more than the chunks");
+    cr_expect_float_eq(stats_ideal_speedup(5, 8, 48), 48.0 / 10.0, 1e-12, "10 rounds: 4.8x, not 5x");
+}
+
+static void expect_counts(size_t cpus, const size_t *expected, size_t n)
+{
+    size_t counts[15];
+    size_t got = stats_worker_counts(cpus, counts, 15);
+    cr_expect_eq(got, n, "%zu CPUs: %zu counts, not %zu", cpus, got, n);
+    for (size_t i = 0; i < n && i < got; i++)
+        cr_expect_eq(counts[i], expected[i], "%zu CPUs, count %zu: %zu, not %zu", cpus, i, counts[i],
+                     expected[i]);
+}
+
+Test(stats, worker_counts_step_twice_per_doubling_to_twice_the_cpus)
+{
+    expect_counts(1, (size_t[]){1, 2}, 2);
+    expect_counts(2, (size_t[]){1, 2, 3, 4}, 4);
+    expect_counts(5, (size_t[]){1, 2, 3, 4, 5, 6, 8, 12}, 8);
+    expect_counts(16, (size_t[]){1, 2, 3, 4, 6, 8, 12, 16, 24, 32}, 10);
+    expect_counts(64, (size_t[]){1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128}, 14);
+    expect_counts(1024, (size_t[]){1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048}, 12);
+}
+
+/* On any machine the sweep rises, includes the CPU count, and ends past it. */
+Test(stats, worker_counts_always_measure_the_cpus_and_past_them)
+{
+    for (size_t cpus = 1; cpus <= 1024; cpus++) {
+        size_t counts[15];
+        size_t n = stats_worker_counts(cpus, counts, 15);
+        cr_assert_geq(n, 2);
+        cr_assert_eq(counts[0], 1);
+        bool has_cpus = false;
+        for (size_t i = 0; i < n; i++) {
+            has_cpus |= counts[i] == cpus;
+            if (i > 0)
+                cr_assert_gt(counts[i], counts[i - 1], "%zu CPUs: not rising at %zu", cpus, i);
+        }
+        cr_assert(has_cpus, "%zu CPUs: the CPU count is not measured", cpus);
+        cr_assert_gt(counts[n - 1], cpus, "%zu CPUs: never past them", cpus);
+    }
+}
