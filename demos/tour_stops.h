@@ -1,0 +1,42 @@
+/*
+ * tour_stops: the tour's lesson plan, one stop per note, in the order of
+ * notes/README.md, each with its question and answer in English and
+ * Korean. An answer that depends on the machine says {n}, {cpus}, {use}
+ * and {ht}; tour_fill puts in the machine's own numbers, so that an 8-CPU
+ * laptop is not told "2x".
+ */
+#ifndef ATONCE_TOUR_STOPS_H
+#define ATONCE_TOUR_STOPS_H
+
+#include "machine.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MAX_ARGS 8
+
+/* One stop of the tour: one note and the demo run beside it. */
+struct stop {
+    const char *note; /* its file name, the same in notes/ and notes/ko/ */
+    const char *title[2];
+    const char *question[2];
+    const char *answer[2];
+    const char *const argv[MAX_ARGS];       /* the demo and its flags */
+    const char *const quick_argv[MAX_ARGS]; /* with --quick */
+    bool mpi;                               /* started by mpirun, and only there when built with Open MPI */
+};
+
+enum { EN, KO }; /* the languages, as indexes into the texts */
+
+extern const struct stop tour_stops[];
+extern const size_t tour_stop_count;
+
+/* Copies `text` into `out` with the machine's numbers in place of
+ *   {n}     how many CPUs this process may use: "8"
+ *   {cpus}  how many CPUs' worth may compute at once: "8", or a quota's "1.5"
+ *   {use}   the CPU use of that many busy CPUs: "800%"
+ *   {ht}    "", or a sentence that hyper-threads share cores (expect less)
+ * in `language`. */
+void tour_fill(const char *text, const struct machine *m, int language, char *out, size_t size);
+
+#endif

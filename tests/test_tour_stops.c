@@ -1,0 +1,108 @@
+/* tour_stops: the tour's questions and answers, filled in for fixture
+ * machines of 2, 16 (8 cores with hyper-threads), 64 CPUs and a CPU quota,
+ * in both languages: each quotes that machine's own numbers, none a fixed
+ * "2x" or "2 CPUs", and every line fits 80 columns of a terminal (where a
+ * Korean syllable takes two). */
+#include "tour_stops.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FIXTURE(name) SOURCE_ROOT "/tests/machines/" name
+#define COLUMNS       80
+
+/* Columns on a terminal: ASCII one, a Hangul syllable or other East Asian
+ * character (3 bytes in UTF-8, from U+1100 on) two. */
+static size_t columns(const char *line, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if ((c & 0xC0) == 0x80)
+            continue;           /* a later byte of a character */
+        n += c >= 0xE1 ? 2 : 1; /* 0xE1: the lead byte of U+1000 and up */
+    }
+    return n;
+}
+
+static void expect_lines_fit(const char *text, const char *what)
+{
+    for (const char *line = text; *line != '\0';) {
+        size_t len = strcspn(line, "\n");
+        cr_expect_leq(columns(line, len), COLUMNS, "%s: %zu columns:\n%.*s", what, columns(line, len),
+                      (int)len, line);
+        line += len + (line[len] == '\n');
+    }
+}
+
+/* Every stop's question and answer on `fixture`, in both languages. */
+static void check_machine(const char *fixture, const char *cpus_text)
+{
+    struct machine m;
+    machine_read_at(fixture, NULL, &m);
+    bool cpus_quoted[2] = {false, false};
+    for (size_t i = 0; i < tour_stop_count; i++) {
+        const struct stop *s = &tour_stops[i];
+        for (int language = EN; language <= KO; language++) {
+            const char *texts[] = {s->question[language], s->answer[language]};
+            for (size_t t = 0; t < 2; t++) {
+                char filled[1024], what[128];
+                tour_fill(texts[t], &m, language, filled, sizeof filled);
+                snprintf(what, sizeof what, "%s, stop %zu (%s), %s", fixture, i + 1, s->note,
+                         language == KO ? "ko" : "en");
+                cr_expect_null(strchr(filled, '{'), "%s: a name left unfilled:\n%s", what, filled);
+                expect_lines_fit(filled, what);
+                /* mpi_cpu runs 2 ranks on any machine: its "2x" is theirs */
+                if (!s->mpi && strcmp(cpus_text, "2") != 0) {
+                    cr_expect_null(strstr(filled, " 2x"), "%s: says 2x:\n%s", what, filled);
+                    cr_expect_null(strstr(filled, "2 CPUs"), "%s: says 2 CPUs:\n%s", what, filled);
+                    cr_expect_null(strstr(filled, "CPU 2개"), "%s: says 2 CPUs:\n%s", what, filled);
+                    cr_expect_null(strstr(filled, "최대 2배"), "%s: says 2x:\n%s", what, filled);
+                }
+                char own[32]; /* "16x", "16배" */
+                snprintf(own, sizeof own, "%s%s", cpus_text, language == KO ? "배" : "x");
+                if (strstr(filled, own) != NULL)
+                    cpus_quoted[language] = true;
+            }
+        }
+    }
+    cr_expect(cpus_quoted[EN], "%s: no English answer quotes %sx", fixture, cpus_text);
+    cr_expect(cpus_quoted[KO], "%s: no Korean answer quotes %s배", fixture, cpus_text);
+}
+
+Test(tour_stops, a_2_cpu_vm)
+{
+    check_machine(FIXTURE("vm-2cpu"), "2");
+}
+
+Test(tour_stops, an_8_core_16_thread_laptop_hears_of_its_hyper_threads)
+{
+    check_machine(FIXTURE("laptop-8c16t"), "16");
+    struct machine m;
+    machine_read_at(FIXTURE("laptop-8c16t"), NULL, &m);
+    char filled[1024];
+    tour_fill("{ht}", &m, EN, filled, sizeof filled);
+    cr_expect_not_null(strstr(filled, "8 cores"), "%s", filled);
+    tour_fill("{ht}", &m, KO, filled, sizeof filled);
+    cr_expect_not_null(strstr(filled, "8개"), "%s", filled);
+}
+
+Test(tour_stops, a_64_cpu_server)
+{
+    check_machine(FIXTURE("server-2x16c32t"), "64");
+}
+
+Test(tour_stops, a_quota_of_one_and_a_half_cpus)
+{
+    check_machine(FIXTURE("quota-v2"), "1.5");
+}
+
+Test(tour_stops, fill_cuts_short_rather_than_overflow)
+{
+    struct machine m;
+    machine_read_at(FIXTURE("vm-2cpu"), NULL, &m);
+    char small[8];
+    tour_fill("at most {cpus}x on {cpus} CPUs", &m, EN, small, sizeof small);
+    cr_expect_str_eq(small, "at most");
+}
