@@ -150,7 +150,7 @@ int demo_write_trace(const struct demo_info *demo, const struct options *opts,
     else if (err == 0)
         err = output_file_commit(&to); /* complete: only now does it replace the old file */
     if (err != 0)
-        fprintf(stderr, "%s: --trace: cannot write %s: %s\n", demo->name, opts->trace, output_strerror(err));
+        options_say_cannot_write(demo, opts->trace, output_strerror(err));
     return err == 0 ? 0 : 1;
 }
 

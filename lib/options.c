@@ -134,10 +134,7 @@ static void options_print_usage(FILE *to, const struct demo_info *demo)
     fprintf(to, "\n");
 }
 
-/* Writes `text` with each control character escaped (\n, \t, \x1b; a C1
- * control, U+0080 to U+009F in UTF-8, as \u0085): what the user typed stays
- * on its one line and cannot move the cursor or recolour the terminal. */
-static void put_escaped(FILE *to, const char *text)
+void options_put_escaped(FILE *to, const char *text)
 {
     for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
         if (*c == '\n' || *c == '\t' || *c == '\r')
@@ -151,6 +148,13 @@ static void put_escaped(FILE *to, const char *text)
     }
 }
 
+void options_say_cannot_write(const struct demo_info *demo, const char *path, const char *why)
+{
+    fprintf(stderr, "%s: --trace: cannot write ", demo->name);
+    options_put_escaped(stderr, path);
+    fprintf(stderr, ": %s\n", why);
+}
+
 /* Prints "<demo>: <flag>: <problem>" as one line, then the usage; returns
  * exit status 2. */
 static int bad_usage_v(const struct demo_info *demo, const char *flag, const char *format, va_list args)
@@ -158,9 +162,9 @@ static int bad_usage_v(const struct demo_info *demo, const char *flag, const cha
     char problem[1024];
     vsnprintf(problem, sizeof problem, format, args);
     fprintf(stderr, "%s: ", demo->name);
-    put_escaped(stderr, flag);
+    options_put_escaped(stderr, flag);
     fputs(": ", stderr);
-    put_escaped(stderr, problem);
+    options_put_escaped(stderr, problem);
     fputc('\n', stderr);
     options_print_usage(stderr, demo);
     return 2;
@@ -648,7 +652,7 @@ int options_parse(int argc, char **argv, const struct demo_info *demo, struct op
         return status;
     if (out->trace != NULL &&
         (status = output_file_check(out->trace)) != 0) { /* before, not after, the run */
-        fprintf(stderr, "%s: --trace: cannot write %s: %s\n", demo->name, out->trace, strerror(-status));
+        options_say_cannot_write(demo, out->trace, strerror(-status));
         return 1;
     }
     interrupt_install(demo->name); /* the demo runs from here: Ctrl-C must leave no child behind */

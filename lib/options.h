@@ -130,6 +130,14 @@ struct options {
  * --version, 2 after a bad flag or value. */
 int options_parse(int argc, char **argv, const struct demo_info *demo, struct options *out);
 
+/* Writes `text` with each control character escaped (\n, \t, \x1b; a C1
+ * control, U+0080 to U+009F in UTF-8, as \u0085): what the user typed stays
+ * on its one line and cannot move the cursor or recolour the terminal. */
+void options_put_escaped(FILE *to, const char *text);
+
+/* Says "<demo>: --trace: cannot write <path, escaped>: <why>" on stderr. */
+void options_say_cannot_write(const struct demo_info *demo, const char *path, const char *why);
+
 /* For flags each right alone but wrong together, which a demo checks after
  * options_parse: prints "<demo>: <flag>: <problem>" as one line (control
  * characters escaped), then the usage, on stderr. Returns exit status 2. */

@@ -102,6 +102,10 @@ check("--trace to a missing folder fails before measuring", took < 5 and p.stdou
       f"{took:.2f} s, stdout {p.stdout[:80]!r}")
 check("--trace to a missing folder is named", "--trace: cannot write /nonexistent-folder/t.json" in p.stderr,
       repr(p.stderr))
+# A path with a newline and an escape sequence is named on one line, escaped.
+p = run([sleep, "--quick", "--trace", "/nonexistent\nfolder/\x1b[31mt.json"], subprocess.PIPE)
+check("--trace's path is escaped in its error", p.returncode == 1 and p.stderr.count("\n") == 1 and
+      "cannot write /nonexistent\\nfolder/\\x1b[31mt.json: No such file" in p.stderr, repr(p.stderr))
 with tempfile.TemporaryDirectory() as folder:
     trace = os.path.join(folder, "t.json")
     with open(trace, "w") as f:
