@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -67,6 +68,8 @@ static void wait_for_children_to_be_noted(void)
     }
 }
 
+static bool erase_line; /* stderr is a terminal that takes "\r\033[K" */
+
 static void on_signal(int sig)
 {
     if (getpid() != owner) /* a forked task got the terminal's signal too: just end */
@@ -83,7 +86,7 @@ static void on_signal(int sig)
     for (size_t i = 0; i < STOP_SIGNALS; i++)
         if (stop_signals[i].sig == sig)
             what = stop_signals[i].says;
-    if (isatty(STDERR_FILENO))
+    if (erase_line)
         (void)!write(STDERR_FILENO, "\r\033[K", 4);
     (void)!write(STDERR_FILENO, name, strlen(name));
     (void)!write(STDERR_FILENO, what, strlen(what));
@@ -93,6 +96,10 @@ static void on_signal(int sig)
 void interrupt_install(const char *program_name)
 {
     owner = getpid();
+    /* Decided here: getenv is not safe in a handler. As lib/progress.c
+     * draws its line only on such a terminal, only there is one to erase. */
+    const char *term = getenv("TERM");
+    erase_line = isatty(STDERR_FILENO) && !(term != NULL && strcmp(term, "dumb") == 0);
     size_t n = strlen(program_name);
     n = n < sizeof name - 1 ? n : sizeof name - 1;
     memcpy(name, program_name, n);
