@@ -557,3 +557,17 @@ void cpu_list_format(const struct cpu_list *cpus, char *buf, size_t size)
             i = last;
     }
 }
+
+void cpu_list_format_brief(const struct cpu_list *cpus, size_t width, char *buf, size_t size)
+{
+    char full[8 * CPU_LIST_MAX]; /* room for 1024 scattered CPUs: "1023," */
+    cpu_list_format(cpus, full, sizeof full);
+    if (strlen(full) <= width) {
+        snprintf(buf, size, "%s", full);
+        return;
+    }
+    size_t keep = width > 3 ? width - 3 : 0;  /* room for "..." */
+    while (keep > 0 && full[keep - 1] != ',') /* whole numbers only: "0,2,...", never "0,1..." */
+        keep--;
+    snprintf(buf, size, "%.*s...", (int)keep, full);
+}

@@ -112,6 +112,10 @@ int cpu_list_parse(const char *text, struct cpu_list *out);
 /* Writes "0-3", "0,2" or "1" into buf. */
 void cpu_list_format(const struct cpu_list *cpus, char *buf, size_t size);
 
+/* The same, for a line people read: at most `width` characters, a long
+ * list cut after a comma and ended with "...", e.g. "0,2,4,6,...". */
+void cpu_list_format_brief(const struct cpu_list *cpus, size_t width, char *buf, size_t size);
+
 /* Does `cpus` hold `id`? */
 int cpu_list_contains(const struct cpu_list *cpus, int id);
 

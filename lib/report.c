@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define COLUMNS           80   /* every line fits a terminal of 80 columns */
 #define TIMELINE_WIDTH    56   /* columns of time; with the labels, 80 in all */
 #define TIMELINE_MAX_ROWS 10   /* tasks shown per strategy */
 #define SPREAD_WARNING    0.10 /* runs spread over more than 10 % of the median */
@@ -51,7 +52,7 @@ void report_header(const struct demo_info *demo, const struct options *opts, con
                    const struct comparison *first)
 {
     char machine[512], runs[64];
-    machine_describe(m, 80, machine, sizeof machine);
+    machine_describe(m, COLUMNS, machine, sizeof machine);
     if (first != NULL)
         comparison_runs(first, runs, sizeof runs);
     else
@@ -59,12 +60,21 @@ void report_header(const struct demo_info *demo, const struct options *opts, con
     printf("%s%s%s: %s\n%s", paint(opts, BOLD), demo->name, paint(opts, RESET), runs, machine);
 }
 
+/* c's CPU list in what is left of a line after `around`, the rest of the
+ * line, is printed: "(0,2,4,...)" rather than a line too wide. */
+static void brief_cpus(const struct comparison *c, const char *around, char *buf, size_t size)
+{
+    size_t used = strlen(around);
+    cpu_list_format_brief(&c->cpus, used < COLUMNS ? COLUMNS - used : 0, buf, size);
+}
+
 void report_workload_title(const struct comparison *c, const struct comparison *first,
                            const struct options *opts)
 {
-    char what[128], cpus[256], runs[64] = "", first_runs[64] = "";
+    char what[128], cpus[256], runs[64] = "", first_runs[64] = "", around[192];
     describe_workload(&c->workload, c->ntasks, what, sizeof what);
-    cpu_list_format(&c->cpus, cpus, sizeof cpus);
+    snprintf(around, sizeof around, "%s, on %zu CPUs ()", what, c->cpus.count);
+    brief_cpus(c, around, cpus, sizeof cpus);
     comparison_runs(c, runs, sizeof runs);
     comparison_runs(first, first_runs, sizeof first_runs);
     bool other_runs = strcmp(runs, first_runs) != 0; /* --quick: computing takes more, shorter runs */
@@ -248,8 +258,10 @@ void report_timeline(const struct comparison *c, const struct options *opts)
     }
     if (total <= 0.0)
         return;
-    char cpus[256];
-    cpu_list_format(&c->cpus, cpus, sizeof cpus);
+    char cpus[256], around[128];
+    snprintf(around, sizeof around, "timeline of %s on %zu CPUs (): one row per task, time across from 0",
+             workload_kind_name(c->workload.kind), c->cpus.count);
+    brief_cpus(c, around, cpus, sizeof cpus);
     printf("\n%stimeline of %s on %zu CPU%s (%s)%s: one row per task, time across from 0\n"
            "to %.3f s (median run). A row runs from the task's start to its end: # on a\n"
            "CPU, - waiting (for a timer, a child or its turn); the share of # is the task's\n"

@@ -208,3 +208,20 @@ Test(cpu_list, parses_what_the_kernel_writes)
     cr_assert_eq(cpu_list_parse("1,0", &l), -EINVAL);
     cr_assert_eq(cpu_list_parse("0-5000", &l), -EINVAL);
 }
+
+Test(cpu_list, brief_cuts_a_long_list_after_a_comma)
+{
+    struct cpu_list scattered = {.count = 32};
+    for (size_t i = 0; i < scattered.count; i++)
+        scattered.ids[i] = 2 * (int)i;
+    char buf[64];
+    cpu_list_format_brief(&scattered, 16, buf, sizeof buf);
+    cr_expect_str_eq(buf, "0,2,4,6,8,10,...");
+    struct cpu_list run = {.count = 64};
+    for (size_t i = 0; i < run.count; i++)
+        run.ids[i] = (int)i;
+    cpu_list_format_brief(&run, 16, buf, sizeof buf);
+    cr_expect_str_eq(buf, "0-63", "short already");
+    cpu_list_format_brief(&scattered, 5, buf, sizeof buf);
+    cr_expect_str_eq(buf, "0,...");
+}

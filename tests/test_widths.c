@@ -320,3 +320,21 @@ Test(widths, the_timeline_legend_and_title_fit)
     }
     free(spans);
 }
+
+/* --cpus 0,2,4,...: a list with no runs to shorten is cut with "...". */
+Test(widths, a_scattered_cpu_list_in_the_titles_fits)
+{
+    struct span *spans = wide_spans();
+    for (size_t k = 0; k < 2; k++) {
+        struct comparison c = wide(k == 0 ? WORKLOAD_CPU : WORKLOAD_SLEEP, spans);
+        c.cpus.count = WIDE_CPUS / 2;
+        for (size_t i = 0; i < c.cpus.count; i++)
+            c.cpus.ids[i] = 2 * (int)i;
+        char *out = printed(print_title_timeline_legend, &c);
+        cr_assert_not_null(strstr(out, "(0,2,4,"), "%s", out);
+        cr_assert_not_null(strstr(out, ",...)"), "%s", out);
+        assert_fits(out, "the titles");
+        free(out);
+    }
+    free(spans);
+}
