@@ -102,14 +102,17 @@ static void print_row(const struct comparison *c, const struct measurement *m, c
         snprintf(best, sizeof best, "%.0fx", ideal);
     else /* fixed shares (mpi_cpu): 3 tasks on 2 ranks can reach 1.50x */
         snprintf(best, sizeof best, "%.2fx", ideal);
-    snprintf(range, sizeof range, "%.3f-%.3f", m->wall_min, m->wall_max);
+    int decimals = m->wall_max < 100.0 ? 3 : 1; /* "100.0-999.9" fits the column as "0.100-9.999" does */
+    snprintf(range, sizeof range, "%.*f-%.*f", decimals, m->wall_min, decimals, m->wall_max);
     if (speedup > 0.0)
         snprintf(eff, sizeof eff, "%.0f%%", stats_round_down(100.0 * stats_efficiency(speedup, ideal), 0));
     else
         snprintf(eff, sizeof eff, "-");
-    printf("%-11s %7.3f  %-13s %6.3f %5.0f%% %8s %6s %5s  %s%s%s\n", m->strategy->name, m->wall, range, cpu,
+    /* "MISMATCH" starts a column early: with the widest figures the row still fits 80 columns */
+    printf("%-11s %7.3f  %-13s %6.3f %5.0f%% %8s %6s %5s %s%s%s\n", m->strategy->name, m->wall, range, cpu,
            m->wall > 0.0 ? stats_round_down(100.0 * cpu / m->wall, 0) : 0.0, speed, best, eff,
-           paint(opts, m->checksum_ok ? GREEN : RED), m->checksum_ok ? "ok" : "MISMATCH", paint(opts, RESET));
+           paint(opts, m->checksum_ok ? GREEN : RED), m->checksum_ok ? " ok" : "MISMATCH",
+           paint(opts, RESET));
 }
 
 static void print_wrapped(const char *text, int length, int indent, const char *on, const char *off);

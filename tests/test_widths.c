@@ -338,3 +338,20 @@ Test(widths, a_scattered_cpu_list_in_the_titles_fits)
     }
     free(spans);
 }
+
+/* A row whose checksum differs says MISMATCH in its check column. */
+Test(widths, a_mismatch_row_fits)
+{
+    struct span *spans = wide_spans();
+    struct comparison c = wide(WORKLOAD_CPU, spans);
+    for (size_t i = 0; i < c.count; i++) {
+        c.results[i].checksum_ok = false;
+        c.results[i].checksum = i;
+        c.results[i].wall = WIDE_WALL;
+    }
+    char *out = printed(print_table, &c);
+    cr_assert_not_null(strstr(out, "MISMATCH"), "%s", out);
+    assert_fits(out, "a mismatch");
+    free(out);
+    free(spans);
+}
