@@ -331,6 +331,22 @@ static void print_json(const struct machine *m, const struct comparison *c, int 
     printf("]}\n");
 }
 
+/* "CPU time per rank, last run: 0.499 0.501 s", as many ranks as fit 80
+ * columns, then "...". */
+static void print_cpu_per_rank(const double *cpu_per_rank)
+{
+    char line[96];
+    int used = snprintf(line, sizeof line, "CPU time per rank, last run:"), r = 0;
+    for (; r < ranks; r++) {
+        char value[32];
+        int len = snprintf(value, sizeof value, " %.3f", cpu_per_rank[r]);
+        if (used + len + (int)strlen(" ... s") > 80)
+            break;
+        used += snprintf(line + used, sizeof line - (size_t)used, "%s", value);
+    }
+    printf("%s%s s\n", line, r < ranks ? " ..." : "");
+}
+
 static void print_report(const struct options *opts, const struct machine *m, const struct comparison *c,
                          int hosts, const double *cpu_per_rank, char verdict[][VERDICT_SIZE])
 {
@@ -339,10 +355,7 @@ static void print_report(const struct options *opts, const struct machine *m, co
            c->ntasks == 1 ? "" : "s", c->workload.seconds, ranks, ranks == 1 ? "" : "s", hosts,
            hosts == 1 ? "" : "s", c->cpus.count, c->cpus.count == 1 ? "" : "s");
     report_table(c, opts);
-    printf("CPU time per rank, last run:");
-    for (int r = 0; r < ranks && r < 8; r++)
-        printf(" %.3f", cpu_per_rank[r]);
-    printf("%s s\n", ranks > 8 ? " ..." : "");
+    print_cpu_per_rank(cpu_per_rank);
     report_legend();
     report_timeline(c, opts);
     report_verdicts(verdict, 1, opts);

@@ -104,3 +104,21 @@ Test(mpi_cpu, a_too_long_run_is_refused_with_its_estimate, .timeout = 90)
     cr_expect_eq(r.out.len, 0, "%s", r.out.data);
     child_result_free(&r);
 }
+
+/* Twelve ranks on this machine (--oversubscribe: more ranks than CPUs):
+ * every line still fits 80 columns, the CPU time per rank cut with "...". */
+Test(mpi_cpu, twelve_ranks_fit_80_columns, .timeout = 120)
+{
+    const char *const argv[] = {MPIRUN,    "--oversubscribe", "-np", "12", MPI_CPU,
+                                "--quick", "--runs",          "1",   NULL};
+    struct child_result r;
+    cr_assert_eq(run(argv, &r), 0, "stdout:\n%s\nstderr:\n%s", r.out.data, r.err.data);
+    cr_expect_not_null(strstr(r.out.data, "on 12 ranks"), "%s", r.out.data);
+    cr_expect_not_null(strstr(r.out.data, " ... s\n"), "%s", r.out.data);
+    for (const char *line = r.out.data; *line != '\0';) {
+        size_t len = strcspn(line, "\n");
+        cr_expect_leq(len, 80, "a line of %zu columns:\n%.*s", len, (int)len, line);
+        line += len + (line[len] == '\n');
+    }
+    child_result_free(&r);
+}
