@@ -383,6 +383,9 @@ int harness_compare(const struct harness_plan *plan, const struct workload *w, s
     }
     out->cpus = m->allowed;
     out->cores = machine_count_cores(m, &out->cpus);
+    out->efficiency = 0;
+    for (size_t i = 0; i < out->cpus.count; i++)
+        out->efficiency += (size_t)cpu_list_contains(&m->efficiency, out->cpus.ids[i]);
     out->quota = m->quota;
     out->boost = m->boost;
     struct surroundings around = {.cpus = &out->cpus, .quota_dir = m->quota_dir};

@@ -140,6 +140,20 @@ static bool hyperthreads_share(const struct comparison *c, char *buf, size_t siz
     return true;
 }
 
+/* On a hybrid CPU (performance and efficiency cores), more computing tasks
+ * than performance CPUs: the rest ran on efficiency cores, which compute
+ * more slowly, so the tasks on them finish last. */
+static bool efficiency_cores_slower(const struct comparison *c, char *buf, size_t size)
+{
+    size_t performance = c->cpus.count - c->efficiency;
+    if (c->workload.kind != WORKLOAD_CPU || c->efficiency == 0 || performance == 0 ||
+        c->ntasks <= performance)
+        return false;
+    snprintf(buf, size, "%zu of these %zu CPUs are efficiency cores: slower, so expect less", c->efficiency,
+             c->cpus.count);
+    return true;
+}
+
 static bool clock_slowed(const struct comparison *c, char *buf, size_t size)
 {
     const struct measurement *alone = harness_find(c, "sequential");
@@ -185,6 +199,7 @@ enum verdict_cause verdict_cause(const struct comparison *c, char *buf, size_t s
         {CAUSE_OTHERS, others_took_cpus},
         {CAUSE_STEAL, steal_took_cpus},
         {CAUSE_TOO_SHORT, tasks_too_short},
+        {CAUSE_EFFICIENCY, efficiency_cores_slower},
         {CAUSE_HYPERTHREADS, hyperthreads_share},
         {CAUSE_SLOWER_CLOCK, clock_slowed},
         {CAUSE_WAITED, tasks_waited},

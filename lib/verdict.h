@@ -46,6 +46,7 @@ enum verdict_cause {
     CAUSE_OTHERS,       /* other programs took CPU time on the run's CPUs (/proc/stat) */
     CAUSE_STEAL,        /* the hypervisor gave the CPUs to other machines */
     CAUSE_TOO_SHORT,    /* tasks not much longer than starting their workers */
+    CAUSE_EFFICIENCY,   /* a hybrid CPU: some tasks ran on its slower efficiency cores */
     CAUSE_HYPERTHREADS, /* more tasks than cores: two threads share a core */
     CAUSE_SLOWER_CLOCK, /* each task needed more CPU time than alone: the clock slowed */
     CAUSE_WAITED,       /* in every run a task waited for a CPU or started late */

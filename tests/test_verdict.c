@@ -433,6 +433,22 @@ Test(verdict_cause, more_tasks_than_cores_share_hyper_threads)
     assert_contains(buf, "16 tasks on 8 cores: 2 threads share a core, expect 8.0-10.4x");
 }
 
+/* A hybrid laptop: 6 hyper-threaded performance cores (12 CPUs) and 8
+ * efficiency cores. With 20 tasks, 8 ran on the slower cores: named before
+ * the hyper-threads. */
+Test(verdict_cause, tasks_on_efficiency_cores_are_named_before_hyper_threads)
+{
+    struct comparison c = make(WORKLOAD_CPU, 20, 20, 20.0, 2.0, 2.0); /* 10x of 20 */
+    c.cores = 14;
+    c.efficiency = 8;
+    char buf[VERDICT_SIZE];
+    verdict_single(&c, buf, sizeof buf);
+    assert_contains(buf, "only 10.00x of an ideal 20x");
+    assert_contains(buf, "8 of these 20 CPUs are efficiency cores: slower, so expect less");
+    c.ntasks = 12; /* as many as the performance CPUs: none need the slower cores */
+    cr_expect_neq(verdict_cause(&c, buf, sizeof buf), CAUSE_EFFICIENCY, "%s", buf);
+}
+
 Test(verdict_cause, tasks_needing_more_cpu_time_than_alone_mean_a_slower_clock)
 {
     struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 1.2, 1.2);

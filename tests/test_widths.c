@@ -197,6 +197,9 @@ static struct comparison with_cause(enum verdict_cause cause, enum workload_kind
     case CAUSE_TOO_SHORT:
         c.workload.seconds = 1.23457e-05;
         break;
+    case CAUSE_EFFICIENCY:
+        c.efficiency = WIDE_CPUS - 1;
+        break;
     case CAUSE_HYPERTHREADS:
         c.cores = WIDE_CPUS / 2;
         break;
@@ -213,8 +216,8 @@ static struct comparison with_cause(enum verdict_cause cause, enum workload_kind
 }
 
 static const enum verdict_cause every_cause[] = {
-    CAUSE_NONE,      CAUSE_QUOTA,        CAUSE_OTHERS,       CAUSE_STEAL,
-    CAUSE_TOO_SHORT, CAUSE_HYPERTHREADS, CAUSE_SLOWER_CLOCK, CAUSE_WAITED,
+    CAUSE_NONE,       CAUSE_QUOTA,        CAUSE_OTHERS,       CAUSE_STEAL,  CAUSE_TOO_SHORT,
+    CAUSE_EFFICIENCY, CAUSE_HYPERTHREADS, CAUSE_SLOWER_CLOCK, CAUSE_WAITED,
 };
 #define CAUSES (sizeof every_cause / sizeof every_cause[0])
 
