@@ -321,6 +321,16 @@ static bool read_screen(struct at_terminal *t, double seconds)
     return read_screen_until(t, NULL, 0, seconds);
 }
 
+/* Reads the screen until the tour closes the terminal, `seconds` at most,
+ * expecting it to; returns the whole screen. */
+static const char *screen_at_end(struct at_terminal *t, double seconds)
+{
+    bool closed = read_screen(t, seconds);
+    const char *screen = t->screen.data != NULL ? t->screen.data : "";
+    cr_expect(closed, "the tour still runs after %g s; the screen:\n%s", seconds, screen);
+    return screen;
+}
+
 /* Types `keys` once the screen shows `text` for the `times`th time. */
 static void type_at(struct at_terminal *t, const char *text, size_t times, const char *keys)
 {
@@ -363,9 +373,7 @@ Test(tour, a_demo_writes_to_the_terminal_under_stty_tostop, .timeout = 60)
     const char *const argv[] = {TOUR, "--quick", NULL};
     start_at_terminal(&t, argv, "s\ns\ns\n\n");
     type_at(&t, RUN_PROMPT, 5, "q\n"); /* keys typed during a demo are forgotten: type after it */
-    bool closed = read_screen(&t, 20.0);
-    const char *screen = t.screen.data != NULL ? t.screen.data : "";
-    cr_expect(closed, "the tour still runs after 20 s; the screen:\n%s", screen);
+    const char *screen = screen_at_end(&t, 20.0);
     cr_expect_not_null(strstr(screen, "parent: captured 30 bytes of stdout"), "%s", screen);
     cr_expect_not_null(strstr(screen, "Tour stopped."), "%s", screen);
     cr_expect_eq(finish_at_terminal(&t), 0, "%s", screen);
@@ -409,9 +417,7 @@ Test(tour, ctrl_z_and_ctrl_c_typed_at_the_terminal_during_a_demo, .timeout = 60)
         read_screen(&t, 0.1);
     cr_expect_neq(state_of(demo), 'T', "Ctrl-Z left the demo stopped");
     cr_assert_eq(write(t.keyboard, "\x03", 1), 1); /* Ctrl-C */
-    bool closed = read_screen(&t, 5.0);
-    const char *screen = t.screen.data != NULL ? t.screen.data : "";
-    cr_expect(closed, "the tour still runs 5 s after Ctrl-C; the screen:\n%s", screen);
+    const char *screen = screen_at_end(&t, 5.0);   /* after Ctrl-C */
     cr_expect_not_null(strstr(screen, "stopped by Ctrl-C"), "%s", screen);
     cr_expect_eq(finish_at_terminal(&t), 130, "%s", screen);
     child_buffer_free(&t.screen);
@@ -425,9 +431,7 @@ Test(tour, a_guess_starting_with_s_is_a_guess, .timeout = 60)
     const char *const argv[] = {TOUR, "--predict", "--quick", NULL};
     start_at_terminal(&t, argv, "slower\n");
     type_at(&t, PREDICT_PROMPT, 2, "q\n");
-    bool closed = read_screen(&t, 20.0);
-    const char *screen = t.screen.data != NULL ? t.screen.data : "";
-    cr_expect(closed, "the tour still runs after q; the screen:\n%s", screen);
+    const char *screen = screen_at_end(&t, 20.0);
     cr_expect_not_null(strstr(screen, "median of"), "stop 1's demo did not run:\n%s", screen);
     cr_expect_not_null(strstr(screen, "You said: slower"), "%s", screen);
     cr_expect_eq(finish_at_terminal(&t), 0, "%s", screen);
@@ -454,9 +458,7 @@ Test(tour, keys_typed_during_a_demo_do_not_answer_the_next_prompt, .timeout = 60
     cr_expect_eq(first_child(t.tour), 0, "a demo runs without a key pressed at its prompt:\n%s", screen);
     cr_expect_eq(times_shown(&t, RUN_PROMPT), 2, "%s", screen);
     cr_assert_eq(write(t.keyboard, " Q \n", 4), 4);
-    bool closed = read_screen(&t, 10.0);
-    screen = t.screen.data != NULL ? t.screen.data : "";
-    cr_expect(closed, "the tour still runs after ' Q '; the screen:\n%s", screen);
+    screen = screen_at_end(&t, 10.0);
     cr_expect_not_null(strstr(screen, "Tour stopped."), "%s", screen);
     cr_expect_eq(finish_at_terminal(&t), 0, "%s", screen);
     child_buffer_free(&t.screen);
