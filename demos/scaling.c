@@ -116,7 +116,7 @@ static const struct demo_info demo = {
                "scaling): speedup, efficiency, Amdahl's prediction, the Karp-Flatt serial\n"
                "share, a plot.",
     .note = "notes/14-scaling.md",
-    .default_tasks = 0,     /* DEFAULT_CHUNKS, or more on many CPUs: see job_chunks */
+    .default_tasks = 0,     /* DEFAULT_CHUNKS, or 4 per CPU on many CPUs: set in main */
     .default_seconds = 0.5, /* the chunks share 0.5 s of computing */
     .quick_tasks = 0,
     .quick_seconds = 0.05,
