@@ -59,11 +59,11 @@ struct comparison {
     size_t ntasks;
     struct cpu_list cpus; /* the CPUs the runs were allowed to use */
     int cores;            /* the physical cores those CPUs belong to, or MACHINE_UNKNOWN */
-    size_t efficiency;    /* how many of those CPUs are a hybrid CPU's slower efficiency cores */
     int warmup;           /* warm-up runs before each strategy's measured runs */
     int runs;             /* measured runs asked for each strategy (a result's runs may be more) */
     int boost;            /* 1: the clock may boost when few CPUs are busy; 0 or MACHINE_UNKNOWN */
     double quota;         /* the cgroup's CPU quota in CPUs' worth, QUOTA_NONE or MACHINE_UNKNOWN */
+    size_t efficiency;    /* how many of those CPUs are a hybrid CPU's slower efficiency cores */
     size_t count;         /* how many strategies were measured */
     struct measurement results[HARNESS_MAX_STRATEGIES];
 };

@@ -115,8 +115,9 @@ static size_t sweep(size_t cpus, bool doubling, size_t *counts, size_t max)
     size_t n = 0, last = 0;
     for (size_t count = 1;; count = next_count(count, doubling)) {
         if (last < cpus && count > cpus) /* the knee: exactly as many workers as CPUs */
-            n = put(counts, max, n, last = cpus);
-        n = put(counts, max, n, last = count);
+            n = put(counts, max, n, cpus);
+        n = put(counts, max, n, count);
+        last = count;
         if (count >= 2 * cpus)
             return n;
     }
