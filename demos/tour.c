@@ -21,6 +21,7 @@
  * with 130 and stops as well.
  */
 #include "child.h"
+#include "demo.h"
 #include "options.h"
 #include "output.h"
 #include "tour_stops.h"
@@ -258,6 +259,7 @@ static bool read_line(char *line, size_t size)
         return false;
     line[n] = '\0';
     line[strcspn(line, "\n")] = '\0';
+    tour_drop_cut_character(line); /* a line longer than `size` may end mid-character */
     return true;
 }
 
@@ -268,14 +270,6 @@ static void forget_typed_ahead(void)
     tcflush(STDIN_FILENO, TCIFLUSH);
 }
 
-/* Whether the line is the one letter `key` (either case), with nothing else
- * but spaces: at the prediction prompt, "s" skips but "slower" is a guess. */
-static bool only_key(const char *line, char key)
-{
-    line += strspn(line, " \t");
-    return tolower((unsigned char)line[0]) == key && line[1 + strspn(line + 1, " \t")] == '\0';
-}
-
 static enum choice ask_to_go_on(int language)
 {
     printf("%s",
@@ -283,7 +277,7 @@ static enum choice ask_to_go_on(int language)
     char line[64];
     if (!read_line(line, sizeof line))
         return QUIT;
-    return only_key(line, 'q') ? QUIT : only_key(line, 's') ? SKIP : RUN;
+    return demo_is_choice(line, "quit") ? QUIT : demo_is_choice(line, "skip") ? SKIP : RUN;
 }
 
 /* ---- running one demo ------------------------------------------------- */
@@ -316,17 +310,22 @@ static void stop_demo(struct child *c)
 
 /* Runs the demo in a process group of its own and waits for it. Returns
  * its returncode, or -1 when it could not start or the tour was stopped. */
-static int run_demo(const char *const child_argv[], int language)
+static int run_demo(const char *const child_argv[], int language, bool keyboard)
 {
     /* Colour as the tour has it (a demo under mpirun sees a pseudo-terminal
      * even when the tour writes to a file), and each demo's last line names
      * the note in the tour's language (ATONCE_LANG, lib/options.h). */
-    const char *env[3] = {language == KO ? "ATONCE_LANG=ko" : "ATONCE_LANG=", NULL, NULL};
+    const char *env[4] = {language == KO ? "ATONCE_LANG=ko" : "ATONCE_LANG=", NULL, NULL, NULL};
+    size_t n = 1;
     if (!color)
-        env[1] = "NO_COLOR=1";
+        env[n++] = "NO_COLOR=1";
+    /* Given the keyboard, a harness demo shows its tables and verdict first
+     * and asks before its timeline and legend (lib/demo.c), so that a stop
+     * fits the projector's screen. Else no demo reads the keyboard. */
+    env[n] = keyboard ? "ATONCE_DETAILS=ask" : "ATONCE_DETAILS=";
     struct child_options options = {
         .env_set = env,
-        .in.mode = CHILD_DEVNULL, /* no demo reads the keyboard: the tour does */
+        .in.mode = keyboard ? CHILD_INHERIT : CHILD_DEVNULL,
         .new_process_group = true,
     };
     struct child c;
@@ -433,9 +432,9 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     if (predict && pausing) { /* a guess, or s or q alone as at the other prompt */
         printf("%s", language == KO ? "예상은? (s: 건너뛰기, q: 끝내기) > "
                                     : "Your prediction? (s: skip, q: quit) > ");
-        if (!read_line(guess, sizeof guess) || only_key(guess, 'q'))
+        if (!read_line(guess, sizeof guess) || demo_is_choice(guess, "quit"))
             return false;
-        if (only_key(guess, 's'))
+        if (demo_is_choice(guess, "skip"))
             return true;
     } else if (pausing) {
         enum choice choice = ask_to_go_on(language);
@@ -444,7 +443,8 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     }
     if (stop_signal != 0) /* arrived while we read the keyboard */
         return false;
-    int returncode = run_demo(argv, language);
+    /* mpirun would forward the keyboard to a rank, taking the tour's keys */
+    int returncode = run_demo(argv, language, pausing && !s->mpi);
     if (pausing)
         forget_typed_ahead();
     if (stop_signal != 0)
@@ -472,7 +472,7 @@ int main(int argc, char **argv)
     bool pausing = !no_pause && isatty(STDIN_FILENO);
     char demo_dir[4096];
     find_demo_dir(argv[0], demo_dir, sizeof demo_dir);
-    machine_read(&machine); /* what it cannot read stays unknown: the answers say less */
+    machine_read(&machine); /* what it cannot read, the answers show as "?" */
     catch_stop_signals();
     prctl(PR_SET_CHILD_SUBREAPER, 1); /* see reap_orphans */
 

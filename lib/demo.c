@@ -5,9 +5,14 @@
 #include "report.h"
 #include "verdict.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <termios.h>
 #include <unistd.h>
 
 int demo_fail(const struct demo_info *demo, const char *call, int err)
@@ -173,6 +178,45 @@ int demo_measure_both(const struct demo_info *demo, const struct options *opts, 
     return status;
 }
 
+bool demo_is_choice(const char *line, const char *word)
+{
+    line += strspn(line, " \t");
+    size_t len = strcspn(line, " \t\n");
+    bool letter = len == 1 && tolower((unsigned char)line[0]) == word[0];
+    if (!letter && (len != strlen(word) || strncasecmp(line, word, len) != 0))
+        return false;
+    line += len + strspn(line + len, " \t");
+    return line[0] == '\0' || line[0] == '\n';
+}
+
+/* Under the tour at a terminal (ATONCE_DETAILS=ask, set by the tour), the
+ * tables and the verdict come first, so that they fit the projector's
+ * screen; the legend and the timelines follow when the class asks. Run
+ * alone, a demo prints everything in its usual order. */
+static bool details_on_request(void)
+{
+    const char *details = getenv("ATONCE_DETAILS");
+    return details != NULL && strcmp(details, "ask") == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
+/* Asks whether to show the legend and the timelines; false for s or the
+ * end of input. Keys pressed during the measurement are forgotten first. */
+static bool details_wanted(void)
+{
+    const char *language = getenv("ATONCE_LANG");
+    bool korean = language != NULL && strcmp(language, "ko") == 0;
+    tcflush(STDIN_FILENO, TCIFLUSH); /* before the prompt: a key pressed once it shows is an answer */
+    printf("\n%s", korean ? "Enter: 타임라인과 범례 보기, s: 건너뛰기 > "
+                          : "Enter: show the timeline and the legend, s: skip them > ");
+    output_flush(stdout);
+    char line[64];
+    ssize_t n = read(STDIN_FILENO, line, sizeof line - 1);
+    if (n <= 0)
+        return false;
+    line[n] = '\0';
+    return !demo_is_choice(line, "skip");
+}
+
 int demo_report(const struct demo_info *demo, const struct options *opts, const struct machine *m,
                 struct comparison *c, size_t count, char verdicts[][VERDICT_SIZE], size_t verdict_count,
                 size_t first_timeline, const char *extra_line)
@@ -191,10 +235,16 @@ int demo_report(const struct demo_info *demo, const struct options *opts, const 
             report_workload_title(&c[i], &c[0], opts);
             report_table(&c[i], opts);
         }
-        report_legend();
-        for (size_t i = first_timeline; i < count; i++)
-            report_timeline(&c[i], opts);
-        report_verdicts(verdicts, verdict_count, opts);
+        bool ask = details_on_request();
+        if (ask)
+            report_verdicts(verdicts, verdict_count, opts);
+        if (!ask || details_wanted()) {
+            report_legend();
+            for (size_t i = first_timeline; i < count; i++)
+                report_timeline(&c[i], opts);
+        }
+        if (!ask)
+            report_verdicts(verdicts, verdict_count, opts);
         report_note(demo);
     }
     int status = demo_write_trace(demo, opts, c, count);

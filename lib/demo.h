@@ -74,9 +74,15 @@ int demo_write_trace(const struct demo_info *demo, const struct options *opts,
 int demo_measure_both(const struct demo_info *demo, const struct options *opts, const struct machine *m,
                       double cpu_seconds, struct comparison c[2]);
 
+/* Is `line`, as typed at a prompt, `word` or its first letter (either
+ * case) with nothing else but spaces and its newline? "s", "S" or "skip"
+ * skips; "slower" is a guess. */
+bool demo_is_choice(const char *line, const char *word);
+
 /* Reports `count` comparisons as the options ask (JSON, CSV, or tables
  * with the legend, the timelines of c[first_timeline..count-1], the
- * verdicts and the note; `extra_line`, if not NULL, under the header),
+ * verdicts and the note; under the tour at a terminal, ATONCE_DETAILS=ask,
+ * the verdicts first and the legend and timelines when asked for; `extra_line`, if not NULL, under the header),
  * writes the --trace file, then frees the comparisons. Returns the exit
  * status: 0, or 1 on a checksum mismatch or an unwritable trace. */
 int demo_report(const struct demo_info *demo, const struct options *opts, const struct machine *m,

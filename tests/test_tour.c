@@ -253,6 +253,7 @@ Test(tour, sigterm_stops_the_demo_and_its_children_and_exits_143, .timeout = 60)
  * foreground group that writes to the terminal is stopped (SIGTTOU). */
 #define RUN_PROMPT     "Enter: run it"
 #define PREDICT_PROMPT "Your prediction?"
+#define DETAILS_PROMPT "Enter: show the timeline and the legend"
 
 struct at_terminal {
     pid_t tour;
@@ -430,6 +431,7 @@ Test(tour, a_guess_starting_with_s_is_a_guess, .timeout = 60)
     struct at_terminal t;
     const char *const argv[] = {TOUR, "--predict", "--quick", NULL};
     start_at_terminal(&t, argv, "slower\n");
+    type_at(&t, DETAILS_PROMPT, 1, "s\n");
     type_at(&t, PREDICT_PROMPT, 2, "q\n");
     const char *screen = screen_at_end(&t, 20.0);
     cr_expect_not_null(strstr(screen, "median of"), "stop 1's demo did not run:\n%s", screen);
@@ -438,8 +440,9 @@ Test(tour, a_guess_starting_with_s_is_a_guess, .timeout = 60)
     child_buffer_free(&t.screen);
 }
 
-/* Enter pressed twice while stop 1's demo runs is forgotten: the next
- * prompt waits (it used to run stops 2 and 3 unseen). There " Q " quits. */
+/* Enter pressed twice while stop 1's demo measures is forgotten: its own
+ * prompt for the timeline, then the tour's next prompt, wait (it used to
+ * run stops 2 and 3 unseen). There " Q " quits. */
 Test(tour, keys_typed_during_a_demo_do_not_answer_the_next_prompt, .timeout = 60)
 {
     struct at_terminal t;
@@ -452,6 +455,10 @@ Test(tour, keys_typed_during_a_demo_do_not_answer_the_next_prompt, .timeout = 60
     }
     cr_assert_neq(demo, 0, "stop 1's demo never started");
     cr_assert_eq(write(t.keyboard, "\n\n", 2), 2);
+    type_at(&t, DETAILS_PROMPT, 1, ""); /* the demo's own prompt waits too */
+    read_screen(&t, 1.0);
+    cr_expect_eq(times_shown(&t, "timeline of"), 0, "the timeline came unasked:\n%s", t.screen.data);
+    cr_assert_eq(write(t.keyboard, "\n", 1), 1);
     type_at(&t, RUN_PROMPT, 2, ""); /* stop 2's prompt */
     read_screen(&t, 1.0);
     const char *screen = t.screen.data != NULL ? t.screen.data : "";
@@ -460,6 +467,33 @@ Test(tour, keys_typed_during_a_demo_do_not_answer_the_next_prompt, .timeout = 60
     cr_assert_eq(write(t.keyboard, " Q \n", 4), 4);
     screen = screen_at_end(&t, 10.0);
     cr_expect_not_null(strstr(screen, "Tour stopped."), "%s", screen);
+    cr_expect_eq(finish_at_terminal(&t), 0, "%s", screen);
+    child_buffer_free(&t.screen);
+}
+
+/* At the keyboard a demo shows its tables and verdicts first, then asks
+ * before its timeline and legend: Enter shows them (stop 1), s skips them
+ * (stop 2). Run alone, or by a tour that does not pause, it shows all. */
+Test(tour, the_timeline_and_legend_come_when_asked_for, .timeout = 90)
+{
+    struct at_terminal t;
+    const char *const argv[] = {TOUR, "--quick", NULL};
+    start_at_terminal(&t, argv, "\n");
+    type_at(&t, DETAILS_PROMPT, 1, "\n");
+    const char *screen = t.screen.data;
+    const char *prompt = strstr(screen, DETAILS_PROMPT), *verdict = strstr(screen, "\ncpu: ");
+    cr_expect(verdict != NULL && verdict < prompt, "no verdict before the prompt:\n%s", screen);
+    cr_expect_null(strstr(screen, "timeline of"), "the timeline came unasked:\n%s", screen);
+    type_at(&t, RUN_PROMPT, 2, "\n");      /* stop 2 */
+    type_at(&t, DETAILS_PROMPT, 2, "s\n"); /* its timeline is skipped */
+    type_at(&t, RUN_PROMPT, 3, "q\n");
+    screen = screen_at_end(&t, 20.0);
+    const char *stop_2 = strstr(screen, "[2/");
+    cr_assert_not_null(stop_2, "%s", screen);
+    const char *timeline = strstr(screen, "timeline of");
+    cr_expect(timeline != NULL && timeline < stop_2, "stop 1's timeline did not come after Enter:\n%s",
+              screen);
+    cr_expect_null(strstr(stop_2, "timeline of"), "stop 2's timeline came after s:\n%s", screen);
     cr_expect_eq(finish_at_terminal(&t), 0, "%s", screen);
     child_buffer_free(&t.screen);
 }
