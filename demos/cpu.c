@@ -1,6 +1,7 @@
 /*
- * cpu: one task per CPU, each computing about half a second (a xorshift
- * loop that yields a checksum), run one after another, with one thread per
+ * cpu: one task per CPU, each computing about half a second on 2 CPUs (a
+ * xorshift loop that yields a checksum; on more CPUs the tasks share the
+ * work of two, lib/options.h), run one after another, with one thread per
  * task, and with one child process per task.
  *
  * Usage: cpu [--tasks N] [--seconds S] [--cpus LIST] [--quick] [--json] ...

@@ -29,7 +29,7 @@
 
 #define SWEEP_SECONDS       1.0 /* each task's sleep in a sweep, unless --seconds */
 #define QUICK_SWEEP_SECONDS 0.1
-#define CPU_SECONDS         0.25 /* each cpu task in the tables; one per CPU */
+#define CPU_SECONDS         0.25 /* each cpu task in the tables, one per CPU; on 2 CPUs (demo_cpu_seconds) */
 #define QUICK_CPU_SECONDS   0.05
 #define PROCESS_CAP         2000 /* children at most at once, in a sweep and in the tables */
 

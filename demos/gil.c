@@ -19,7 +19,7 @@
 
 #define SLEEP_TASKS         10
 #define SLEEP_SECONDS       0.1
-#define CPU_SECONDS         0.25 /* and one cpu task per CPU */
+#define CPU_SECONDS         0.25 /* one cpu task per CPU; on 2 CPUs (demo_cpu_seconds) */
 #define QUICK_SLEEP_SECONDS 0.05
 #define QUICK_CPU_SECONDS   0.05
 

@@ -340,7 +340,8 @@ static void print_cpu_per_rank(const double *cpu_per_rank)
     for (; r < ranks; r++) {
         char value[32];
         int len = snprintf(value, sizeof value, " %.3f", cpu_per_rank[r]);
-        if (used + len + (int)strlen(" ... s") > 80)
+        const char *end = r + 1 < ranks ? " ... s" : " s"; /* room for what must follow it */
+        if (used + len + (int)strlen(end) > 80)
             break;
         used += snprintf(line + used, sizeof line - (size_t)used, "%s", value);
     }

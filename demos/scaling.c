@@ -192,7 +192,8 @@ static void print_table(const struct point *points, size_t n)
         else
             snprintf(karp, sizeof karp, "%.3f", p->karp_flatt);
         printf("%7zu %8.3f  %-13s %7.2fx %5.*fx %4.0f%% %7.2fx %11s\n", p->workers, m->wall, range,
-               stats_round_down(p->speedup, 2), p->ideal == floor(p->ideal) ? 0 : 1, p->ideal,
+               stats_round_down(p->speedup, 2), p->ideal == floor(p->ideal) ? 0 : 1,
+               stats_round_down(p->ideal, 1),
                stats_round_down(100.0 * stats_efficiency(p->speedup, p->ideal), 0), p->amdahl, karp);
     }
     int set_aside = 0, runs = 0;
@@ -272,7 +273,7 @@ static void print_json(const struct machine *m, const struct point *points, size
 }
 
 /* A cause the measurements show (a quota, other programs, steal), a point
- * short of (or 5 % above) Amdahl's speedup on min(workers, CPUs), or a Karp-Flatt estimate
+ * short of (or 5 % above) Amdahl's speedup on the ideal CPUs, or a Karp-Flatt estimate
  * outside 0..1, which no real serial share gives: then the curve shows the
  * surroundings or noise, not Amdahl. */
 static bool measured_elsewhere(const struct point *points, size_t n, char *why, size_t size)
@@ -282,7 +283,7 @@ static bool measured_elsewhere(const struct point *points, size_t n, char *why, 
         if (cause == CAUSE_QUOTA || cause == CAUSE_OTHERS || cause == CAUSE_STEAL)
             return true;
     }
-    for (size_t i = 0; i < n; i++) { /* each point should reach Amdahl on min(workers, CPUs) */
+    for (size_t i = 0; i < n; i++) { /* each point should reach Amdahl on its ideal CPUs */
         const struct point *p = &points[i];
         if (p->ideal > 1.0 && p->speedup < VERDICT_LESSON_EFFICIENCY * p->amdahl) {
             char cause[96];

@@ -12,10 +12,10 @@ const struct stop tour_stops[] = {
       "and then on one: which of them get faster with threads?",
       "짧은 잠자기 10개와 CPU마다 짧은 계산 하나씩(여기서는 {n}개)을 모든 CPU에서,\n"
       "그다음 CPU 하나에서 실행한다. 스레드로 빨라지는 것은 어느 쪽일까?"},
-     {"The sleeps, close to 10x, even on one CPU. The computing only on all {cpus}\n"
-      "CPUs, and at most {cpus}x: one per CPU.{ht}",
-      "잠자기는 CPU 하나에서도 10배 가까이 빨라진다. 계산은 CPU {cpus}개를 다 쓸 때만,\n"
-      "그것도 CPU 수만큼(최대 {cpus}배)만 빨라진다.{ht}"},
+     {"The sleeps, close to 10x, even on one CPU. The computing only on more than\n"
+      "one CPU, and at most as many times as CPUs compute at once: {cpus}x here.{ht}",
+      "잠자기는 CPU 하나에서도 10배 가까이 빨라진다. 계산은 CPU가 둘 이상일 때만,\n"
+      "그것도 동시에 계산하는 CPU 수만큼만 빨라진다: 여기서는 최대 {cpus}배.{ht}"},
      {"versus", "--quick"},
      {"versus", "--quick"},
      false},
@@ -38,10 +38,10 @@ const struct stop tour_stops[] = {
       "threads and processes?",
       "CPU마다 계산 작업 하나씩: 스레드와 프로세스는 차례로 실행할 때보다\n"
       "얼마나 빠를까?"},
-     {"At most as many times as there are CPUs ({cpus}x on {cpus} CPUs), with CPU use\n"
+     {"At most as many times as CPUs compute at once ({cpus}x here), with CPU use\n"
       "near {use}: computing speeds up only by running in parallel.{ht}",
-      "많아야 CPU 수만큼(CPU {cpus}개면 {cpus}배), CPU 사용률은 {use} 가까이: 계산은\n"
-      "병렬로 실행해야만 빨라진다.{ht}"},
+      "많아야 동시에 계산하는 CPU 수만큼(여기서는 {cpus}배), CPU 사용률은 {use} 가까이:\n"
+      "계산은 병렬로 실행해야만 빨라진다.{ht}"},
      {"cpu", "--runs", "1"},
      {"cpu", "--quick"},
      false},
@@ -144,8 +144,8 @@ const struct stop tour_stops[] = {
     {"11-gil.md",
      {"A global lock, like Python's GIL", "파이썬 GIL 같은 전역 락"},
      {"Threads that must hold one global lock to compute: how much faster than one\n"
-      "after another, on {cpus} CPUs? And when they sleep?",
-      "계산하려면 전역 락 하나를 쥐어야 하는 스레드들: CPU {cpus}개에서 차례로 할 때보다\n"
+      "after another, on {n_cpus}? And when they sleep?",
+      "계산하려면 전역 락 하나를 쥐어야 하는 스레드들: CPU {n}개에서 차례로 할 때보다\n"
       "얼마나 빠를까? 잠잘 때는?"},
      {"Computing: about 1x, the lock lets one thread compute at a time. Sleeping\n"
       "still overlaps: the lock is let go while waiting. That is why Python\n"
@@ -194,10 +194,10 @@ const struct stop tour_stops[] = {
       "messages. How close to 2x do they get, compared with one rank alone?",
       "MPI 랭크 2개가 계산 작업을 나누고 체크섬을 메시지로 합친다. 랭크 하나로 할\n"
       "때와 비교해 2배에 얼마나 가까울까?"},
-     {"Close to 2x with 2 CPUs or more ({cpus} here), with the same checksum as the\n"
+     {"Close to 2x with 2 CPUs or more ({n} here), with the same checksum as the\n"
       "sequential run: ranks are processes, so the ceiling is still the CPUs you\n"
       "have (on every host).",
-      "CPU가 2개 이상이면(여기는 {cpus}개) 2배 가까이, 체크섬은 순차 실행과 같다:\n"
+      "CPU가 2개 이상이면(여기는 {n}개) 2배 가까이, 체크섬은 순차 실행과 같다:\n"
       "랭크도 프로세스라서 한계는 여전히 가진 CPU 수다(모든 호스트를 합쳐서)."},
      {"mpi_cpu", "--runs", "1"},
      {"mpi_cpu", "--quick"},
@@ -206,22 +206,40 @@ const struct stop tour_stops[] = {
 
 const size_t tour_stop_count = sizeof tour_stops / sizeof tour_stops[0];
 
-/* What the machine's hyper-threads mean for computing, or "". */
-static void hyperthread_text(const struct machine *m, int language, char *out, size_t size)
+/* What a hybrid CPU or hyper-threads mean for computing, or "". */
+static void shared_cores_text(const struct machine *m, int language, char *out, size_t size)
 {
     int cores = machine_count_cores(m, &m->allowed);
-    if (cores == MACHINE_UNKNOWN || (size_t)cores >= m->allowed.count) {
-        snprintf(out, size, "%s", "");
-        return;
-    }
-    if (language == KO)
+    bool hybrid = m->efficiency.count > 0 && m->performance.count > 0;
+    bool smt = cores != MACHINE_UNKNOWN && (size_t)cores < m->allowed.count;
+    if (hybrid)
+        snprintf(out, size, "%s",
+                 language == KO
+                     ? "\n하지만 이 CPU는 하이브리드다: 효율 코어는 느리니 그보다 덜 빨라진다."
+                     : "\nBut this is a hybrid CPU: its efficiency cores are slower, so expect less.");
+    else if (smt && language == KO)
         snprintf(out, size,
                  "\n이 CPU들은 하이퍼스레드다(코어 %d개): 두 스레드가 코어 하나를 나눠 쓰므로\n"
                  "그보다 덜 빨라진다.",
                  cores);
-    else
+    else if (smt)
         snprintf(out, size, "\nBut two of these CPUs share each core (hyper-threads, %d cores): expect less.",
                  cores);
+    else
+        snprintf(out, size, "%s", "");
+}
+
+void tour_drop_cut_character(char *text)
+{
+    size_t len = strlen(text), lead = len;
+    while (lead > 0 && ((unsigned char)text[lead - 1] & 0xC0) == 0x80) /* back over its later bytes */
+        lead--;
+    if (lead == 0)
+        return;
+    unsigned char c = (unsigned char)text[lead - 1];
+    size_t whole = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1; /* bytes the character needs */
+    if (len - (lead - 1) < whole)
+        text[lead - 1] = '\0';
 }
 
 /* A name in the texts and what it stands for on this machine. */
@@ -242,19 +260,26 @@ static const struct fill *fill_at(const char *text, const struct fill *fills, si
 void tour_fill(const char *text, const struct machine *m, int language, char *out, size_t size)
 {
     double capacity = machine_parallel_capacity(m, &m->allowed);
-    struct fill fills[] = {{"{n}", ""}, {"{cpus}", ""}, {"{use}", ""}, {"{ht}", ""}};
-    snprintf(fills[0].value, sizeof fills[0].value, "%zu", m->allowed.count);
-    snprintf(fills[1].value, sizeof fills[1].value, "%g", capacity);
-    snprintf(fills[2].value, sizeof fills[2].value, "%.0f%%", 100.0 * capacity);
-    hyperthread_text(m, language, fills[3].value, sizeof fills[3].value);
+    size_t n = m->allowed.count;
+    struct fill fills[] = {
+        {"{n_cpus}", "? CPUs"}, {"{n}", "?"}, {"{cpus}", "?"}, {"{use}", "?%"}, {"{ht}", ""}};
+    if (n > 0) { /* else the machine could not be read: "?" says so */
+        snprintf(fills[0].value, sizeof fills[0].value, "%zu CPU%s", n, n == 1 ? "" : "s");
+        snprintf(fills[1].value, sizeof fills[1].value, "%zu", n);
+        snprintf(fills[2].value, sizeof fills[2].value, "%g", capacity);
+        snprintf(fills[3].value, sizeof fills[3].value, "%.0f%%", 100.0 * capacity);
+        shared_cores_text(m, language, fills[4].value, sizeof fills[4].value);
+    }
     size_t used = 0;
     out[0] = '\0';
     while (*text != '\0') {
         const struct fill *f = fill_at(text, fills, sizeof fills / sizeof fills[0]);
         const char *piece = f != NULL ? f->value : text;
         size_t len = f != NULL ? strlen(piece) : 1;
-        if (used + len >= size)
-            break; /* cut short rather than overflow; the texts are far shorter */
+        if (used + len >= size) { /* cut short rather than overflow; the texts are far shorter */
+            tour_drop_cut_character(out);
+            break;
+        }
         memcpy(out + used, piece, len);
         used += len;
         out[used] = '\0';

@@ -1,9 +1,9 @@
 /*
  * tour_stops: the tour's lesson plan, one stop per note, in the order of
  * notes/README.md, each with its question and answer in English and
- * Korean. An answer that depends on the machine says {n}, {cpus}, {use}
- * and {ht}; tour_fill puts in the machine's own numbers, so that an 8-CPU
- * laptop is not told "2x".
+ * Korean. An answer that depends on the machine says {n}, {n_cpus},
+ * {cpus}, {use} and {ht}; tour_fill puts in the machine's own numbers, so
+ * that an 8-CPU laptop is not told "2x".
  */
 #ifndef ATONCE_TOUR_STOPS_H
 #define ATONCE_TOUR_STOPS_H
@@ -33,10 +33,17 @@ extern const size_t tour_stop_count;
 
 /* Copies `text` into `out` with the machine's numbers in place of
  *   {n}     how many CPUs this process may use: "8"
+ *   {n_cpus} the same with its noun: "8 CPUs", "1 CPU"
  *   {cpus}  how many CPUs' worth may compute at once: "8", or a quota's "1.5"
  *   {use}   the CPU use of that many busy CPUs: "800%"
- *   {ht}    "", or a sentence that hyper-threads share cores (expect less)
- * in `language`. */
+ *   {ht}    "", or a sentence that hyper-threads share cores, or that a
+ *           hybrid CPU's efficiency cores are slower (expect less)
+ * in `language`; "?" for each number when the machine could not be read. */
 void tour_fill(const char *text, const struct machine *m, int language, char *out, size_t size);
+
+/* Drops the last character of `text` when only its first bytes are there
+ * (UTF-8 cut short by a buffer's size), so that no half of a Korean
+ * syllable is printed. */
+void tour_drop_cut_character(char *text);
 
 #endif

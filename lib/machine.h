@@ -113,7 +113,8 @@ int cpu_list_parse(const char *text, struct cpu_list *out);
 void cpu_list_format(const struct cpu_list *cpus, char *buf, size_t size);
 
 /* The same, for a line people read: at most `width` characters, a long
- * list cut after a comma and ended with "...", e.g. "0,2,4,6,...". */
+ * list cut after a comma and ended with "...", e.g. "0,2,4,6,..." (just
+ * "..." when `width` is under 3). */
 void cpu_list_format_brief(const struct cpu_list *cpus, size_t width, char *buf, size_t size);
 
 /* Does `cpus` hold `id`? */

@@ -245,11 +245,13 @@ static void print_harness_help(const struct demo_info *demo)
            demo->seconds_help != NULL ? demo->seconds_help : "how long each task takes, in seconds",
            demo->default_seconds);
     if (demo->shares_work)
-        printf("                       With one computing task per CPU and no --seconds, on N\n"
-               "                       CPUs above %d each computes %d/N of its default (at least\n"
-               "                       %g s, --quick %g s): as much work in all as on %d.\n",
-               OPTIONS_SIZED_FOR_CPUS, OPTIONS_SIZED_FOR_CPUS, OPTIONS_SHORTEST_TASK,
-               OPTIONS_SHORTEST_QUICK_TASK, OPTIONS_SIZED_FOR_CPUS);
+        printf("                       Without --seconds, N > %d computing tasks (%s)\n"
+               "                       share the work of %d: each computes %d/N of its time on %d\n"
+               "                       CPUs, but at least %g s (--quick %g s).\n",
+               OPTIONS_SIZED_FOR_CPUS,
+               demo->default_tasks_help != NULL ? demo->default_tasks_help : "one per CPU",
+               OPTIONS_SIZED_FOR_CPUS, OPTIONS_SIZED_FOR_CPUS, OPTIONS_SIZED_FOR_CPUS, OPTIONS_SHORTEST_TASK,
+               OPTIONS_SHORTEST_QUICK_TASK);
     printf("  -r, --runs R         measured runs per strategy, median shown (default %d)\n"
            "      --warmup W       runs before measuring, not counted (default %d)\n",
            demo->default_runs > 0 ? demo->default_runs : 3,

@@ -102,7 +102,7 @@ static void print_row(const struct comparison *c, const struct measurement *m, c
         snprintf(best, sizeof best, "%.0fx", ideal);
     else /* fixed shares (mpi_cpu): 3 tasks on 2 ranks can reach 1.50x */
         snprintf(best, sizeof best, "%.2fx", ideal);
-    int decimals = m->wall_max < 100.0 ? 3 : 1; /* "100.0-999.9" fits the column as "0.100-9.999" does */
+    int decimals = m->wall_max < 99.9995 ? 3 : 1; /* "100.0-999.9" fits the column as "0.100-9.999" does */
     snprintf(range, sizeof range, "%.*f-%.*f", decimals, m->wall_min, decimals, m->wall_max);
     if (speedup > 0.0)
         snprintf(eff, sizeof eff, "%.0f%%", stats_round_down(100.0 * stats_efficiency(speedup, ideal), 0));

@@ -676,3 +676,16 @@ Test(shared_work, what_the_command_line_chose_stays)
     opts.seconds_given = true;
     cr_expect_float_eq(demo_cpu_seconds(&both, &opts, 0.25), 0.1, 1e-12, "--seconds as given");
 }
+
+/* ---- a choice typed at a prompt (demo_is_choice) ---- */
+
+Test(prompt, a_letter_or_the_word_in_either_case_with_spaces)
+{
+    const char *const skips[] = {"s", "s\n", " S \n", "skip", "SKIP\n", "\tSkip \n"};
+    for (size_t i = 0; i < sizeof skips / sizeof skips[0]; i++)
+        cr_expect(demo_is_choice(skips[i], "skip"), "'%s' should skip", skips[i]);
+    const char *const guesses[] = {"", "\n", "slower", "sk", "s x", "skipped", "q"};
+    for (size_t i = 0; i < sizeof guesses / sizeof guesses[0]; i++)
+        cr_expect_not(demo_is_choice(guesses[i], "skip"), "'%s' is not skip", guesses[i]);
+    cr_expect(demo_is_choice(" Quit\n", "quit"));
+}

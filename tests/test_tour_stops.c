@@ -98,6 +98,38 @@ Test(tour_stops, a_quota_of_one_and_a_half_cpus)
     check_machine(FIXTURE("quota-v2"), "1.5");
 }
 
+Test(tour_stops, one_cpu_is_one_cpu)
+{
+    check_machine(FIXTURE("one-cpu"), "1");
+    struct machine m;
+    machine_read_at(FIXTURE("one-cpu"), NULL, &m);
+    char filled[1024];
+    tour_fill("on {n_cpus}", &m, EN, filled, sizeof filled);
+    cr_expect_str_eq(filled, "on 1 CPU");
+}
+
+/* 6 hyper-threaded performance cores and 8 efficiency cores: the answer
+ * names the slower cores, not "two CPUs share each core". */
+Test(tour_stops, a_hybrid_laptop_hears_of_its_efficiency_cores)
+{
+    check_machine(FIXTURE("hybrid-6p8e"), "20");
+    struct machine m;
+    machine_read_at(FIXTURE("hybrid-6p8e"), NULL, &m);
+    char filled[1024];
+    tour_fill("{ht}", &m, EN, filled, sizeof filled);
+    cr_expect_not_null(strstr(filled, "efficiency cores are slower"), "%s", filled);
+    cr_expect_null(strstr(filled, "share each core"), "%s", filled);
+}
+
+/* A machine that could not be read says "?", never "0x on 0 CPUs". */
+Test(tour_stops, an_unread_machine_says_so)
+{
+    struct machine m = {0};
+    char filled[1024];
+    tour_fill("at most {cpus}x on {n_cpus}, near {use}{ht}", &m, EN, filled, sizeof filled);
+    cr_expect_str_eq(filled, "at most ?x on ? CPUs, near ?%");
+}
+
 Test(tour_stops, fill_cuts_short_rather_than_overflow)
 {
     struct machine m;
@@ -105,4 +137,16 @@ Test(tour_stops, fill_cuts_short_rather_than_overflow)
     char small[8];
     tour_fill("at most {cpus}x on {cpus} CPUs", &m, EN, small, sizeof small);
     cr_expect_str_eq(small, "at most");
+}
+
+Test(tour_stops, a_korean_syllable_cut_short_is_dropped)
+{
+    char text[] = "\xea\xb0\x80\xea\xb0"; /* "가" whole, then the first 2 of 3 bytes of another */
+    tour_drop_cut_character(text);
+    cr_expect_str_eq(text, "\xea\xb0\x80");
+    tour_drop_cut_character(text); /* whole: kept */
+    cr_expect_str_eq(text, "\xea\xb0\x80");
+    char ascii[] = "abc";
+    tour_drop_cut_character(ascii);
+    cr_expect_str_eq(ascii, "abc");
 }
