@@ -1,10 +1,10 @@
 #include "interrupt.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -96,10 +96,7 @@ static void on_signal(int sig)
 void interrupt_install(const char *program_name)
 {
     owner = getpid();
-    /* Decided here: getenv is not safe in a handler. As lib/progress.c
-     * draws its line only on such a terminal, only there is one to erase. */
-    const char *term = getenv("TERM");
-    erase_line = isatty(STDERR_FILENO) && !(term != NULL && strcmp(term, "dumb") == 0);
+    erase_line = progress_can_show(); /* decided here: getenv is not safe in a handler */
     size_t n = strlen(program_name);
     n = n < sizeof name - 1 ? n : sizeof name - 1;
     memcpy(name, program_name, n);

@@ -9,8 +9,7 @@
 
 static bool shown;
 
-/* A terminal that understands "\r" and "erase to end of line". */
-static bool can_show(void)
+bool progress_can_show(void)
 {
     const char *term = getenv("TERM");
     return isatty(STDERR_FILENO) && !(term != NULL && strcmp(term, "dumb") == 0);
@@ -18,7 +17,7 @@ static bool can_show(void)
 
 void progress_show(const char *format, ...)
 {
-    if (!can_show())
+    if (!progress_can_show())
         return;
     va_list args;
     va_start(args, format);

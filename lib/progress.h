@@ -9,6 +9,12 @@
 #ifndef ATONCE_PROGRESS_H
 #define ATONCE_PROGRESS_H
 
+#include <stdbool.h>
+
+/* Is stderr a terminal that understands "\r" and "erase to end of line"
+ * (not TERM=dumb)? Only there is a progress line drawn. */
+bool progress_can_show(void);
+
 /* Replaces the progress line with this text (printf format). */
 void progress_show(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
