@@ -32,8 +32,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_RUNS (OPTIONS_MAX_RUNS + OPTIONS_MAX_WARMUP)
-
 /* The row for the ranks: a strategy in name only, since mpirun, not a
  * function, starts the ranks. Every rank computes at once, on its own CPU. */
 static struct strategy mpi_ranks = {
@@ -229,64 +227,197 @@ static void run_ranks(const struct workload *w, size_t ntasks, struct task_recor
     free(mine);
 }
 
-/* Medians over the measured runs, as the harness keeps them. */
-static void summarize(struct measurement *m, const double *walls, const double *cpus, int runs)
+/* One row's measured runs, kept (on rank 0) until both rows have run,
+ * and judged as lib/harness judges its runs (harness_disturbance): a run
+ * in which a rank waited for its CPU, that ended later than one task
+ * takes, or whose tasks needed more CPU time than the fastest run's is
+ * set aside, and another run added. */
+struct row {
+    struct measurement *m;
+    bool on_ranks;
+    int measured, fair, cap; /* cap: runs it may reach in this pass */
+    double *walls, *cpus;    /* per measured run, up to ALL_PASSES x runs */
+    unsigned *disturbed;
+    struct span *spans; /* ntasks per measured run */
+};
+
+/* As lib/harness: up to twice the runs at first, three times once both
+ * rows have run (the disturbance may be over by then). */
+#define FIRST_PASS 2
+#define ALL_PASSES 3
+
+/* What every run of both rows needs. `host` is NULL when the ranks run on
+ * several hosts: then what else took the CPUs is unknown. */
+struct bench {
+    struct comparison *c;
+    const struct options *opts;
+    const struct machine *host;
+    double *cpu_per_rank;    /* of the last run */
+    double fastest_task_cpu; /* the lowest mean task CPU time of any run so far */
+};
+
+static void start_row(struct bench *b, struct row *row, bool on_ranks, struct measurement *m)
 {
-    m->runs = runs;
-    m->wall = stats_median(walls, (size_t)runs);
-    m->wall_min = stats_min(walls, (size_t)runs);
-    m->wall_max = stats_max(walls, (size_t)runs);
-    m->user = stats_median(cpus, (size_t)runs); /* user + system, in one column */
-    m->sys = 0.0;
+    size_t capacity = (size_t)(ALL_PASSES * b->opts->runs), ntasks = b->c->ntasks;
+    *row = (struct row){.m = m, .on_ranks = on_ranks, .cap = FIRST_PASS * b->opts->runs};
+    *m = (struct measurement){.strategy = on_ranks ? &mpi_ranks : &strategy_sequential, .checksum_ok = true};
+    m->load = (struct load){.cpus_known = false, .throttled_periods = -1, .throttled = -1.0};
+    row->walls = calloc(capacity, sizeof *row->walls);
+    row->cpus = calloc(capacity, sizeof *row->cpus);
+    row->disturbed = calloc(capacity, sizeof *row->disturbed);
+    row->spans = calloc(capacity * ntasks, sizeof *row->spans);
+    m->spans = calloc(ntasks, sizeof *m->spans);
+    if (row->walls == NULL || row->cpus == NULL || row->disturbed == NULL || row->spans == NULL ||
+        m->spans == NULL)
+        out_of_memory();
 }
 
-/* Measures one row: warm-ups, then runs, the checksum the same in each.
- * Rank 0 reads what else took its host's CPUs around each run (lib/load);
- * `host` is NULL when the ranks run on several hosts: then it is unknown. */
-static void measure_row(bool on_ranks, const struct workload *w, size_t ntasks, const struct options *opts,
-                        const struct machine *host, struct measurement *m, double *cpu_per_rank)
+static void free_row(struct row *row)
 {
-    m->load = (struct load){.cpus_known = false, .throttled_periods = -1, .throttled = -1.0};
-    int total = opts->warmup + opts->runs;
-    double walls[MAX_RUNS], cpus[MAX_RUNS];
-    struct task_record *records = calloc(ntasks, sizeof *records);
-    m->spans = calloc(ntasks, sizeof *m->spans);
-    if (records == NULL || m->spans == NULL)
+    free(row->walls);
+    free(row->cpus);
+    free(row->disturbed);
+    free(row->spans);
+}
+
+/* Marks each run fair or not against the fastest task CPU time so far. */
+static void judge_row(const struct bench *b, struct row *row)
+{
+    row->fair = 0;
+    for (int k = 0; k < row->measured; k++) {
+        const struct span *spans = &row->spans[(size_t)k * b->c->ntasks];
+        row->disturbed[k] =
+            harness_disturbance(b->c, row->m->strategy, spans, row->walls[k], b->fastest_task_cpu);
+        row->fair += row->disturbed[k] == 0;
+    }
+}
+
+/* Rank 0 decides whether the row needs another run; every rank hears it. */
+static bool another_run(const struct bench *b, const struct row *row)
+{
+    int wanted = b->opts->runs;
+    uint64_t more = rank == 0 && (row->measured < wanted || (row->fair < wanted && row->measured < row->cap));
+    broadcast_politely(&more);
+    return more != 0;
+}
+
+/* Keeps one measured run on rank 0: its figures, its tasks' spans, what
+ * else took the host's CPUs, and the judgement of every run so far. */
+static void keep_run(struct bench *b, struct row *row, const struct task_record *records, double wall,
+                     double cpu, const struct load *load)
+{
+    size_t n = b->c->ntasks;
+    struct span *spans = &row->spans[(size_t)row->measured * n];
+    for (size_t i = 0; i < n; i++)
+        spans[i] = records[i].span;
+    double task_cpu = harness_mean_task_cpu(spans, n);
+    if (task_cpu > 0.0 && (b->fastest_task_cpu == 0.0 || task_cpu < b->fastest_task_cpu))
+        b->fastest_task_cpu = task_cpu;
+    row->walls[row->measured] = wall;
+    row->cpus[row->measured] = cpu;
+    row->measured++;
+    struct measurement *m = row->m;
+    m->wall_total += wall;
+    if (load != NULL)
+        m->load = row->measured == 1 ? *load : load_add(m->load, *load);
+    judge_row(b, row);
+}
+
+/* Runs the row (after `warmup` runs not kept) until it has the runs asked
+ * for and as many fair ones, or reached its cap. The checksum must be the
+ * same in every run. */
+static void add_runs(struct bench *b, struct row *row, int warmup)
+{
+    struct task_record *records = calloc(b->c->ntasks, sizeof *records);
+    if (records == NULL)
         out_of_memory();
-    m->strategy = on_ranks ? &mpi_ranks : &strategy_sequential;
-    m->checksum_ok = true;
-    for (int r = 0; r < total; r++) {
-        if (rank == 0)
+    struct measurement *m = row->m;
+    for (int r = 0; another_run(b, row); r++) {
+        int wanted = b->opts->runs, total = warmup + (row->measured < wanted ? wanted : row->measured + 1);
+        if (rank == 0) /* the total grows when a run is set aside */
             progress_show("measuring %s: run %d of %d", m->strategy->name, r + 1, total);
         double wall = 0.0, cpu = 0.0;
         uint64_t checksum = 0;
         struct load_sample before, after;
-        if (rank == 0 && host != NULL)
-            load_sample("/", &host->allowed, host->quota_dir, &before);
-        if (on_ranks)
-            run_ranks(w, ntasks, records, &wall, &cpu, cpu_per_rank, &checksum);
+        if (rank == 0 && b->host != NULL)
+            load_sample("/", &b->host->allowed, b->host->quota_dir, &before);
+        if (row->on_ranks)
+            run_ranks(&b->c->workload, b->c->ntasks, records, &wall, &cpu, b->cpu_per_rank, &checksum);
         else
-            run_sequential(w, ntasks, records, &wall, &cpu, &checksum);
-        if (r == 0)
+            run_sequential(&b->c->workload, b->c->ntasks, records, &wall, &cpu, &checksum);
+        if (row->measured == 0 && r == 0)
             m->checksum = checksum;
         m->checksum_ok &= checksum == m->checksum;
-        if (r >= opts->warmup) {
-            if (rank == 0 && host != NULL) {
-                load_sample("/", &host->allowed, host->quota_dir, &after);
-                struct load load = load_between(&before, &after, cpu, 0);
-                m->load = r == opts->warmup ? load : load_add(m->load, load);
-            }
-            m->wall_total += wall;
-            walls[r - opts->warmup] = wall;
-            cpus[r - opts->warmup] = cpu;
-            if (r == total - 1) /* the last run's tasks, for the timeline */
-                for (size_t i = 0; i < ntasks; i++)
-                    m->spans[i] = records[i].span;
+        if (rank != 0 || r < warmup)
+            continue;
+        struct load load;
+        if (b->host != NULL) {
+            load_sample("/", &b->host->allowed, b->host->quota_dir, &after);
+            load = load_between(&before, &after, cpu, 0);
         }
+        keep_run(b, row, records, wall, cpu, b->host != NULL ? &load : NULL);
     }
     progress_clear();
-    summarize(m, walls, cpus, opts->runs);
     free(records);
+}
+
+/* Medians of the fair runs (of all, when none was fair), as the harness
+ * keeps them; the timeline shows the median run's tasks. */
+static void summarize(const struct bench *b, const struct row *row)
+{
+    struct measurement *m = row->m;
+    size_t count = row->measured > 0 ? (size_t)row->measured : 1;
+    double *walls = calloc(count, sizeof *walls), *cpus = calloc(count, sizeof *cpus);
+    int *which = calloc(count, sizeof *which), kept = 0;
+    if (walls == NULL || cpus == NULL || which == NULL)
+        out_of_memory();
+    for (int k = 0; k < row->measured; k++) {
+        if (row->fair > 0 && row->disturbed[k] != 0) {
+            m->set_aside_why |= row->disturbed[k];
+            continue;
+        }
+        m->disturbed |= row->disturbed[k];
+        walls[kept] = row->walls[k];
+        cpus[kept] = row->cpus[k];
+        which[kept++] = k;
+    }
+    m->runs = row->measured;
+    m->set_aside = row->measured - kept;
+    m->wall = stats_median(walls, (size_t)kept);
+    m->wall_min = stats_min(walls, (size_t)kept);
+    m->wall_max = stats_max(walls, (size_t)kept);
+    m->user = stats_median(cpus, (size_t)kept); /* user + system, in one column */
+    m->sys = 0.0;
+    size_t median = (size_t)which[stats_median_index(walls, (size_t)kept)];
+    memcpy(m->spans, &row->spans[median * b->c->ntasks], b->c->ntasks * sizeof *m->spans);
+    free(walls);
+    free(cpus);
+    free(which);
+}
+
+/* Measures both rows: sequential on rank 0, then the ranks. Once both
+ * have run, a row still short of fair runs is judged again (the ranks'
+ * faster tasks can show that sequential's were slowed) and gets more. */
+static void measure_rows(struct bench *b)
+{
+    struct row rows[2];
+    start_row(b, &rows[0], false, &b->c->results[0]);
+    start_row(b, &rows[1], true, &b->c->results[1]);
+    b->c->count = 2;
+    for (int i = 0; i < 2; i++)
+        add_runs(b, &rows[i], b->opts->warmup);
+    for (int i = 0; i < 2; i++) {
+        rows[i].cap = ALL_PASSES * b->opts->runs;
+        if (rank == 0)
+            judge_row(b, &rows[i]);
+        add_runs(b, &rows[i], 0); /* rank 0 says whether it runs again */
+    }
+    for (int i = 0; i < 2 && rank == 0; i++) {
+        judge_row(b, &rows[i]);
+        summarize(b, &rows[i]);
+    }
+    for (int i = 0; i < 2; i++)
+        free_row(&rows[i]);
 }
 
 /* How many of the mpi row's tasks each rank ran, from the pid each task
@@ -315,12 +446,13 @@ static void print_json(const struct machine *m, const struct comparison *c, int 
     for (size_t i = 0; i < c->count; i++) {
         const struct measurement *r = &c->results[i];
         double speedup = stats_speedup(c->results[0].wall, r->wall);
-        printf("%s{\"strategy\": \"%s\", \"ranks\": %d, \"runs\": %d, \"wall_s\": %.9g, "
-               "\"wall_min_s\": %.9g, \"wall_max_s\": %.9g, \"cpu_s\": %.9g, \"speedup\": %.9g, "
-               "\"ideal_speedup\": %g, \"checksum\": \"%016llx\", \"checksum_ok\": %s",
-               i > 0 ? ", " : "", r->strategy->name, i == 0 ? 1 : ranks, r->runs, r->wall, r->wall_min,
-               r->wall_max, r->user, speedup, harness_ideal_speedup(c, r), (unsigned long long)r->checksum,
-               r->checksum_ok ? "true" : "false");
+        printf(
+            "%s{\"strategy\": \"%s\", \"ranks\": %d, \"runs\": %d, \"runs_set_aside\": %d, \"wall_s\": %.9g, "
+            "\"wall_min_s\": %.9g, \"wall_max_s\": %.9g, \"cpu_s\": %.9g, \"speedup\": %.9g, "
+            "\"ideal_speedup\": %g, \"checksum\": \"%016llx\", \"checksum_ok\": %s",
+            i > 0 ? ", " : "", r->strategy->name, i == 0 ? 1 : ranks, r->runs, r->set_aside, r->wall,
+            r->wall_min, r->wall_max, r->user, speedup, harness_ideal_speedup(c, r),
+            (unsigned long long)r->checksum, r->checksum_ok ? "true" : "false");
         report_json_load_flags(stdout, c, r);
         printf("}");
     }
@@ -364,7 +496,7 @@ static void print_report(const struct options *opts, const struct machine *m, co
 }
 
 /* Refuses a run that would take too long: both rows, each run as
- * measure_row runs it, the ranks on c->cpus.count CPUs. Returns 0 or 2. */
+ * measure_rows runs it (the runs asked for), the ranks on c->cpus.count CPUs. Returns 0 or 2. */
 static int refuse_long_run(const struct options *opts, const struct comparison *c)
 {
     struct harness_plan plan = {.strategies = strategies,
@@ -453,6 +585,13 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < (size_t)cpus && i < CPU_LIST_MAX; i++)
             c.cpus.ids[i] = (int)i;
     c.cpus.count = (size_t)(cpus < ranks ? cpus : ranks);
+    /* What judges a run (lib/harness) knows of rank 0's host: its cores,
+     * boost and quota. Of several hosts, nothing. */
+    c.cores = hosts == 1 ? machine_count_cores(&m, &c.cpus) : MACHINE_UNKNOWN;
+    c.boost = hosts == 1 ? m.boost : MACHINE_UNKNOWN;
+    c.quota = hosts == 1 ? m.quota : MACHINE_UNKNOWN;
+    c.warmup = opts.warmup;
+    c.runs = opts.runs;
     /* Rank 0 knows the CPUs (count_hosts): it decides for all, and says why. */
     int refused = rank == 0 ? refuse_long_run(&opts, &c) : 0;
     MPI_Bcast(&refused, 1, MPI_INT, 0, MPI_COMM_WORLD);
@@ -472,10 +611,11 @@ int main(int argc, char **argv)
     int my_pid = (int)getpid();
     MPI_Gather(&my_pid, 1, MPI_INT, pid_of_rank, 1, MPI_INT, 0, MPI_COMM_WORLD);
     output_flush(stdout);
-    const struct machine *host = hosts == 1 ? &m : NULL; /* its CPUs: every rank's (count_hosts) */
-    measure_row(false, &c.workload, c.ntasks, &opts, host, &c.results[0], cpu_per_rank);
-    measure_row(true, &c.workload, c.ntasks, &opts, host, &c.results[1], cpu_per_rank);
-    c.count = 2;
+    struct bench bench = {.c = &c,
+                          .opts = &opts,
+                          .host = hosts == 1 ? &m : NULL, /* its CPUs: every rank's (count_hosts) */
+                          .cpu_per_rank = cpu_per_rank};
+    measure_rows(&bench);
     if (rank == 0) {
         if (c.results[1].checksum != c.results[0].checksum)
             c.results[1].checksum_ok = false; /* the ranks together must compute what one did */

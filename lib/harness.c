@@ -57,22 +57,6 @@ static int time_one_run(const struct strategy *s, const struct workload *w, size
     return 0;
 }
 
-/* Index of the run whose wall time is the (lower) median. */
-static size_t median_run(const double *walls, size_t n)
-{
-    size_t best = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t below = 0, equal_before = 0; /* rank of run i */
-        for (size_t j = 0; j < n; j++) {
-            below += walls[j] < walls[i];
-            equal_before += j < i && walls[j] == walls[i];
-        }
-        if (below + equal_before == (n - 1) / 2)
-            best = i;
-    }
-    return best;
-}
-
 double harness_mean_task_cpu(const struct span *spans, size_t ntasks)
 {
     double total = 0.0;
@@ -100,12 +84,15 @@ static bool owns_a_cpu(const struct comparison *c, const struct strategy *s)
            (s == &strategy_sequential || s->computes_in_parallel);
 }
 
-/* Should every task of `s` start at once (as soon as its worker exists)? */
+/* Should every task of `s` start at once (as soon as its worker exists)?
+ * Yes when each task has a worker of its own: a thread or process per
+ * task, or fixed shares (mpi_cpu's ranks) of one task each. */
 static bool starts_at_once(const struct comparison *c, const struct strategy *s)
 {
+    bool own_worker = s->pool_size == 0 && tasks_at_once(s, c->ntasks) == c->ntasks;
     if (c->workload.kind == WORKLOAD_SLEEP)
-        return s->overlaps_waiting && s->workers == 0 && s->pool_size == 0;
-    return owns_a_cpu(c, s) && s != &strategy_sequential && s->workers == 0 && s->pool_size == 0;
+        return s->overlaps_waiting && own_worker;
+    return owns_a_cpu(c, s) && s != &strategy_sequential && own_worker;
 }
 
 /* A worker (a thread or process, told apart by pid and tid) that should
@@ -312,7 +299,7 @@ static int summarize(const struct comparison *c, const struct trials *t, struct 
     out->wall_max = stats_max(walls, kept);
     out->user = stats_median(users, kept);
     out->sys = stats_median(syss, kept);
-    memcpy(out->spans, &t->spans[which[median_run(walls, kept)] * n], n * sizeof *out->spans);
+    memcpy(out->spans, &t->spans[which[stats_median_index(walls, kept)] * n], n * sizeof *out->spans);
 out:
     free(walls);
     free(users);

@@ -25,6 +25,21 @@ double stats_median(const double *values, size_t n)
     return median;
 }
 
+size_t stats_median_index(const double *values, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t below = 0, equal_before = 0; /* rank of value i */
+        for (size_t j = 0; j < n; j++) {
+            below += values[j] < values[i];
+            equal_before += j < i && values[j] == values[i];
+        }
+        if (below + equal_before == (n - 1) / 2)
+            best = i;
+    }
+    return best;
+}
+
 double stats_min(const double *values, size_t n)
 {
     double min = n > 0 ? values[0] : 0.0;

@@ -11,6 +11,10 @@
  * Does not reorder `values`. Returns 0 for n == 0, NAN if out of memory. */
 double stats_median(const double *values, size_t n);
 double stats_min(const double *values, size_t n);
+
+/* Which of the values is the (lower) median: the run to show as typical.
+ * 0 for n == 0. */
+size_t stats_median_index(const double *values, size_t n);
 double stats_max(const double *values, size_t n);
 
 /* (max - min) / median: 0.05 means the runs spread over 5 % of the median. */

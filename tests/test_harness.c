@@ -110,6 +110,26 @@ Test(harness_disturbance, small_delays_that_add_up_make_a_run_late)
     cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, 0.106, 0.1), (unsigned)DISTURB_LATE);
 }
 
+Test(harness_disturbance, fixed_shares_of_one_task_each_start_at_once_like_threads)
+{
+    /* mpi_cpu's ranks: workers that exist already, a task each */
+    static struct strategy ranks = {.name = "mpi", .computes_in_parallel = true, .workers = 2};
+    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct span spans[2];
+    both(spans, 0.0, 0.1);
+    cr_assert_eq(harness_disturbance(&c, &ranks, spans, 0.105, 0.1), 0u);
+    cr_assert_eq(harness_disturbance(&c, &ranks, spans, 0.109, 0.1), (unsigned)DISTURB_LATE);
+    /* with more tasks than workers, a worker's second task starts after its first */
+    c.ntasks = 4;
+    struct span four[4];
+    for (int i = 0; i < 4; i++) { /* ranks 0 and 1 run tasks 0, 1, then 2, 3 */
+        double round = i < 2 ? 0.0 : 1.0;
+        four[i] =
+            (struct span){.start = 0.1 * round, .end = 0.1 * (round + 1.0), .cpu = 0.1, .pid = 100 + i % 2};
+    }
+    cr_assert_eq(harness_disturbance(&c, &ranks, four, 0.2, 0.1), 0u);
+}
+
 Test(harness_disturbance, sequential_starts_its_tasks_one_after_another_by_design)
 {
     struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);

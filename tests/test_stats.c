@@ -60,6 +60,17 @@ Test(stats, min_and_max_of_one_value_are_that_value)
     cr_assert_float_eq(stats_max(values, 1), 4.0, EPSILON);
 }
 
+Test(stats, median_index_points_at_the_lower_median_even_among_ties)
+{
+    double odd[] = {3.0, 1.0, 2.0};
+    cr_assert_eq(stats_median_index(odd, 3), 2);
+    double even[] = {4.0, 1.0, 3.0, 2.0}; /* lower median: 2.0 */
+    cr_assert_eq(stats_median_index(even, 4), 3);
+    double ties[] = {5.0, 5.0, 5.0};
+    cr_assert_eq(stats_median_index(ties, 3), 1);
+    cr_assert_eq(stats_median_index(NULL, 0), 0);
+}
+
 Test(stats, spread_is_range_over_median)
 {
     /* median 2.0, max 2.2, min 1.9: (2.2 - 1.9) / 2.0 = 0.15 */
