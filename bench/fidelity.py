@@ -18,8 +18,9 @@ Runs every measuring command the tour runs (demos/tour.c, default and
   misleading  not so, and the demo claimed the lesson anyway: must be 0.
 
 A quiet run is one in which other programs took under 5 % of a CPU (the
-machine's busy time in /proc/stat minus the command's own CPU time): runs
-that were not quiet are discarded and counted. Then each command runs
+machine's busy time in /proc/stat minus the command's own CPU time, plus
+steal: what the hypervisor gave other machines, as the demos measure it):
+runs that were not quiet are discarded and counted. Then each command runs
 --loaded-runs times (default 3) beside two CPU hogs per CPU, and once inside
 a cgroup with a 1-CPU quota (root only; skipped with the reason otherwise),
 and the causes the verdicts named are printed. Exits 1 if a misleading run
@@ -53,10 +54,11 @@ QUICK = [["versus", "--quick"], ["sleep", "--cpus", "0", "--quick"], ["cpu", "--
 
 
 def busy_ticks():
-    """All CPUs' busy time (user, nice, system, irq, softirq) from /proc/stat, in seconds."""
+    """All CPUs' busy time (user, nice, system, irq, softirq) and steal (the
+    time the hypervisor gave our CPUs to other machines) from /proc/stat, in seconds."""
     with open("/proc/stat") as f:
         fields = [int(x) for x in f.readline().split()[1:]]
-    return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6]) / os.sysconf("SC_CLK_TCK")
+    return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / os.sysconf("SC_CLK_TCK")
 
 
 def argv_of(build, command):
@@ -77,8 +79,9 @@ def children_cpu():
 def run_once(build, command, preexec=None):
     """Runs the command; returns (its JSON, other programs' CPUs' worth during it)."""
     busy_before, own_before, start = busy_ticks(), children_cpu(), time.monotonic()
+    english = dict(os.environ, LANGUAGE="en")  # the verdicts are read as English (lib/i18n.h)
     run = subprocess.run(argv_of(build, command), capture_output=True, text=True, timeout=600,
-                         preexec_fn=preexec)
+                         preexec_fn=preexec, env=english)
     wall, busy_after, own = time.monotonic() - start, busy_ticks(), children_cpu() - own_before
     if run.returncode != 0:
         raise RuntimeError(f"{' '.join(command)}: exit {run.returncode}: {run.stderr.strip()}")
@@ -209,7 +212,7 @@ def main():
     if args.only:
         sets = [s for s in sets if s[0].strip("-") == args.only]
     print(f"machine: {os.cpu_count()} CPUs, Linux {platform.release()}; {time.strftime('%Y-%m-%d %H:%M')}")
-    print(f"quiet: other programs under {QUIET_SHARE:.0%} of a CPU during the run (/proc/stat)")
+    print(f"quiet: other programs and steal under {QUIET_SHARE:.0%} of a CPU during the run (/proc/stat)")
     misleading = 0
     for name, commands in sets:
         commands = [c for c in commands if have_mpi or c[0] != "mpi_cpu"]

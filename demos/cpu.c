@@ -22,8 +22,8 @@
 
 static const struct demo_info demo = {
     .name = "cpu",
-    .summary = "Runs tasks that each compute: one after another, with threads, with processes.\n"
-               "Computing speeds up only when tasks run on different CPUs at the same instant.",
+    .summary = N_("Runs tasks that each compute: one after another, with threads, with processes.\n"
+                  "Computing speeds up only when tasks run on different CPUs at the same instant."),
     .note = "notes/02-cpu.md",
     .default_tasks = 0,
     .default_seconds = 0.5, /* 0: one task per CPU allowed */

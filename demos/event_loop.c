@@ -35,8 +35,8 @@
 
 static const struct demo_info demo = {
     .name = "event_loop",
-    .summary = "Sleeping tasks in one thread with one timer each, against threads and\n"
-               "processes; computing tasks too. --tasks 10,100,1000,10000 sweeps sizes.",
+    .summary = N_("Sleeping tasks in one thread with one timer each, against threads and\n"
+                  "processes; computing tasks too. --tasks 10,100,1000,10000 sweeps sizes."),
     .note = "notes/13-event_loop.md",
     .default_tasks = 10,
     .default_seconds = 0.2,
@@ -47,7 +47,7 @@ static const struct demo_info demo = {
     .shares_work = true,
     .tasks_list = true,
     .tasks_sleep_only = true, /* the computing table shows its lesson with one task per CPU */
-    .tasks_help = "sleeping tasks (cpu: one per CPU), or a sweep: 10,100",
+    .tasks_help = N_("sleeping tasks (cpu: one per CPU), or a sweep: 10,100"),
 };
 
 /* ---- the tables ---------------------------------------------------- */

@@ -26,15 +26,15 @@
 static double switch_interval = GIL_DEFAULT_INTERVAL;
 
 static const struct demo_flag flags[] = {
-    {"switch-interval", DEMO_FLAG_SECONDS, "S", "wait this long before asking for the lock (default 0.005)",
-     &switch_interval, NULL},
+    {"switch-interval", DEMO_FLAG_SECONDS, "S",
+     N_("wait this long before asking for the lock (default 0.005)"), &switch_interval, NULL},
     {0},
 };
 
 static const struct demo_info demo = {
     .name = "gil",
-    .summary = "Threads that share one global lock (like CPython's GIL) against plain threads\n"
-               "and processes: the lock stops computing in parallel, not waiting.",
+    .summary = N_("Threads that share one global lock (like CPython's GIL) against plain threads\n"
+                  "and processes: the lock stops computing in parallel, not waiting."),
     .note = "notes/11-gil.md",
     .default_tasks = SLEEP_TASKS,
     .default_seconds = SLEEP_SECONDS,

@@ -36,7 +36,7 @@
  * function, starts the ranks. Every rank computes at once, on its own CPU. */
 static struct strategy mpi_ranks = {
     .name = "mpi",
-    .explains = "ranks started by mpirun, each running its share of the tasks",
+    .explains = N_("ranks started by mpirun, each running its share of the tasks"),
     .overlaps_waiting = true,
     .computes_in_parallel = true,
 };
@@ -45,9 +45,9 @@ static const struct strategy *const strategies[] = {&strategy_sequential, &mpi_r
 
 static const struct demo_info demo = {
     .name = "mpi_cpu",
-    .summary = "Runs the cpu workload split across MPI ranks (start it with mpirun), beside a\n"
-               "sequential run on rank 0: the same table as cpu, with a row for the ranks.\n"
-               "Start it with: mpirun -np 2 build/demos/mpi_cpu",
+    .summary = N_("Runs the cpu workload split across MPI ranks (start it with mpirun), beside a\n"
+                  "sequential run on rank 0: the same table as cpu, with a row for the ranks.\n"
+                  "Start it with: mpirun -np 2 build/demos/mpi_cpu"),
     .note = "notes/15-mpi.md",
     .default_tasks = 0, /* one task per rank */
     .default_seconds = 0.5,
@@ -57,8 +57,8 @@ static const struct demo_info demo = {
     .harness = true,
     .shares_work = true,
     .strategies = strategies,
-    .tasks_help = "how many tasks, shared among the ranks",
-    .default_tasks_help = "one per rank",
+    .tasks_help = N_("how many tasks, shared among the ranks"),
+    .default_tasks_help = N_("one per rank"),
     .no_strategies = true, /* the table is always sequential beside the ranks */
     .no_csv = true,        /* its JSON has ranks and tasks per rank, which CSV rows do not */
     .no_trace = true,      /* the ranks' clocks are not one clock */
@@ -335,7 +335,7 @@ static void add_runs(struct bench *b, struct row *row, int warmup)
     for (int r = 0; another_run(b, row); r++) {
         int wanted = b->opts->runs, total = warmup + (row->measured < wanted ? wanted : row->measured + 1);
         if (rank == 0) /* the total grows when a run is set aside */
-            progress_show("measuring %s: run %d of %d", m->strategy->name, r + 1, total);
+            progress_show(_("measuring %s: run %d of %d"), m->strategy->name, r + 1, total);
         double wall = 0.0, cpu = 0.0;
         uint64_t checksum = 0;
         struct load_sample before, after;

@@ -25,7 +25,8 @@ static char failure[256];         /* why a task failed, said in full (STRATEGY_S
 static char sleep_path[PATH_MAX]; /* coreutils' sleep: build/demos/sleep is our sleep demo */
 
 static const struct demo_flag flags[] = {
-    {"no-sequential", DEMO_FLAG_SWITCH, NULL, "skip the slow one-after-another row", &no_sequential, NULL},
+    {"no-sequential", DEMO_FLAG_SWITCH, NULL, N_("skip the slow one-after-another row"), &no_sequential,
+     NULL},
     {0},
 };
 
@@ -125,13 +126,13 @@ static int run_all_at_once(const struct workload *w, size_t ntasks, struct task_
 
 static const struct strategy one_after_another = {
     .name = "sequential",
-    .explains = "each child started and waited for before the next",
+    .explains = N_("each child started and waited for before the next"),
     .run = run_one_after_another,
 };
 
 static const struct strategy all_at_once = {
     .name = "processes",
-    .explains = "every child started with child_spawn, then each waited for",
+    .explains = N_("every child started with child_spawn, then each waited for"),
     .overlaps_waiting = true,
     .computes_in_parallel = true,
     .start_cost = 5e-4,
@@ -142,8 +143,8 @@ static const struct strategy *const strategies[] = {&one_after_another, &all_at_
 
 static const struct demo_info demo = {
     .name = "parallel_children",
-    .summary = "Starts `sleep 1` children one after another, then all at once (the seed's\n"
-               "Popen loop): ten 1 s children take about 1 s together, not 10 s.",
+    .summary = N_("Starts `sleep 1` children one after another, then all at once (the seed's\n"
+                  "Popen loop): ten 1 s children take about 1 s together, not 10 s."),
     .note = "notes/06-parallel_children.md",
     .default_tasks = 10,
     .default_seconds = 1.0,

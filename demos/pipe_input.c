@@ -29,14 +29,14 @@ static const char *cipher = "des3";
 static char openssl_path[PATH_MAX]; /* found once, never a program of ours */
 
 static const struct demo_flag flags[] = {
-    {"cipher", DEMO_FLAG_TEXT, "NAME", "openssl's cipher (default des3; try aes-256-cbc)", &cipher, NULL},
+    {"cipher", DEMO_FLAG_TEXT, "NAME", N_("openssl's cipher (default des3; try aes-256-cbc)"), &cipher, NULL},
     {0},
 };
 
 static const struct demo_info demo = {
     .name = "pipe_input",
-    .summary = "Encrypts random bytes in three `openssl enc` children at once: the parent\n"
-               "writes each child's stdin and reads its stdout, the password in the environment.",
+    .summary = N_("Encrypts random bytes in three `openssl enc` children at once: the parent\n"
+                  "writes each child's stdin and reads its stdout, the password in the environment."),
     .note = "notes/07-pipe_input.md",
     .flags = flags,
 };

@@ -35,18 +35,18 @@ static const char *digest = "sha256";
 static bool keep_pipe_open;
 
 static const struct demo_flag flags[] = {
-    {"cipher", DEMO_FLAG_TEXT, "NAME", "openssl's cipher (default des3; try aes-256-cbc)", &cipher, NULL},
-    {"digest", DEMO_FLAG_TEXT, "NAME", "openssl's digest (default sha256; the seed's: whirlpool)", &digest,
-     NULL},
-    {"keep-pipe-open", DEMO_FLAG_SWITCH, NULL, "show the hang when the parent keeps its pipe end",
+    {"cipher", DEMO_FLAG_TEXT, "NAME", N_("openssl's cipher (default des3; try aes-256-cbc)"), &cipher, NULL},
+    {"digest", DEMO_FLAG_TEXT, "NAME", N_("openssl's digest (default sha256; the seed's: whirlpool)"),
+     &digest, NULL},
+    {"keep-pipe-open", DEMO_FLAG_SWITCH, NULL, N_("show the hang when the parent keeps its pipe end"),
      &keep_pipe_open, NULL},
     {0},
 };
 
 static const struct demo_info demo = {
     .name = "pipeline",
-    .summary = "Three `openssl enc | openssl dgst` chains at once, the parent's copy of the\n"
-               "middle pipe closed. --keep-pipe-open shows the hang when it is not.",
+    .summary = N_("Three `openssl enc | openssl dgst` chains at once, the parent's copy of the\n"
+                  "middle pipe closed. --keep-pipe-open shows the hang when it is not."),
     .note = "notes/08-pipeline.md",
     .flags = flags,
 };

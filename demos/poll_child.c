@@ -24,14 +24,14 @@ static double seconds = 1.0;
 static char sleep_path[PATH_MAX]; /* coreutils' sleep: build/demos/sleep is our sleep demo */
 
 static const struct demo_flag flags[] = {
-    {"seconds", DEMO_FLAG_SECONDS, "S", "how long the child sleeps (default 1)", &seconds, NULL},
+    {"seconds", DEMO_FLAG_SECONDS, "S", N_("how long the child sleeps (default 1)"), &seconds, NULL},
     {0},
 };
 
 static const struct demo_info demo = {
     .name = "poll_child",
-    .summary = "Waits for `sleep 1` twice: polling in a busy loop (Popen.poll), then blocking\n"
-               "in child_wait. Shows how many polls and how much CPU each way of waiting took.",
+    .summary = N_("Waits for `sleep 1` twice: polling in a busy loop (Popen.poll), then blocking\n"
+                  "in child_wait. Shows how many polls and how much CPU each way of waiting took."),
     .note = "notes/05-poll_child.md",
     .flags = flags,
 };

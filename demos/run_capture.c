@@ -25,14 +25,14 @@
 static const char *message = "Hello from the child process!";
 
 static const struct demo_flag flags[] = {
-    {"message", DEMO_FLAG_TEXT, "TEXT", "what echo should say (default: a greeting)", &message, NULL},
+    {"message", DEMO_FLAG_TEXT, "TEXT", N_("what echo should say (default: a greeting)"), &message, NULL},
     {0},
 };
 
 static const struct demo_info demo = {
     .name = "run_capture",
-    .summary = "Runs echo with its output captured, checks its return code, prints the output:\n"
-               "subprocess.run(..., capture_output=True) and check_returncode(), in C.",
+    .summary = N_("Runs echo with its output captured, checks its return code, prints the output:\n"
+                  "subprocess.run(..., capture_output=True) and check_returncode(), in C."),
     .note = "notes/04-run_capture.md",
     .flags = flags,
 };

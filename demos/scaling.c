@@ -31,7 +31,7 @@
 static double serial_fraction = 0.0;
 
 static const struct demo_flag flags[] = {
-    {"serial-fraction", DEMO_FLAG_FRACTION, "F", "share of the job only one thread can do (default 0)",
+    {"serial-fraction", DEMO_FLAG_FRACTION, "F", N_("share of the job only one thread can do (default 0)"),
      &serial_fraction, NULL},
     {0},
 };
@@ -69,7 +69,7 @@ static int run_pool(const struct workload *w, size_t ntasks, struct task_record 
 static struct strategy pool = {
     /* pool_size: set for each worker count */
     .name = "pool",
-    .explains = "a pool of worker threads sharing the chunks of one job",
+    .explains = N_("a pool of worker threads sharing the chunks of one job"),
     .computes_in_parallel = true,
     .start_cost = 0, /* its workers start once per run, not once per task */
     .run = run_pool,
@@ -95,7 +95,7 @@ static int run_openmp_team(const struct workload *w, size_t ntasks, struct task_
 
 static struct strategy openmp_team = {
     .name = "openmp",
-    .explains = "an OpenMP team of that many threads, #pragma omp parallel for",
+    .explains = N_("an OpenMP team of that many threads, #pragma omp parallel for"),
     .computes_in_parallel = true,
     .start_cost = 0, /* a team per run, not a thread per task */
     .run = run_openmp_team,
@@ -112,9 +112,9 @@ static const struct strategy *const strategies[] = {
 
 static const struct demo_info demo = {
     .name = "scaling",
-    .summary = "One fixed job split among 1, 2, 3, 4, 6, ... 2 x CPUs worker threads (strong\n"
-               "scaling): speedup, efficiency, Amdahl's prediction, the Karp-Flatt serial\n"
-               "share, a plot.",
+    .summary = N_("One fixed job split among 1, 2, 3, 4, 6, ... 2 x CPUs worker threads (strong\n"
+                  "scaling): speedup, efficiency, Amdahl's prediction, the Karp-Flatt serial\n"
+                  "share, a plot."),
     .note = "notes/14-scaling.md",
     .default_tasks = 0,     /* DEFAULT_CHUNKS, or 4 per CPU on many CPUs: set in main */
     .default_seconds = 0.5, /* the chunks share 0.5 s of computing */
@@ -124,9 +124,9 @@ static const struct demo_info demo = {
     .harness = true,
     .strategies = strategies,
     .flags = flags,
-    .tasks_help = "how many chunks the job is cut into",
-    .default_tasks_help = "48, or 4 per CPU above 12 CPUs",
-    .seconds_help = "the whole job's computing, in seconds",
+    .tasks_help = N_("how many chunks the job is cut into"),
+    .default_tasks_help = N_("48, or 4 per CPU above 12 CPUs"),
+    .seconds_help = N_("the whole job's computing, in seconds"),
     .no_csv = true, /* one table per worker count would not fit CSV's one header */
 };
 
@@ -167,6 +167,46 @@ struct point {
     struct comparison c;
     double speedup, ideal, amdahl, karp_flatt;
 };
+
+/* Measures one point: `workers` workers on the job, each run judged against
+ * `reference` (a chunk's CPU time undisturbed, or 0). */
+static int measure_point(const struct options *opts, size_t workers, const struct workload *chunk,
+                         double reference, struct point *p)
+{
+    p->workers = workers;
+    set_workers(workers);
+    struct harness_plan plan = demo_plan(opts, opts->tasks, chunk);
+    plan.reference_task_cpu = reference;
+    return demo_measure_plan(&demo, &plan, chunk, &p->c);
+}
+
+/* Every point, each run judged against the one-worker point's chunks: a
+ * host that slows both CPUs for a while slows every run of a point alike,
+ * which only a reference from outside it shows. A point with no fair run is
+ * measured once more after the others: the disturbance may be over. */
+static int measure_points(const struct options *opts, const size_t *counts, size_t n,
+                          const struct workload *chunk, struct point *points)
+{
+    int status = 0;
+    double reference = 0.0;
+    size_t measured = 0;
+    for (; measured < n && status == 0; measured++) {
+        status = measure_point(opts, counts[measured], chunk, reference, &points[measured]);
+        if (measured == 0 && status == 0)
+            reference = harness_mean_task_cpu(points[0].c.results[0].spans, points[0].c.ntasks);
+    }
+    for (size_t i = 1; i < n && status == 0; i++)
+        if (points[i].c.results[0].disturbed != 0) {
+            harness_free(&points[i].c);
+            status = measure_point(opts, counts[i], chunk, reference, &points[i]);
+            if (status != 0)
+                measured = i; /* points[i] holds nothing now */
+        }
+    if (status != 0)
+        for (size_t j = 0; j < measured; j++)
+            harness_free(&points[j].c);
+    return status;
+}
 
 static void compute_point(struct point *p, double one_worker_wall, size_t cpus)
 {
@@ -366,15 +406,8 @@ int main(int argc, char **argv)
         workload_calibrate(&serial_part);
 
     struct point points[MAX_POINTS];
-    for (size_t i = 0; i < n; i++) {
-        points[i].workers = counts[i];
-        set_workers(counts[i]);
-        if ((status = demo_measure(&demo, &opts, opts.tasks, &chunk, &points[i].c)) != 0) {
-            for (size_t j = 0; j < i; j++)
-                harness_free(&points[j].c);
-            return status;
-        }
-    }
+    if ((status = measure_points(&opts, counts, n, &chunk, points)) != 0)
+        return status;
     for (size_t i = 0; i < n; i++) {
         compute_point(&points[i], points[0].c.results[0].wall, cpus);
         if (points[i].c.results[0].checksum != points[0].c.results[0].checksum ||

@@ -20,8 +20,8 @@
 
 static const struct demo_info demo = {
     .name = "sleep",
-    .summary = "Runs tasks that each sleep: one after another, with threads, with processes.\n"
-               "Waiting overlaps, so threads and processes finish in about one task's time.",
+    .summary = N_("Runs tasks that each sleep: one after another, with threads, with processes.\n"
+                  "Waiting overlaps, so threads and processes finish in about one task's time."),
     .note = "notes/01-sleep.md",
     .default_tasks = 10,
     .default_seconds = 1.0, /* 10 x 1 s: 10 s sequential, 1 s at once */

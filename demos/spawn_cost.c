@@ -34,15 +34,15 @@
 static bool quick, json;
 
 static const struct demo_flag flags[] = {
-    {"quick", DEMO_FLAG_SWITCH, NULL, "a tenth of the units: well under a second", &quick, NULL},
-    {"json", DEMO_FLAG_SWITCH, NULL, "print one JSON object instead of the table", &json, NULL},
+    {"quick", DEMO_FLAG_SWITCH, NULL, N_("a tenth of the units: well under a second"), &quick, NULL},
+    {"json", DEMO_FLAG_SWITCH, NULL, N_("print one JSON object instead of the table"), &json, NULL},
     {0},
 };
 
 static const struct demo_info demo = {
     .name = "spawn_cost",
-    .summary = "What starting and finishing one thread, one process and one program costs,\n"
-               "beside an empty function call: why tiny tasks do not speed up.",
+    .summary = N_("What starting and finishing one thread, one process and one program costs,\n"
+                  "beside an empty function call: why tiny tasks do not speed up."),
     .note = "notes/12-spawn_cost.md",
     .flags = flags,
 };

@@ -40,14 +40,14 @@ static double timeout = 0.1;
 static char sleep_path[PATH_MAX]; /* coreutils' sleep: build/demos/sleep is our sleep demo */
 
 static const struct demo_flag flags[] = {
-    {"timeout", DEMO_FLAG_SECONDS, "S", "communicate's timeout (default 0.1)", &timeout, NULL},
+    {"timeout", DEMO_FLAG_SECONDS, "S", N_("communicate's timeout (default 0.1)"), &timeout, NULL},
     {0},
 };
 
 static const struct demo_info demo = {
     .name = "timeout",
-    .summary = "Stops `sleep 10` after a 0.1 s communicate timeout (returncode -15), then a\n"
-               "grandchild that holds the pipe: only stopping the process group ends it.",
+    .summary = N_("Stops `sleep 10` after a 0.1 s communicate timeout (returncode -15), then a\n"
+                  "grandchild that holds the pipe: only stopping the process group ends it."),
     .note = "notes/09-timeout.md",
     .flags = flags,
 };

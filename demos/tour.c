@@ -53,24 +53,26 @@
     "  meson setup --reconfigure build && meson compile -C build"
 
 static bool quick, no_pause, predict;
-static const char *lang = "en";
+static const char *lang = NULL; /* without --lang: the locale's (lib/i18n.h) */
 static const char *const languages[] = {"en", "ko", NULL};
 
 static const struct demo_flag flags[] = {
-    {"quick", DEMO_FLAG_SWITCH, NULL, "each demo's short settings: at most 15 s in all", &quick, NULL},
-    {"no-pause", DEMO_FLAG_SWITCH, NULL, "do not wait for Enter between demos", &no_pause, NULL},
-    {"predict", DEMO_FLAG_SWITCH, NULL, "ask each question first, answer it after the run", &predict, NULL},
-    {"lang", DEMO_FLAG_CHOICE, "LANG", "en or ko: the notes (and the questions) in Korean", &lang, languages},
+    {"quick", DEMO_FLAG_SWITCH, NULL, N_("each demo's short settings: at most 15 s in all"), &quick, NULL},
+    {"no-pause", DEMO_FLAG_SWITCH, NULL, N_("do not wait for Enter between demos"), &no_pause, NULL},
+    {"predict", DEMO_FLAG_SWITCH, NULL, N_("ask each question first, answer it after the run"), &predict,
+     NULL},
+    {"lang", DEMO_FLAG_CHOICE, "LANG",
+     N_("en or ko: the questions, notes and output (default: the locale's)"), &lang, languages},
     {0},
 };
 
 static const struct demo_info demo = {
     .name = "tour",
-    .summary = "Runs every demo in the order of the lesson, each with its title, question,\n"
-               "command and note. Waits for Enter between demos on a terminal.",
+    .summary = N_("Runs every demo in the order of the lesson, each with its title, question,\n"
+                  "command and note. Waits for Enter between demos on a terminal."),
     .note = "notes/README.md",
     .flags = flags,
-    .exit_help = "0 ok, 1 a demo failed, 2 bad usage, 130 Ctrl-C, 143 SIGTERM.",
+    .exit_help = N_("0 ok, 1 a demo failed, 2 bad usage, 130 Ctrl-C, 143 SIGTERM."),
 };
 
 /* ---- signals: Ctrl-C ends the tour, cleanly ---------------------------- */
@@ -310,13 +312,14 @@ static void stop_demo(struct child *c)
 
 /* Runs the demo in a process group of its own and waits for it. Returns
  * its returncode, or -1 when it could not start or the tour was stopped. */
-static int run_demo(const char *const child_argv[], int language, bool keyboard)
+static int run_demo(const char *const child_argv[], bool keyboard)
 {
     /* Colour as the tour has it (a demo under mpirun sees a pseudo-terminal
      * even when the tour writes to a file), and each demo's last line names
-     * the note in the tour's language (ATONCE_LANG, lib/options.h). */
-    const char *env[4] = {language == KO ? "ATONCE_LANG=ko" : "ATONCE_LANG=", NULL, NULL, NULL};
-    size_t n = 1;
+     * the note in the tour's language, which they inherit (LANGUAGE, set
+     * by i18n_use_language). */
+    const char *env[3] = {NULL, NULL, NULL};
+    size_t n = 0;
     if (!color)
         env[n++] = "NO_COLOR=1";
     /* Given the keyboard, a harness demo shows its tables and verdict first
@@ -444,7 +447,7 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     if (stop_signal != 0) /* arrived while we read the keyboard */
         return false;
     /* mpirun would forward the keyboard to a rank, taking the tour's keys */
-    int returncode = run_demo(argv, language, pausing && !s->mpi);
+    int returncode = run_demo(argv, pausing && !s->mpi);
     if (pausing)
         forget_typed_ahead();
     if (stop_signal != 0)
@@ -468,7 +471,9 @@ int main(int argc, char **argv)
     if (done != OPTIONS_RUN)
         return done;
     color = opts.color;
-    int language = strcmp(lang, "ko") == 0 ? KO : EN;
+    if (lang != NULL) /* for the tour and every demo it runs */
+        i18n_use_language(lang);
+    int language = i18n_korean() ? KO : EN;
     bool pausing = !no_pause && isatty(STDIN_FILENO);
     char demo_dir[4096];
     find_demo_dir(argv[0], demo_dir, sizeof demo_dir);

@@ -31,9 +31,9 @@
 
 static const struct demo_info demo = {
     .name = "versus",
-    .summary = "Sleeping tasks and computing tasks, on every CPU and then pinned to one: only\n"
-               "computing loses its speedup on one CPU. With no --tasks or --seconds: 10 sleeps\n"
-               "of 0.1 s, and one computing task per CPU (0.25 s each on 2 CPUs).",
+    .summary = N_("Sleeping tasks and computing tasks, on every CPU and then pinned to one: only\n"
+                  "computing loses its speedup on one CPU. With no --tasks or --seconds: 10 sleeps\n"
+                  "of 0.1 s, and one computing task per CPU (0.25 s each on 2 CPUs)."),
     .note = "notes/03-versus.md",
     .default_tasks = SLEEP_TASKS,
     .default_seconds = SLEEP_SECONDS,

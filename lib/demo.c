@@ -1,4 +1,5 @@
 #include "demo.h"
+#include "i18n.h"
 #include "output.h"
 #include "progress.h"
 
@@ -37,7 +38,7 @@ int demo_setup(const struct demo_info *demo, const struct options *opts, struct 
 static void show_progress(const struct strategy *s, int run, int total, void *context)
 {
     (void)context;
-    progress_show("measuring %s: run %d of %d", s->name, run, total);
+    progress_show(_("measuring %s: run %d of %d"), s->name, run, total);
 }
 
 struct harness_plan demo_plan(const struct options *opts, size_t ntasks, const struct workload *w)
@@ -131,16 +132,22 @@ static void estimate_measure(struct demo_estimate *e, const struct options *opts
     demo_estimate_add(e, NULL, &plan, w, machine_parallel_capacity(m, &m->allowed));
 }
 
+int demo_measure_plan(const struct demo_info *demo, struct harness_plan *plan, const struct workload *w,
+                      struct comparison *out)
+{
+    plan->on_run = show_progress;
+    output_flush(stdout); /* children must not inherit half-written output */
+    const char *failed_call = "?";
+    int err = harness_compare(plan, w, out, &failed_call);
+    progress_clear();
+    return err == 0 ? 0 : demo_fail(demo, failed_call, err);
+}
+
 int demo_measure(const struct demo_info *demo, const struct options *opts, size_t ntasks,
                  const struct workload *w, struct comparison *out)
 {
     struct harness_plan plan = demo_plan(opts, ntasks, w);
-    plan.on_run = show_progress;
-    output_flush(stdout); /* children must not inherit half-written output */
-    const char *failed_call = "?";
-    int err = harness_compare(&plan, w, out, &failed_call);
-    progress_clear();
-    return err == 0 ? 0 : demo_fail(demo, failed_call, err);
+    return demo_measure_plan(demo, &plan, w, out);
 }
 
 int demo_write_trace(const struct demo_info *demo, const struct options *opts,
@@ -203,11 +210,8 @@ static bool details_on_request(void)
  * end of input. Keys pressed during the measurement are forgotten first. */
 static bool details_wanted(void)
 {
-    const char *language = getenv("ATONCE_LANG");
-    bool korean = language != NULL && strcmp(language, "ko") == 0;
     tcflush(STDIN_FILENO, TCIFLUSH); /* before the prompt: a key pressed once it shows is an answer */
-    printf("\n%s", korean ? "Enter: 타임라인과 범례 보기, s: 건너뛰기 > "
-                          : "Enter: show the timeline and the legend, s: skip them > ");
+    printf("\n%s", _("Enter: show the timeline and the legend, s: skip them > "));
     output_flush(stdout);
     char line[64];
     ssize_t n = read(STDIN_FILENO, line, sizeof line - 1);

@@ -62,6 +62,10 @@ double demo_cpu_seconds(const struct demo_info *demo, const struct options *opts
 int demo_measure(const struct demo_info *demo, const struct options *opts, size_t ntasks,
                  const struct workload *w, struct comparison *out);
 
+/* The same with a plan the demo has changed (scaling's reference_task_cpu). */
+int demo_measure_plan(const struct demo_info *demo, struct harness_plan *plan, const struct workload *w,
+                      struct comparison *out);
+
 /* With --trace FILE, writes the comparisons' timeline there (report_trace).
  * Returns 0 or an exit status (1: the file could not be written). */
 int demo_write_trace(const struct demo_info *demo, const struct options *opts,

@@ -16,6 +16,8 @@
  */
 #include "strategy.h"
 
+#include "i18n.h"
+
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
@@ -78,7 +80,7 @@ static int run_event_loop(const struct workload *w, size_t ntasks, struct task_r
 
 const struct strategy strategy_event_loop = {
     .name = "event_loop",
-    .explains = "one thread, one timer per task: waits overlap, computing does not",
+    .explains = N_("one thread, one timer per task: waits overlap, computing does not"),
     .overlaps_waiting = true,
     .computes_in_parallel = false,
     .run = run_event_loop,

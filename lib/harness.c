@@ -320,7 +320,8 @@ static int measure_all(const struct harness_plan *plan, const struct workload *w
                         .c = c,
                         .around = around,
                         .warmup = (size_t)plan->warmup,
-                        .cap = FIRST_PASS_RUNS * wanted};
+                        .cap = FIRST_PASS_RUNS * wanted,
+                        .fastest_task_cpu = plan->reference_task_cpu};
     int err = 0;
     for (size_t i = 0; i < count && err == 0; i++) {
         c->results[i] = (struct measurement){.strategy = plan->strategies[i], .checksum_ok = true};

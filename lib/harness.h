@@ -80,6 +80,10 @@ struct harness_plan {
     size_t ntasks;
     int warmup; /* runs before measuring, not kept */
     int runs;   /* measured runs, at least 1 */
+    /* A task's CPU time measured undisturbed before, on the same work (scaling:
+     * the one-worker point's), or 0: a run whose tasks need 5 % more is not
+     * fair even when every run of this comparison is slowed alike. */
+    double reference_task_cpu;
     /* Called before each run (may be NULL), e.g. for a progress line. */
     void (*on_run)(const struct strategy *s, int run, int total, void *context);
     void *context;

@@ -15,6 +15,8 @@
  */
 #include "strategy.h"
 
+#include "i18n.h"
+
 #include <errno.h>
 
 #define OPENMP_MAX_THREADS 1000
@@ -35,7 +37,7 @@ static int run_openmp(const struct workload *w, size_t ntasks, struct task_recor
 
 const struct strategy strategy_openmp = {
     .name = "openmp",
-    .explains = "#pragma omp parallel for: a thread per task, made by OpenMP",
+    .explains = N_("#pragma omp parallel for: a thread per task, made by OpenMP"),
     .overlaps_waiting = true,
     .computes_in_parallel = true,
     .start_cost = 3e-5,

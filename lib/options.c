@@ -1,6 +1,7 @@
 #include "options.h"
 #include "output.h"
 
+#include "i18n.h"
 #include "interrupt.h"
 
 #include <errno.h>
@@ -235,47 +236,47 @@ static void print_harness_help(const struct demo_info *demo)
     char tasks[64];
     if (demo->default_tasks == 0)
         snprintf(tasks, sizeof tasks, "%s",
-                 demo->default_tasks_help != NULL ? demo->default_tasks_help : "one per CPU");
+                 demo->default_tasks_help != NULL ? _(demo->default_tasks_help) : _("one per CPU"));
     else
         snprintf(tasks, sizeof tasks, "%zu", demo->default_tasks);
-    printf("  -n, --tasks N        %s\n"
-           "                       (default %s; up to %d)\n"
-           "  -s, --seconds S      %s (default %g)\n",
-           demo->tasks_help != NULL ? demo->tasks_help : "how many tasks", tasks, OPTIONS_MAX_TASKS,
-           demo->seconds_help != NULL ? demo->seconds_help : "how long each task takes, in seconds",
+    printf(_("  -n, --tasks N        %s\n"
+             "                       (default %s; up to %d)\n"
+             "  -s, --seconds S      %s (default %g)\n"),
+           demo->tasks_help != NULL ? _(demo->tasks_help) : _("how many tasks"), tasks, OPTIONS_MAX_TASKS,
+           demo->seconds_help != NULL ? _(demo->seconds_help) : _("how long each task takes, in seconds"),
            demo->default_seconds);
     if (demo->shares_work)
-        printf("                       Without --seconds, N > %d computing tasks (%s)\n"
-               "                       share the work of %d: each computes %d/N of its time on %d\n"
-               "                       CPUs, but at least %g s (--quick %g s).\n",
+        printf(_("                       Without --seconds, N > %d computing tasks (%s)\n"
+                 "                       share the work of %d: each computes %d/N of its time on %d\n"
+                 "                       CPUs, but at least %g s (--quick %g s).\n"),
                OPTIONS_SIZED_FOR_CPUS,
-               demo->default_tasks_help != NULL ? demo->default_tasks_help : "one per CPU",
+               demo->default_tasks_help != NULL ? _(demo->default_tasks_help) : _("one per CPU"),
                OPTIONS_SIZED_FOR_CPUS, OPTIONS_SIZED_FOR_CPUS, OPTIONS_SIZED_FOR_CPUS, OPTIONS_SHORTEST_TASK,
                OPTIONS_SHORTEST_QUICK_TASK);
-    printf("  -r, --runs R         measured runs per strategy, median shown (default %d)\n"
-           "      --warmup W       runs before measuring, not counted (default %d)\n",
+    printf(_("  -r, --runs R         measured runs per strategy, median shown (default %d)\n"
+             "      --warmup W       runs before measuring, not counted (default %d)\n"),
            demo->default_runs > 0 ? demo->default_runs : 3,
            demo->default_runs > 0 ? demo->default_warmup : 1);
     if (!demo->no_strategies)
-        printf("      --strategies L   which strategies, comma-separated, from the list below\n"
-               "                       (default %s)\n",
+        printf(_("      --strategies L   which strategies, comma-separated, from the list below\n"
+                 "                       (default %s)\n"),
                demo->default_strategies);
-    printf("      --cpus LIST      run only on these CPUs, e.g. 0 or 0,1 or 0-3\n"
-           "      --quick          short defaults for a rehearsal, 3 s or less (computing:\n"
-           "                       the median of 3 short runs after a warm-up)\n"
-           "      --json           print one JSON object instead of the table\n");
+    printf(_("      --cpus LIST      run only on these CPUs, e.g. 0 or 0,1 or 0-3\n"
+             "      --quick          short defaults for a rehearsal, 3 s or less (computing:\n"
+             "                       the median of 3 short runs after a warm-up)\n"
+             "      --json           print one JSON object instead of the table\n"));
     if (!demo->no_csv)
-        printf("      --csv            print CSV rows instead of the table\n");
+        printf(_("      --csv            print CSV rows instead of the table\n"));
     if (!demo->no_trace)
-        printf("      --trace FILE     also write a timeline for ui.perfetto.dev to open\n");
-    printf("      --timeline-json  with --json: each result also lists its tasks' times\n"
-           "      --force          run even if it would take over %g minutes (else refused)\n",
+        printf(_("      --trace FILE     also write a timeline for ui.perfetto.dev to open\n"));
+    printf(_("      --timeline-json  with --json: each result also lists its tasks' times\n"
+             "      --force          run even if it would take over %g minutes (else refused)\n"),
            OPTIONS_LONGEST_RUN / 60.0);
 }
 
 static void print_help(const struct demo_info *demo)
 {
-    printf("Usage: %s [OPTION]...\n%s\n\n", demo->name, demo->summary);
+    printf(_("Usage: %s [OPTION]...\n%s\n\n"), demo->name, _(demo->summary));
     if (demo->harness)
         print_harness_help(demo);
     for (size_t i = 0; i < flag_count(demo); i++) {
@@ -284,36 +285,36 @@ static void print_help(const struct demo_info *demo)
         snprintf(left, sizeof left, "--%s%s%s", f->name, f->kind == DEMO_FLAG_SWITCH ? "" : " ",
                  f->kind == DEMO_FLAG_SWITCH ? "" : f->value_name);
         if (strlen(left) <= 16)
-            printf("      %-16s %s\n", left, f->help);
+            printf("      %-16s %s\n", left, _(f->help));
         else /* a long flag: its help on the next line */
-            printf("      %s\n%23s%s\n", left, "", f->help);
+            printf("      %s\n%23s%s\n", left, "", _(f->help));
     }
-    printf("      --no-color       no colour (NO_COLOR=1 and TERM=dumb do the same)\n"
-           "  -h, --help           show this help\n"
-           "      --version        show the version\n\n");
+    printf(_("      --no-color       no colour (NO_COLOR=1 and TERM=dumb do the same)\n"
+             "  -h, --help           show this help\n"
+             "      --version        show the version\n\n"));
     if (demo->harness) {
         const struct strategy *const *list = known_strategies(demo);
-        printf(demo->no_strategies ? "Strategies (every run measures each):\n" : "Strategies:\n");
+        printf("%s", demo->no_strategies ? _("Strategies (every run measures each):\n") : _("Strategies:\n"));
         for (size_t i = 0; list[i] != NULL; i++)
-            printf("  %-12s %s\n", list[i]->name, list[i]->explains);
+            printf("  %-12s %s\n", list[i]->name, _(list[i]->explains));
         printf("\n");
     }
     if (demo->exit_help != NULL)
-        printf("Exit status: %s\n", demo->exit_help);
+        printf(_("Exit status: %s\n"), _(demo->exit_help));
+    else if (demo->harness)
+        printf("%s", _("Exit status: 0 ok, 1 a failure or a checksum mismatch, 2 bad usage.\n"));
     else
-        printf("Exit status: 0 ok, 1 a failure%s, 2 bad usage.\n",
-               demo->harness ? " or a checksum mismatch" : "");
+        printf("%s", _("Exit status: 0 ok, 1 a failure, 2 bad usage.\n"));
     options_print_note(demo->note);
 }
 
 void options_print_note(const char *note)
 {
-    const char *language = getenv("ATONCE_LANG");
     const char *notes = "notes/";
-    if (language != NULL && strcmp(language, "ko") == 0 && strncmp(note, notes, strlen(notes)) == 0)
-        printf("Read alongside: notes/ko/%s\n", note + strlen(notes));
+    if (i18n_korean() && strncmp(note, notes, strlen(notes)) == 0)
+        printf(_("Read alongside: notes/ko/%s\n"), note + strlen(notes));
     else
-        printf("Read alongside: %s\n", note);
+        printf(_("Read alongside: %s\n"), note);
 }
 
 /* A whole number in [min, max], digits only. Returns 0 or an exit status. */
@@ -557,6 +558,7 @@ static int apply_defaults(const struct demo_info *demo, struct options *out, boo
 int options_parse(int argc, char **argv, const struct demo_info *demo, struct options *out)
 {
     memset(out, 0, sizeof *out);
+    i18n_init();
     if (output_guard(demo->name) != 0) /* stdout closed: nothing we print could be read */
         return 1;
     bool runs_given = false, warmup_given = false, no_color = false;

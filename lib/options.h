@@ -11,6 +11,7 @@
 #define ATONCE_OPTIONS_H
 
 #include "harness.h"
+#include "i18n.h"
 #include "machine.h"
 
 #include <stdbool.h>
@@ -86,8 +87,9 @@ struct demo_info {
 };
 
 /* Prints "Read alongside: NOTE": the line that ends every demo's output and
- * --help. With ATONCE_LANG=ko in the environment (the tour's --lang ko sets
- * it for the demos it runs), it names the Korean note, under notes/ko/. */
+ * --help. When the output is in Korean (lib/i18n.h: LANGUAGE=ko, which the
+ * tour's --lang ko sets for the demos it runs), it names the Korean note,
+ * under notes/ko/. */
 void options_print_note(const char *note);
 
 #define OPTIONS_MAX_SIZES 16 /* sizes in a --tasks list */

@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include "i18n.h"
 #include "stats.h"
 
 #include <errno.h>
@@ -29,17 +30,23 @@ static const char *paint(const struct options *opts, const char *code)
 static void describe_workload(const struct workload *w, size_t ntasks, char *buf, size_t size)
 {
     if (w->kind == WORKLOAD_SLEEP)
-        snprintf(buf, size, "%zu task%s, each sleeps %g s", ntasks, ntasks == 1 ? "" : "s", w->seconds);
+        snprintf(buf, size, ngettext("%zu task, each sleeps %g s", "%zu tasks, each sleeps %g s", ntasks),
+                 ntasks, w->seconds);
     else
-        snprintf(buf, size, "%zu task%s, each computes %g s of CPU", ntasks, ntasks == 1 ? "" : "s",
-                 w->seconds);
+        snprintf(
+            buf, size,
+            ngettext("%zu task, each computes %g s of CPU", "%zu tasks, each computes %g s of CPU", ntasks),
+            ntasks, w->seconds);
 }
 
 /* "median of 3 runs after 1 warm-up" */
 static void describe_runs(int runs, int warmup, char *buf, size_t size)
 {
-    snprintf(buf, size, "median of %d run%s after %d warm-up%s", runs, runs == 1 ? "" : "s", warmup,
-             warmup == 1 ? "" : "s");
+    char measured[32], warmups[32];
+    snprintf(measured, sizeof measured, ngettext("%d run", "%d runs", runs), runs);
+    snprintf(warmups, sizeof warmups, ngettext("%d warm-up", "%d warm-ups", warmup), warmup);
+    /* TRANSLATORS: "median of 3 runs after 1 warm-up" */
+    snprintf(buf, size, _("median of %s after %s"), measured, warmups);
 }
 
 /* The runs behind a comparison's medians. */
@@ -64,23 +71,26 @@ void report_header(const struct demo_info *demo, const struct options *opts, con
  * line, is printed: "(0,2,4,...)" rather than a line too wide. */
 static void brief_cpus(const struct comparison *c, const char *around, char *buf, size_t size)
 {
-    size_t used = strlen(around);
+    size_t used = i18n_columns(around, strlen(around));
     cpu_list_format_brief(&c->cpus, used < COLUMNS ? COLUMNS - used : 0, buf, size);
 }
 
 void report_workload_title(const struct comparison *c, const struct comparison *first,
                            const struct options *opts)
 {
-    char what[128], cpus[256], runs[64] = "", first_runs[64] = "", around[192];
+    char what[128], cpus[256], runs[64] = "", first_runs[64] = "", around[192], on[32];
     describe_workload(&c->workload, c->ntasks, what, sizeof what);
-    snprintf(around, sizeof around, "%s, on %zu CPUs ()", what, c->cpus.count);
+    i18n_count_cpus(c->cpus.count, on, sizeof on);
+    /* TRANSLATORS: "2 tasks, each sleeps 0.1 s, on 2 CPUs (0,1)" */
+    const char *title = _("%s, on %s (%s)");
+    snprintf(around, sizeof around, title, what, on, "");
     brief_cpus(c, around, cpus, sizeof cpus);
     comparison_runs(c, runs, sizeof runs);
     comparison_runs(first, first_runs, sizeof first_runs);
     bool other_runs = strcmp(runs, first_runs) != 0; /* --quick: computing takes more, shorter runs */
-    printf("\n%s%s, on %zu CPU%s (%s)%s%s%s\n", paint(opts, BOLD), what, c->cpus.count,
-           c->cpus.count == 1 ? "" : "s", cpus, other_runs ? "\n" : "", other_runs ? runs : "",
-           paint(opts, RESET));
+    printf("\n%s", paint(opts, BOLD));
+    printf(title, what, on, cpus);
+    printf("%s%s%s\n", other_runs ? "\n" : "", other_runs ? runs : "", paint(opts, RESET));
 }
 
 /* "9.97x", or "-" when there is no sequential run to compare with. */
@@ -135,14 +145,14 @@ static void describe_disturbance(unsigned disturbed, char *buf, size_t size)
     static const struct {
         unsigned bit;
         const char *text;
-    } reasons[] = {{DISTURB_WAITED, "a task waited for a CPU"},
-                   {DISTURB_LATE, "a task started or ended late"},
-                   {DISTURB_SLOWED, "the CPU was slower"}};
+    } reasons[] = {{DISTURB_WAITED, N_("a task waited for a CPU")},
+                   {DISTURB_LATE, N_("a task started or ended late")},
+                   {DISTURB_SLOWED, N_("the CPU was slower")}};
     int length = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
         if (disturbed & reasons[i].bit)
-            append(buf, size, &length, "%s%s", length > 0 ? ", " : "", reasons[i].text);
+            append(buf, size, &length, "%s%s", length > 0 ? ", " : "", _(reasons[i].text));
 }
 
 /* "set aside as not fair (a task waited for a CPU): threads 2 of 5 runs;
@@ -157,17 +167,19 @@ static void print_set_aside(const struct comparison *c)
         return;
     describe_disturbance(disturbed, why, sizeof why);
     int length = 0;
-    append(line, sizeof line, &length, "set aside as not fair (%s):", why);
+    append(line, sizeof line, &length, _("set aside as not fair (%s):"), why);
     const char *separator = " ";
     for (size_t i = 0; i < c->count; i++) {
         const struct measurement *m = &c->results[i];
         if (m->set_aside > 0) {
-            append(line, sizeof line, &length, "%s%s %d of %d runs", separator, m->strategy->name,
-                   m->set_aside, m->runs);
+            append(line, sizeof line, &length, "%s", separator);
+            /* TRANSLATORS: "threads 2 of 5 runs" were set aside */
+            append(line, sizeof line, &length, _("%s %d of %d runs"), m->strategy->name, m->set_aside,
+                   m->runs);
             separator = ", ";
         }
     }
-    append(line, sizeof line, &length, "; the medians are of the rest");
+    append(line, sizeof line, &length, _("; the medians are of the rest"));
     print_wrapped(line, length, 0, "", "");
 }
 
@@ -178,8 +190,8 @@ static void print_warnings(const struct comparison *c, const struct options *opt
         const struct measurement *m = &c->results[i];
         double spread = m->wall > 0.0 ? (m->wall_max - m->wall_min) / m->wall : 0.0;
         if (spread > SPREAD_WARNING && m->wall_max - m->wall_min > 0.005)
-            printf("%swarning:%s %s runs ranged %.3f-%.3f s (%.0f%% of the median):\n"
-                   "         the machine may be busy; rerun, or raise --runs\n",
+            printf(_("%swarning:%s %s runs ranged %.3f-%.3f s (%.0f%% of the median):\n"
+                     "         the machine may be busy; rerun, or raise --runs\n"),
                    paint(opts, YELLOW), paint(opts, RESET), m->strategy->name, m->wall_min, m->wall_max,
                    100.0 * spread);
     }
@@ -187,15 +199,15 @@ static void print_warnings(const struct comparison *c, const struct options *opt
     char why[VERDICT_SIZE];
     enum verdict_cause cause = verdict_cause(c, why, sizeof why);
     if (cause == CAUSE_QUOTA || cause == CAUSE_OTHERS || cause == CAUSE_STEAL)
-        printf("%swarning:%s %s:\n         these speedups are not what the CPUs alone can do\n",
+        printf(_("%swarning:%s %s:\n         these speedups are not what the CPUs alone can do\n"),
                paint(opts, YELLOW), paint(opts, RESET), why);
     /* One task computing alone keeps one CPU busy all the time, unless
      * other programs take turns on it: then the machine is busy. */
     const struct measurement *alone = harness_find(c, "sequential");
     double use = alone != NULL && alone->wall > 0.0 ? (alone->user + alone->sys) / alone->wall : 1.0;
     if (c->workload.kind == WORKLOAD_CPU && use < BUSY_WARNING && cause != CAUSE_OTHERS)
-        printf("%swarning:%s sequential computed on only %.0f%% of a CPU: other programs are using\n"
-               "         the CPUs: these speedups are not the machine's; rerun when it is quiet\n",
+        printf(_("%swarning:%s sequential computed on only %.0f%% of a CPU: other programs are using\n"
+                 "         the CPUs: these speedups are not the machine's; rerun when it is quiet\n"),
                paint(opts, YELLOW), paint(opts, RESET), stats_round_down(100.0 * use, 0));
 }
 
@@ -205,20 +217,22 @@ void report_table(const struct comparison *c, const struct options *opts)
            "min-max s", "cpu s", "use", "speedup", "ideal", "eff", "check", paint(opts, RESET));
     for (size_t i = 0; i < c->count; i++)
         print_row(c, &c->results[i], opts);
+    char checksum[20];
+    snprintf(checksum, sizeof checksum, "%016" PRIx64, c->count > 0 ? c->results[0].checksum : 0);
     if (harness_checksums_ok(c) && c->count > 0)
-        printf("checksum %016" PRIx64 " in every run of every strategy: all did the same work.\n",
-               c->results[0].checksum);
+        printf(_("checksum %s in every run of every strategy: all did the same work.\n"), checksum);
     else
-        printf("%sMISMATCH:%s a strategy computed something else: a bug, not a timing.\n", paint(opts, RED),
-               paint(opts, RESET));
+        printf(_("%sMISMATCH:%s a strategy computed something else: a bug, not a timing.\n"),
+               paint(opts, RED), paint(opts, RESET));
     print_warnings(c, opts);
 }
 
 void report_legend(void)
 {
-    printf("\nuse = CPU time / wall time: 100%% is one CPU busy the whole time; over 100%%\n"
-           "means more than one CPU was busy at once. speedup = sequential wall / this\n"
-           "wall; ideal = the best this strategy could do; eff = speedup / ideal.\n");
+    printf("\n");
+    printf(_("use = CPU time / wall time: 100%% is one CPU busy the whole time; over 100%%\n"
+             "means more than one CPU was busy at once. speedup = sequential wall / this\n"
+             "wall; ideal = the best this strategy could do; eff = speedup / ideal.\n"));
 }
 
 /* The column where time t falls on a timeline `total` seconds wide. */
@@ -261,16 +275,25 @@ void report_timeline(const struct comparison *c, const struct options *opts)
     }
     if (total <= 0.0)
         return;
-    char cpus[256], around[128];
-    snprintf(around, sizeof around, "timeline of %s on %zu CPUs (): one row per task, time across from 0",
-             workload_kind_name(c->workload.kind), c->cpus.count);
-    brief_cpus(c, around, cpus, sizeof cpus);
-    printf("\n%stimeline of %s on %zu CPU%s (%s)%s: one row per task, time across from 0\n"
-           "to %.3f s (median run). A row runs from the task's start to its end: # on a\n"
-           "CPU, - waiting (for a timer, a child or its turn); the share of # is the task's\n"
-           "CPU time / its time open, spread evenly (how much it ran, not exactly when)\n",
-           paint(opts, BOLD), workload_kind_name(c->workload.kind), c->cpus.count,
-           c->cpus.count == 1 ? "" : "s", cpus, paint(opts, RESET), total);
+    char cpus[256], around[128], on[32];
+    const char *kind = workload_kind_name(c->workload.kind);
+    i18n_count_cpus(c->cpus.count, on, sizeof on);
+    /* TRANSLATORS: the caption's first line, bold: "timeline of cpu on 2 CPUs (0,1)" */
+    const char *title = _("timeline of %s on %s (%s)");
+    /* TRANSLATORS: the rest of the first line and three more, each under 80 columns */
+    const char *caption =
+        _(": one row per task, time across from 0\n"
+          "to %.3f s (median run). A row runs from the task's start to its end: # on a\n"
+          "CPU, - waiting (for a timer, a child or its turn); the share of # is the task's\n"
+          "CPU time / its time open, spread evenly (how much it ran, not exactly when)\n");
+    char first_line[256];
+    snprintf(around, sizeof around, title, kind, on, "");
+    snprintf(first_line, sizeof first_line, "%s%.*s", around, (int)strcspn(caption, "\n"), caption);
+    brief_cpus(c, first_line, cpus, sizeof cpus);
+    printf("\n%s", paint(opts, BOLD));
+    printf(title, kind, on, cpus);
+    printf("%s", paint(opts, RESET));
+    printf(caption, total);
     printf("%-11s %4s +%.*s+\n", "strategy", "task", TIMELINE_WIDTH,
            "--------------------------------------------------------------------------------");
     for (size_t i = 0; i < c->count; i++) {
@@ -278,22 +301,33 @@ void report_timeline(const struct comparison *c, const struct options *opts)
         size_t shown = c->ntasks < TIMELINE_MAX_ROWS ? c->ntasks : TIMELINE_MAX_ROWS;
         for (size_t t = 0; t < shown; t++)
             print_timeline_row(t == 0 ? m->strategy->name : "", t, &m->spans[t], total);
-        if (shown < c->ntasks)
-            printf("%-11s %4s  (%zu more tasks not shown)\n", "", "...", c->ntasks - shown);
+        if (shown < c->ntasks) {
+            printf("%-11s %4s  ", "", "...");
+            printf(_("(%zu more tasks not shown)\n"), c->ntasks - shown);
+        }
     }
+}
+
+/* Where `text` (`length` bytes) breaks to fit `width` columns: `length`
+ * when it fits, else at its last space that fits (a Hangul syllable takes
+ * two columns, lib/i18n.h), or 0 when its first word is wider. */
+static int break_at(const char *text, int length, int width)
+{
+    if ((int)i18n_columns(text, (size_t)length) <= width)
+        return length;
+    int cut = 0;
+    for (int i = 0; i < length; i++)
+        if (text[i] == ' ' && (int)i18n_columns(text, (size_t)i) <= width)
+            cut = i;
+    return cut;
 }
 
 /* Prints `text` from column `indent`, breaking it at spaces so that no
  * line is wider than 80 columns; later lines start at column `indent` + 2. */
 static void print_wrapped(const char *text, int length, int indent, const char *on, const char *off)
 {
-    int width = 80 - indent;
-    while (length > width) {
-        int cut = width;
-        while (cut > 0 && text[cut] != ' ')
-            cut--;
-        if (cut == 0) /* one word longer than the line: leave it whole */
-            break;
+    int width = 80 - indent, cut;
+    while ((cut = break_at(text, length, width)) < length && cut > 0) { /* 0: one word longer than the line */
         printf("%*s%s%.*s%s\n", indent, "", on, cut, text, off);
         text += cut + 1;
         length -= cut + 1;

@@ -1,6 +1,7 @@
 #include "strategy.h"
 
 #include "gil.h"
+#include "i18n.h"
 #include "interrupt.h"
 
 #include <errno.h>
@@ -42,7 +43,7 @@ static int run_sequential(const struct workload *w, size_t ntasks, struct task_r
 
 const struct strategy strategy_sequential = {
     .name = "sequential",
-    .explains = "one task after another, in one thread",
+    .explains = N_("one task after another, in one thread"),
     .overlaps_waiting = false,
     .computes_in_parallel = false,
     .run = run_sequential,
@@ -124,7 +125,7 @@ static int run_threads(const struct workload *w, size_t ntasks, struct task_reco
 
 const struct strategy strategy_threads = {
     .name = "threads",
-    .explains = "one pthread per task, sharing this process's memory",
+    .explains = N_("one pthread per task, sharing this process's memory"),
     .overlaps_waiting = true,
     .computes_in_parallel = true,
     .start_cost = 3e-5,
@@ -149,7 +150,7 @@ static int run_threads_gil(const struct workload *w, size_t ntasks, struct task_
 
 const struct strategy strategy_threads_gil = {
     .name = "threads+gil",
-    .explains = "a pthread per task, but one global lock to compute (as CPython)",
+    .explains = N_("a pthread per task, but one global lock to compute (as CPython)"),
     .overlaps_waiting = true,      /* the lock is let go while sleeping */
     .computes_in_parallel = false, /* only the holder computes */
     .start_cost = 3e-5,
@@ -255,7 +256,7 @@ out:
 
 const struct strategy strategy_processes = {
     .name = "processes",
-    .explains = "one fork()ed child per task, each with its own memory",
+    .explains = N_("one fork()ed child per task, each with its own memory"),
     .overlaps_waiting = true,
     .computes_in_parallel = true,
     .start_cost = 2e-4,

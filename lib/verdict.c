@@ -1,5 +1,6 @@
 #include "verdict.h"
 
+#include "i18n.h"
 #include "stats.h"
 
 #include <math.h>
@@ -26,11 +27,6 @@ double verdict_lesson_efficiency(enum workload_kind kind)
 static double shown(double speedup)
 {
     return stats_round_down(speedup, 2);
-}
-
-static const char *cpus_word(size_t n)
-{
-    return n == 1 ? "CPU" : "CPUs";
 }
 
 /* The ideal the verdict holds the speedup to: the lowest among the
@@ -63,9 +59,9 @@ static bool quota_limits(const struct comparison *c, char *buf, size_t size)
     char quota[32];
     machine_quota_text(c->quota, quota, sizeof quota);
     if (throttled > 0)
-        snprintf(buf, size, "the CPU quota allows %s CPUs' worth: throttled %ld times", quota, throttled);
+        snprintf(buf, size, _("the CPU quota allows %s CPUs' worth: throttled %ld times"), quota, throttled);
     else
-        snprintf(buf, size, "the CPU quota allows %s CPUs' worth, not %zu", quota, c->cpus.count);
+        snprintf(buf, size, _("the CPU quota allows %s CPUs' worth, not %zu"), quota, c->cpus.count);
     return true;
 }
 
@@ -99,7 +95,7 @@ static bool others_took_cpus(const struct comparison *c, char *buf, size_t size)
     const struct measurement *m = most_taken(c, false, &share);
     if (m == NULL || share < VERDICT_OTHERS_SHARE)
         return false;
-    snprintf(buf, size, "other programs took %.2f CPUs during %s (/proc/stat)", share, m->strategy->name);
+    snprintf(buf, size, _("other programs took %.2f CPUs during %s (/proc/stat)"), share, m->strategy->name);
     return true;
 }
 
@@ -109,7 +105,7 @@ static bool steal_took_cpus(const struct comparison *c, char *buf, size_t size)
     const struct measurement *m = most_taken(c, true, &share);
     if (m == NULL || share < VERDICT_STEAL_SHARE)
         return false;
-    snprintf(buf, size, "the hypervisor gave %.2f CPUs to other machines (steal)", share);
+    snprintf(buf, size, _("the hypervisor gave %.2f CPUs to other machines (steal)"), share);
     return true;
 }
 
@@ -121,7 +117,7 @@ static bool tasks_too_short(const struct comparison *c, char *buf, size_t size)
         const struct strategy *s = c->results[i].strategy;
         double start_up = (double)c->ntasks * s->start_cost;
         if (harness_can_speed_up(c, s) && start_up > VERDICT_SHORT_SHARE * c->workload.seconds) {
-            snprintf(buf, size, "tasks of %g s are short: starting %zu workers takes ~%.2g s (spawn_cost)",
+            snprintf(buf, size, _("tasks of %g s are short: starting %zu workers takes ~%.2g s (spawn_cost)"),
                      c->workload.seconds, c->ntasks, start_up);
             return true;
         }
@@ -135,7 +131,7 @@ static bool hyperthreads_share(const struct comparison *c, char *buf, size_t siz
         c->cpus.count <= (size_t)c->cores)
         return false;
     double low = c->cores, high = fmin(c->cores * (1.0 + VERDICT_SMT_GAIN), harness_best_ideal(c));
-    snprintf(buf, size, "%zu tasks on %d cores: 2 threads share a core, expect %.1f-%.1fx", c->ntasks,
+    snprintf(buf, size, _("%zu tasks on %d cores: 2 threads share a core, expect %.1f-%.1fx"), c->ntasks,
              c->cores, low, high);
     return true;
 }
@@ -149,8 +145,8 @@ static bool efficiency_cores_slower(const struct comparison *c, char *buf, size_
     if (c->workload.kind != WORKLOAD_CPU || c->efficiency == 0 || performance == 0 ||
         c->ntasks <= performance)
         return false;
-    snprintf(buf, size, "%zu of these %zu CPUs are efficiency cores: slower, so expect less", c->efficiency,
-             c->cpus.count);
+    snprintf(buf, size, _("%zu of these %zu CPUs are efficiency cores: slower, so expect less"),
+             c->efficiency, c->cpus.count);
     return true;
 }
 
@@ -166,7 +162,7 @@ static bool clock_slowed(const struct comparison *c, char *buf, size_t size)
             continue;
         double more = harness_mean_task_cpu(m->spans, c->ntasks) / base - 1.0;
         if (more > VERDICT_SLOWER_CLOCK) {
-            snprintf(buf, size, "%s tasks took %.0f%% more CPU time than alone: a slower clock",
+            snprintf(buf, size, _("%s tasks took %.0f%% more CPU time than alone: a slower clock"),
                      m->strategy->name, 100.0 * more);
             return true;
         }
@@ -181,8 +177,9 @@ static bool tasks_waited(const struct comparison *c, char *buf, size_t size)
     for (size_t i = 0; i < c->count; i++) {
         const struct measurement *m = &c->results[i];
         if (m->disturbed & (DISTURB_WAITED | DISTURB_LATE)) {
-            snprintf(buf, size, "in each of its %d runs a %s task %s", m->runs, m->strategy->name,
-                     m->disturbed & DISTURB_WAITED ? "waited for a CPU while open" : "started or ended late");
+            snprintf(buf, size, _("in each of its %d runs a %s task %s"), m->runs, m->strategy->name,
+                     m->disturbed & DISTURB_WAITED ? _("waited for a CPU while open")
+                                                   : _("started or ended late"));
             return true;
         }
     }
@@ -207,7 +204,7 @@ enum verdict_cause verdict_cause(const struct comparison *c, char *buf, size_t s
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
         if (order[i].applies(c, buf, size))
             return order[i].cause;
-    snprintf(buf, size, "nothing measured explains it: rerun with --runs 5");
+    snprintf(buf, size, _("nothing measured explains it: rerun with --runs 5"));
     return CAUSE_NONE;
 }
 
@@ -237,8 +234,9 @@ bool verdict_impossible_row(const struct comparison *c, char *buf, size_t size)
     for (size_t i = 0; i < c->count; i++) {
         const struct measurement *m = &c->results[i];
         if (impossible(c, m)) {
-            snprintf(buf, size, "%s %.2fx on %zu %s?! (ideal %gx)", m->strategy->name,
-                     shown(harness_speedup(c, m)), c->cpus.count, cpus_word(c->cpus.count),
+            char on[32];
+            snprintf(buf, size, _("%s %.2fx on %s?! (ideal %gx)"), m->strategy->name,
+                     shown(harness_speedup(c, m)), i18n_count_cpus(c->cpus.count, on, sizeof on),
                      harness_ideal_speedup(c, m));
             return true;
         }
@@ -277,8 +275,8 @@ bool verdict_not_the_lesson(const struct comparison *c, char *buf, size_t size)
     if (!verdict_impossible_row(c, row, sizeof row))
         return false;
     enum verdict_cause cause = verdict_cause(c, why, sizeof why);
-    snprintf(buf, size, "%s: %s -> not the lesson: %s", workload_kind_name(c->workload.kind), row,
-             cause == CAUSE_NONE ? "a noisy run, rerun with --runs 5" : why);
+    snprintf(buf, size, _("%s: %s -> not the lesson: %s"), workload_kind_name(c->workload.kind), row,
+             cause == CAUSE_NONE ? _("a noisy run, rerun with --runs 5") : why);
     return true;
 }
 
@@ -287,28 +285,27 @@ void verdict_single(const struct comparison *c, char *buf, size_t size)
     const char *kind = workload_kind_name(c->workload.kind);
     double speedup = shown(verdict_speedup(c)), ideal = lowest_ideal(c);
     size_t cpus = c->cpus.count;
-    char why[128];
+    char why[128], on[32];
     enum verdict_cause cause = verdict_cause(c, why, sizeof why);
+    i18n_count_cpus(cpus, on, sizeof on);
     if (verdict_speedup(c) == 0.0) /* not the shown one: under 0.01x prints 0.00x, and is measured */
-        snprintf(buf, size, "%s: no speedup to judge (it needs sequential and one other strategy)", kind);
+        snprintf(buf, size, _("%s: no speedup to judge (it needs sequential and one other strategy)"), kind);
     else if (verdict_not_the_lesson(c, buf, size))
         return;
     else if (c->workload.kind == WORKLOAD_CPU && c->ntasks < 2)
-        snprintf(buf, size, "%s: %.2fx with 1 task -> nothing to run in parallel: try --tasks 2", kind,
+        snprintf(buf, size, _("%s: %.2fx with 1 task -> nothing to run in parallel: try --tasks 2"), kind,
                  speedup);
     else if (c->workload.kind == WORKLOAD_CPU && cpus < 2)
-        snprintf(buf, size, "%s: %.2fx on 1 CPU -> one CPU computes one task at a time: no speedup", kind,
+        snprintf(buf, size, _("%s: %.2fx on 1 CPU -> one CPU computes one task at a time: no speedup"), kind,
                  speedup);
     else if (cause == CAUSE_QUOTA) /* the quota, not the CPUs, sets the ideal: say so either way */
-        snprintf(buf, size, "%s: %.2fx on %zu %s (ideal %gx) -> %s", kind, speedup, cpus, cpus_word(cpus),
-                 ideal, why);
+        snprintf(buf, size, _("%s: %.2fx on %s (ideal %gx) -> %s"), kind, speedup, on, ideal, why);
     else if (speedup >= verdict_lesson_efficiency(c->workload.kind) * ideal)
-        snprintf(
-            buf, size, "%s: %.2fx on %zu %s (ideal %gx) -> %s", kind, speedup, cpus, cpus_word(cpus), ideal,
-            c->workload.kind == WORKLOAD_SLEEP ? "the waiting overlapped" : "the tasks computed in parallel");
+        snprintf(buf, size, _("%s: %.2fx on %s (ideal %gx) -> %s"), kind, speedup, on, ideal,
+                 c->workload.kind == WORKLOAD_SLEEP ? _("the waiting overlapped")
+                                                    : _("the tasks computed in parallel"));
     else
-        snprintf(buf, size, "%s: only %.2fx of an ideal %gx on %zu %s -> %s", kind, speedup, ideal, cpus,
-                 cpus_word(cpus), why);
+        snprintf(buf, size, _("%s: only %.2fx of an ideal %gx on %s -> %s"), kind, speedup, ideal, on, why);
 }
 
 static void verdict_versus_sleep(const struct comparison *all, const struct comparison *one, double on_one,
@@ -318,18 +315,19 @@ static void verdict_versus_sleep(const struct comparison *all, const struct comp
     size_t cpus = all->cpus.count;
     char measured[64], why[128];
     if (cpus < 2) /* "all" was one CPU too: say it once */
-        snprintf(measured, sizeof measured, "sleep: %.2fx on 1 CPU", on_one);
+        snprintf(measured, sizeof measured, _("sleep: %.2fx on 1 CPU"), on_one);
     else
-        snprintf(measured, sizeof measured, "sleep: %.2fx on 1 CPU, %.2fx on %zu CPUs", on_one, on_all, cpus);
+        snprintf(measured, sizeof measured, _("sleep: %.2fx on 1 CPU, %.2fx on %zu CPUs"), on_one, on_all,
+                 cpus);
     /* Both passes must show it: the lesson is that one CPU is enough. */
     const struct comparison *worse = on_one <= on_all ? one : all;
     if (verdict_not_the_lesson(one, buf, size) || verdict_not_the_lesson(all, buf, size))
         return;
     if (fmin(on_one, on_all) >= VERDICT_WAITING_EFFICIENCY * ideal)
-        snprintf(buf, size, "%s -> the waiting overlaps: concurrency is enough", measured);
+        snprintf(buf, size, _("%s -> the waiting overlaps: concurrency is enough"), measured);
     else {
         verdict_cause(worse, why, sizeof why);
-        snprintf(buf, size, "%s -> short of the ideal %.0fx: %s", measured, ideal, why);
+        snprintf(buf, size, _("%s -> short of the ideal %.0fx: %s"), measured, ideal, why);
     }
 }
 
@@ -340,25 +338,26 @@ static void verdict_versus_cpu(const struct comparison *all, const struct compar
     size_t cpus = all->cpus.count;
     char why[128];
     if (cpus < 2)
-        snprintf(buf, size, "cpu: %.2fx on 1 CPU -> only 1 CPU is allowed: no parallelism to show", on_one);
+        snprintf(buf, size, _("cpu: %.2fx on 1 CPU -> only 1 CPU is allowed: no parallelism to show"),
+                 on_one);
     else if (ideal < 2.0 && all->ntasks < 2)
         snprintf(buf, size,
-                 "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> with 1 task there is nothing "
-                 "to run in parallel: try --tasks %zu",
+                 _("cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> with 1 task there is nothing "
+                   "to run in parallel: try --tasks %zu"),
                  on_one, on_all, cpus, cpus);
     else if (verdict_cause(all, why, sizeof why) == CAUSE_QUOTA) /* the quota, not the CPUs, sets the pace */
-        snprintf(buf, size, "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> %s", on_one, on_all, cpus, why);
+        snprintf(buf, size, _("cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> %s"), on_one, on_all, cpus, why);
     else if (verdict_not_the_lesson(one, buf, size) || verdict_not_the_lesson(all, buf, size))
         return;
     else if (on_all >= VERDICT_LESSON_EFFICIENCY * ideal)
         snprintf(buf, size,
-                 "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> only parallelism speeds up "
-                 "computing",
+                 _("cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> only parallelism speeds up "
+                   "computing"),
                  on_one, on_all, cpus);
     else {
         verdict_cause(all, why, sizeof why);
-        snprintf(buf, size, "cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> short of the ideal %.2gx: %s", on_one,
-                 on_all, cpus, ideal, why);
+        snprintf(buf, size, _("cpu: %.2fx on 1 CPU, %.2fx on %zu CPUs -> short of the ideal %.2gx: %s"),
+                 on_one, on_all, cpus, ideal, why);
     }
 }
 
@@ -366,7 +365,7 @@ void verdict_versus(const struct comparison *all, const struct comparison *one, 
 {
     double on_all = shown(verdict_speedup(all)), on_one = shown(verdict_speedup(one));
     if (verdict_speedup(all) == 0.0 || verdict_speedup(one) == 0.0)
-        snprintf(buf, size, "%s: no speedup to judge (it needs sequential and one other strategy)",
+        snprintf(buf, size, _("%s: no speedup to judge (it needs sequential and one other strategy)"),
                  workload_kind_name(all->workload.kind));
     else if (all->workload.kind == WORKLOAD_SLEEP)
         verdict_versus_sleep(all, one, on_one, on_all, buf, size);
@@ -394,12 +393,13 @@ static void gil_sleep_verdict(const struct comparison *sleeping, double gil_slee
         return; /* a row the machine cannot produce: said instead of the lesson */
     if (gil_sleep >= VERDICT_WAITING_EFFICIENCY * (double)sleeping->ntasks) {
         snprintf(buf, size,
-                 "sleep: threads+gil %.2fx -> the lock is let go while waiting: waits still overlap",
+                 _("sleep: threads+gil %.2fx -> the lock is let go while waiting: waits still overlap"),
                  gil_sleep);
         return;
     }
     verdict_cause(sleeping, why, sizeof why);
-    snprintf(buf, size, "sleep: threads+gil only %.2fx of %zux -> %.100s", gil_sleep, sleeping->ntasks, why);
+    snprintf(buf, size, _("sleep: threads+gil only %.2fx of %zux -> %.100s"), gil_sleep, sleeping->ntasks,
+             why);
 }
 
 /* The lesson needs both halves: threads+gil near 1x *and* the strategies
@@ -412,29 +412,30 @@ static void gil_cpu_verdict(const struct comparison *computing, double gil_cpu, 
     char why[128];
     if (computing->cpus.count < 2 || computing->ntasks < 2)
         snprintf(buf, size,
-                 "cpu: threads+gil %.2fx -> with 1 CPU or 1 task nothing could compute in parallel anyway",
+                 _("cpu: threads+gil %.2fx -> with 1 CPU or 1 task nothing could compute in parallel anyway"),
                  gil_cpu);
     else if (verdict_not_the_lesson(computing, buf, size))
         ; /* threads+gil over 1x is what one lock cannot give: what else ran is named */
     else if (gil_cpu >= VERDICT_NO_SPEEDUP) {
         if (verdict_cause(computing, why, sizeof why) != CAUSE_NONE) /* a busy machine, not the lock */
-            snprintf(buf, size, "cpu: threads+gil %.2fx?! -> not the lesson: %.100s", gil_cpu, why);
+            snprintf(buf, size, _("cpu: threads+gil %.2fx?! -> not the lesson: %.100s"), gil_cpu, why);
         else
             snprintf(buf, size,
-                     "cpu: threads+gil %.2fx?! -> more than one thread computed at once: the lock is not "
-                     "doing its job",
+                     _("cpu: threads+gil %.2fx?! -> more than one thread computed at once: the lock is not "
+                       "doing its job"),
                      gil_cpu);
     } else if (verdict_speedup(computing) > 0.0 && parallel < VERDICT_LESSON_EFFICIENCY * best) {
         verdict_cause(computing, why, sizeof why);
-        snprintf(buf, size, "cpu: threads+gil %.2fx, but without the lock only %.2fx of %gx -> %.100s",
+        snprintf(buf, size, _("cpu: threads+gil %.2fx, but without the lock only %.2fx of %gx -> %.100s"),
                  gil_cpu, parallel, best, why);
     } else if (verdict_speedup(computing) == 0.0) /* only threads+gil was measured */
-        snprintf(buf, size, "cpu: threads+gil %.2fx -> one lock, one computing thread", gil_cpu);
+        snprintf(buf, size, _("cpu: threads+gil %.2fx -> one lock, one computing thread"), gil_cpu);
     else
-        snprintf(buf, size,
-                 "cpu: threads+gil %.2fx, threads %.2fx, processes %.2fx -> one lock, one computing thread: "
-                 "processes each have their own",
-                 gil_cpu, threads, processes);
+        snprintf(
+            buf, size,
+            _("cpu: threads+gil %.2fx, threads %.2fx, processes %.2fx -> one lock, one computing thread: "
+              "processes each have their own"),
+            gil_cpu, threads, processes);
 }
 
 void verdict_gil(const struct comparison *sleeping, const struct comparison *computing, char *sleep_buf,
@@ -443,8 +444,8 @@ void verdict_gil(const struct comparison *sleeping, const struct comparison *com
     double gil_sleep = speedup_of(sleeping, "threads+gil"), gil_cpu = speedup_of(computing, "threads+gil");
     if (measured_speedup(sleeping, "threads+gil") == 0.0 ||
         measured_speedup(computing, "threads+gil") == 0.0) {
-        snprintf(sleep_buf, size, "gil: nothing to judge (measure sequential and threads+gil)");
-        snprintf(cpu_buf, size, "gil: see the tables");
+        snprintf(sleep_buf, size, _("gil: nothing to judge (measure sequential and threads+gil)"));
+        snprintf(cpu_buf, size, _("gil: see the tables"));
         return;
     }
     gil_sleep_verdict(sleeping, gil_sleep, sleep_buf, size);

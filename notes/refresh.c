@@ -258,10 +258,11 @@ static int run_command(const char *command, struct child_buffer *output)
             snprintf(paths[i], sizeof paths[i], "%s/%s", build_dir, argv[i] + 6);
             argv[i] = paths[i];
         }
-    /* Open MPI refuses root unless told it may; CI runs this as root. */
-    /* ATONCE_LANG empty: the output names the English notes whatever the caller's is. */
-    static const char *const plain[] = {"NO_COLOR=1", "ATONCE_LANG=", NULL};
-    static const char *const as_root[] = {"NO_COLOR=1", "ATONCE_LANG=", "OMPI_ALLOW_RUN_AS_ROOT=1",
+    /* LANGUAGE=en: English output, naming the English notes, whatever the
+     * caller reads (lib/i18n.h). Open MPI refuses root unless told it may;
+     * CI runs this as root. */
+    static const char *const plain[] = {"NO_COLOR=1", "LANGUAGE=en", NULL};
+    static const char *const as_root[] = {"NO_COLOR=1", "LANGUAGE=en", "OMPI_ALLOW_RUN_AS_ROOT=1",
                                           "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", NULL};
     struct child_options options = {
         .env_set = geteuid() == 0 ? as_root : plain,

@@ -208,6 +208,32 @@ Test(harness_compare, keeps_every_run_it_asked_for_and_sets_aside_only_runs_it_c
     harness_free(&c);
 }
 
+/* A reference no real task can reach (a nanosecond of CPU per task) makes
+ * every run look slowed: each strategy gets 3 x its runs, none fair, all
+ * kept and flagged. */
+Test(harness_compare, a_reference_task_cpu_judges_runs_that_were_all_slowed_alike)
+{
+    const struct strategy *strategies[] = {&strategy_sequential, &strategy_threads};
+    struct harness_plan plan = {.strategies = strategies,
+                                .count = 2,
+                                .ntasks = 2,
+                                .warmup = 0,
+                                .runs = 2,
+                                .reference_task_cpu = 1e-9};
+    struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.002};
+    workload_calibrate(&w);
+    struct comparison c;
+    const char *failed = NULL;
+    cr_assert_eq(harness_compare(&plan, &w, &c, &failed), 0, "%s", failed);
+    for (size_t i = 0; i < c.count; i++) {
+        const struct measurement *m = &c.results[i];
+        cr_assert_eq(m->runs, 6, "%s: %d runs", m->strategy->name, m->runs);
+        cr_assert_eq(m->set_aside, 0, "none was fair: all are kept");
+        cr_assert(m->disturbed & DISTURB_SLOWED, "%s: flagged %u", m->strategy->name, m->disturbed);
+    }
+    harness_free(&c);
+}
+
 /* harness_estimate: each strategy's warm-ups and runs, from the plan alone. */
 Test(harness_estimate, waiting_overlaps_only_where_the_strategy_can_overlap_it)
 {

@@ -553,7 +553,7 @@ Test(options_demo_flags, harness_flags_are_unknown_to_a_seed_demo, .init = cr_re
 
 Test(options_demo_flags, help_lists_them_and_ends_with_the_note, .init = cr_redirect_stdout)
 {
-    unsetenv("ATONCE_LANG"); /* the English note, whatever the caller's language */
+    i18n_use_language("en"); /* the English note, whatever the caller's language */
     cr_assert_eq(parse_seed((const char *const[]){"--help", NULL}), 0);
     char out[4096];
     read_stdout(out, sizeof out);
@@ -615,21 +615,22 @@ Test(json_only, help_does_not_offer_them, .init = cr_redirect_stdout)
     cr_assert_not_null(strstr(out, "(default one per rank;"), "%s", out);
 }
 
-/* The last line names the note; with ATONCE_LANG=ko (the tour's --lang ko),
- * the Korean one under notes/ko/; any other value keeps the English one. */
+/* The last line names the note; in Korean (LANGUAGE=ko, which the tour's
+ * --lang ko sets), the Korean one under notes/ko/; a language without a
+ * translation keeps the English one. */
 Test(options_print_note, names_the_note_in_the_language_asked_for, .init = cr_redirect_stdout)
 {
-    unsetenv("ATONCE_LANG");
+    i18n_use_language("en");
     options_print_note("notes/01-sleep.md");
-    setenv("ATONCE_LANG", "ko", 1);
+    i18n_use_language("ko");
     options_print_note("notes/01-sleep.md");
-    setenv("ATONCE_LANG", "", 1);
+    i18n_use_language("xx");
     options_print_note("notes/01-sleep.md");
-    unsetenv("ATONCE_LANG");
+    i18n_use_language("en");
     char out[1024];
     read_stdout(out, sizeof out);
     cr_assert_str_eq(out, "Read alongside: notes/01-sleep.md\n"
-                          "Read alongside: notes/ko/01-sleep.md\n"
+                          "함께 읽기: notes/ko/01-sleep.md\n"
                           "Read alongside: notes/01-sleep.md\n");
 }
 
