@@ -58,9 +58,9 @@ static void table_verdicts(const struct comparison *sleeping, const struct compa
     const struct measurement *loop_sleep = harness_find(sleeping, "event_loop");
     const struct measurement *loop_cpu = harness_find(computing, "event_loop");
     if (loop_sleep == NULL || loop_cpu == NULL || harness_find(sleeping, "sequential") == NULL) {
-        snprintf(verdicts[0], VERDICT_SIZE,
-                 "event_loop: nothing to judge (measure sequential and event_loop)");
-        snprintf(verdicts[1], VERDICT_SIZE, "event_loop: see the tables");
+        snprintf(verdicts[0], VERDICT_SIZE, "%s",
+                 _("event_loop: nothing to judge (measure sequential and event_loop)"));
+        snprintf(verdicts[1], VERDICT_SIZE, "%s", _("event_loop: see the tables"));
         return;
     }
     double s = stats_round_down(harness_speedup(sleeping, loop_sleep), 2);
@@ -70,25 +70,25 @@ static void table_verdicts(const struct comparison *sleeping, const struct compa
         ; /* a row the machine cannot produce: said instead of the lesson */
     else if (s >= VERDICT_WAITING_EFFICIENCY * (double)sleeping->ntasks)
         snprintf(verdicts[0], VERDICT_SIZE,
-                 "sleep: event_loop %.2fx in one thread -> waits overlap without "
-                 "threads or processes",
+                 _("sleep: event_loop %.2fx in one thread -> waits overlap without "
+                   "threads or processes"),
                  s);
     else {
         verdict_cause(sleeping, why, sizeof why);
-        snprintf(verdicts[0], VERDICT_SIZE, "sleep: event_loop only %.2fx of %zux -> %.100s", s,
+        snprintf(verdicts[0], VERDICT_SIZE, _("sleep: event_loop only %.2fx of %zux -> %.100s"), s,
                  sleeping->ntasks, why);
     }
     if (verdict_not_the_lesson(computing, verdicts[1], VERDICT_SIZE))
         ; /* one thread over 1x is what one thread cannot give: what else ran is named */
     else if (c < VERDICT_NO_SPEEDUP)
         snprintf(verdicts[1], VERDICT_SIZE,
-                 "cpu: event_loop %.2fx -> one thread computes one task at a time, "
-                 "as sequential does",
+                 _("cpu: event_loop %.2fx -> one thread computes one task at a time, "
+                   "as sequential does"),
                  c);
     else
         snprintf(verdicts[1], VERDICT_SIZE,
-                 "cpu: event_loop %.2fx?! -> one thread cannot compute two tasks "
-                 "at once: a noisy run?",
+                 _("cpu: event_loop %.2fx?! -> one thread cannot compute two tasks "
+                   "at once: a noisy run?"),
                  c);
 }
 
@@ -219,11 +219,11 @@ static void print_point(const struct point *p)
 {
     printf("%7zu  %-11s", p->tasks, p->strategy->name);
     if (p->capped)
-        printf(" %8s %9s   capped at %d children (see below)\n", "-", "-", PROCESS_CAP);
+        printf(_(" %8s %9s   capped at %d children (see below)\n"), "-", "-", PROCESS_CAP);
     else if (p->failed)
         printf(" %8s %9s   failed: %s\n", "-", "-", p->failure);
     else if (p->strategy == &strategy_processes)
-        printf(" %8.3f %9.1f   + %zu children, each up to %.1f MiB\n", p->wall, p->peak_mib, p->tasks,
+        printf(_(" %8.3f %9.1f   + %zu children, each up to %.1f MiB\n"), p->wall, p->peak_mib, p->tasks,
                p->child_peak_mib);
     else
         printf(" %8.3f %9.1f\n", p->wall, p->peak_mib);
@@ -268,16 +268,16 @@ static void print_sweep_table(const struct options *opts, const struct machine *
     as_measured.runs = how->runs;
     as_measured.warmup = how->warmup;
     report_header(&demo, &as_measured, m, NULL);
-    printf("\nsweep: each task sleeps %g s; %s, each in a fresh process;\n"
-           "peak MiB is that process's peak memory (getrusage ru_maxrss)\n\n",
-           how->seconds, how->runs == 1 && how->warmup == 0 ? "one run per size" : "each size's runs");
+    printf(_("\nsweep: each task sleeps %g s; %s, each in a fresh process;\n"
+             "peak MiB is that process's peak memory (getrusage ru_maxrss)\n\n"),
+           how->seconds, how->runs == 1 && how->warmup == 0 ? _("one run per size") : _("each size's runs"));
     printf("%7s  %-11s %8s %9s\n", "tasks", "strategy", "wall s", "peak MiB");
     for (size_t i = 0; i < n; i++)
         print_point(&points[i]);
     if (any_capped)
-        printf("\nprocesses capped at %d: each child is a whole process (page tables, kernel\n"
-               "structures, a slot under RLIMIT_NPROC); thousands more would take seconds to\n"
-               "fork and reap and could exhaust a shared machine's process limit.\n",
+        printf(_("\nprocesses capped at %d: each child is a whole process (page tables, kernel\n"
+                 "structures, a slot under RLIMIT_NPROC); thousands more would take seconds to\n"
+                 "fork and reap and could exhaust a shared machine's process limit.\n"),
                PROCESS_CAP);
     report_note(&demo);
 }
@@ -353,7 +353,7 @@ static int run_sweep(const struct options *opts, const struct machine *m)
             *p = (struct point){.tasks = opts->sizes[s], .strategy = how.strategies[k]};
             p->capped = over_the_cap(p->strategy, p->tasks);
             any_capped |= p->capped;
-            progress_show("sweep: %zu tasks with %s (%zu of %zu)", p->tasks, p->strategy->name, n, total);
+            progress_show(_("sweep: %zu tasks with %s (%zu of %zu)"), p->tasks, p->strategy->name, n, total);
             if (!p->capped)
                 measure_point(p, &how);
         }

@@ -242,12 +242,12 @@ static void print_table(const struct point *points, size_t n)
         runs += points[i].c.results[0].runs;
     }
     if (set_aside > 0) /* the harness judged each run: see lib/README.md */
-        printf("set aside as not fair: %d of %d runs (a chunk waited for a CPU, or the CPU\n"
-               "  was slower); the medians are of the rest\n",
+        printf(_("set aside as not fair: %d of %d runs (a chunk waited for a CPU, or the CPU\n"
+                 "  was slower); the medians are of the rest\n"),
                set_aside, runs);
-    printf("ideal = min(workers, CPUs), less where the chunks leave workers idle at the end;\n"
-           "amdahl = 1 / (f + (1 - f) / ideal) with f = %g; karp-flatt = the serial share\n"
-           "this speedup implies on `ideal` CPUs (near f, plus whatever more workers cost).\n",
+    printf(_("ideal = min(workers, CPUs), less where the chunks leave workers idle at the end;\n"
+             "amdahl = 1 / (f + (1 - f) / ideal) with f = %g; karp-flatt = the serial share\n"
+             "this speedup implies on `ideal` CPUs (near f, plus whatever more workers cost).\n"),
            serial_fraction);
 }
 
@@ -269,7 +269,8 @@ static void print_plot(const struct point *points, size_t n)
     for (size_t i = 0; i < n; i++)
         top = fmax(top, fmax(points[i].speedup, points[i].ideal));
     double step = top / PLOT_ROWS;
-    printf("\nspeedup against workers: * measured, a Amdahl, o ideal (* hides a, a hides o)\n");
+    printf("\n");
+    printf("%s", _("speedup against workers: * measured, a Amdahl, o ideal (* hides a, a hides o)\n"));
     for (int row = PLOT_ROWS; row >= 1; row--) {
         double low = step * (row - 0.5), high = step * (row + 0.5);
         printf("%5.2fx |", step * row);
@@ -328,12 +329,12 @@ static bool measured_elsewhere(const struct point *points, size_t n, char *why, 
         if (p->ideal > 1.0 && p->speedup < VERDICT_LESSON_EFFICIENCY * p->amdahl) {
             char cause[96];
             verdict_cause(&p->c, cause, sizeof cause);
-            snprintf(why, size, "%zu workers only %.2fx of Amdahl's %.2fx: %.60s", p->workers,
+            snprintf(why, size, _("%zu workers only %.2fx of Amdahl's %.2fx: %.60s"), p->workers,
                      stats_round_down(p->speedup, 2), p->amdahl, cause);
             return true;
         }
         if (p->speedup > (1.0 + VERDICT_PINNED_BAND) * p->amdahl) { /* more than the CPUs can give */
-            snprintf(why, size, "%zu workers %.2fx, above Amdahl's %.2fx: a noisy run, rerun", p->workers,
+            snprintf(why, size, _("%zu workers %.2fx, above Amdahl's %.2fx: a noisy run, rerun"), p->workers,
                      stats_round_down(p->speedup, 2), p->amdahl);
             return true;
         }
@@ -341,7 +342,7 @@ static bool measured_elsewhere(const struct point *points, size_t n, char *why, 
     for (size_t i = 0; i < n; i++) {
         double kf = points[i].karp_flatt;
         if (!isnan(kf) && (kf < -KARP_FLATT_SLACK || kf > 1.0 + KARP_FLATT_SLACK)) {
-            snprintf(why, size, "Karp-Flatt %.2f at %zu workers is outside 0-1: a noisy run, rerun", kf,
+            snprintf(why, size, _("Karp-Flatt %.2f at %zu workers is outside 0-1: a noisy run, rerun"), kf,
                      points[i].workers);
             return true;
         }
@@ -361,20 +362,21 @@ static void verdict(const struct point *points, size_t n, size_t cpus, char *buf
     if (measured_elsewhere(points, n, why, sizeof why))
         ; /* what else took the CPUs comes first: the curve is not the machine's */
     else if (cpus < 2)
-        snprintf(why, sizeof why, "1 CPU: no number of workers can speed it up");
+        snprintf(why, sizeof why, "%s", _("1 CPU: no number of workers can speed it up"));
     else if (serial_fraction > 0.0)
-        snprintf(why, sizeof why, "the serial share caps it: Amdahl allows %.2fx on %d CPUs",
+        snprintf(why, sizeof why, _("the serial share caps it: Amdahl allows %.2fx on %d CPUs"),
                  stats_amdahl(serial_fraction, (double)cpus), (int)cpus);
     else
-        snprintf(why, sizeof why, "speedup stops at the %d CPUs: more workers only take turns", (int)cpus);
+        snprintf(why, sizeof why, _("speedup stops at the %d CPUs: more workers only take turns"), (int)cpus);
     if (best == n - 1)
-        snprintf(buf, size, "scaling: best %.2fx, with the most workers (%zu) -> %s",
+        snprintf(buf, size, _("scaling: best %.2fx, with the most workers (%zu) -> %s"),
                  stats_round_down(last->speedup, 2), last->workers, why);
     else
-        snprintf(buf, size, "scaling: best %.2fx (%zu worker%s), %.2fx with %zu -> %s",
+        snprintf(buf, size,
+                 ngettext("scaling: best %.2fx (%zu worker), %.2fx with %zu -> %s",
+                          "scaling: best %.2fx (%zu workers), %.2fx with %zu -> %s", points[best].workers),
                  stats_round_down(points[best].speedup, 2), points[best].workers,
-                 points[best].workers == 1 ? "" : "s", stats_round_down(last->speedup, 2), last->workers,
-                 why);
+                 stats_round_down(last->speedup, 2), last->workers, why);
 }
 
 int main(int argc, char **argv)
@@ -420,11 +422,12 @@ int main(int argc, char **argv)
         print_json(&m, points, n, line[0]);
     } else {
         report_header(&demo, &opts, &m, &points[0].c);
-        printf("\nthe job: %g s of computing in %zu chunks, %g of it serial; workers: %s\n", opts.seconds,
+        printf("\n");
+        printf(_("the job: %g s of computing in %zu chunks, %g of it serial; workers: %s\n"), opts.seconds,
                opts.tasks, serial_fraction, opts.strategies[0]->name);
         print_table(points, n);
         if (status != 0)
-            printf("MISMATCH: a worker count computed something else: a bug, not a timing.\n");
+            printf("%s", _("MISMATCH: a worker count computed something else: a bug, not a timing.\n"));
         print_plot(points, n);
         report_verdicts(line, 1, &opts);
         report_note(&demo);

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """The output in Korean (lib/i18n.h, po/ko.po): po/ko.po has every text
-translated and no fuzzy entry (msgfmt --check --statistics); cpu --quick
-and versus --quick under LANGUAGE=ko print Korean verdicts and name the
-Korean note, and every demo's --help is Korean, every line within 80
-terminal columns (a Hangul syllable takes two); a Korean locale that is not installed still gets Korean; LANGUAGE=en
-keeps English.
+translated and no fuzzy entry (msgfmt --check --statistics); cpu, versus,
+event_loop and scaling --quick under LANGUAGE=ko print Korean verdicts and
+name the Korean note, and every demo's --help is Korean, every line within
+80 terminal columns (a Hangul syllable takes two); a Korean locale that is
+not installed still gets Korean; LANGUAGE=en keeps English.
 
 Usage: korean.py BUILD_DIR SOURCE_ROOT   (exits 77, skipped, without gettext)
 """
@@ -45,7 +45,8 @@ statistics = subprocess.run(["msgfmt", "--check", "--statistics", "-o", os.devnu
 if statistics.returncode != 0 or "untranslated" in statistics.stderr or "fuzzy" in statistics.stderr:
     failures.append(f"po/ko.po: {statistics.stderr.strip()}")
 
-for demo, verdict_start in (("cpu", "cpu: "), ("versus", "sleep: ")):
+for demo, verdict_start in (("cpu", "cpu: "), ("versus", "sleep: "), ("event_loop", "sleep: "),
+                            ("scaling", "scaling: ")):
     out = run([os.path.join(demos, demo), "--quick"], LANGUAGE="ko")
     lines = out.splitlines()
     verdicts = [line for line in lines if line.startswith(verdict_start)]
