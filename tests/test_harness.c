@@ -187,15 +187,28 @@ Test(harness_disturbance, a_slower_clock_is_expected_with_hyper_threads_or_boost
 
 /* ---- harness_compare, on this machine ----------------------------------- */
 
-Test(harness_compare, keeps_every_run_it_asked_for_and_sets_aside_only_runs_it_counts)
+/* Sequential and threads, two 2 ms computing tasks, `runs` runs each,
+ * judged against `reference` (0: none). */
+static struct comparison compare_two_tasks(int runs, double reference)
 {
-    const struct strategy *strategies[] = {&strategy_sequential, &strategy_threads};
-    struct harness_plan plan = {.strategies = strategies, .count = 2, .ntasks = 2, .warmup = 0, .runs = 3};
+    static const struct strategy *strategies[] = {&strategy_sequential, &strategy_threads};
+    struct harness_plan plan = {.strategies = strategies,
+                                .count = 2,
+                                .ntasks = 2,
+                                .warmup = 0,
+                                .runs = runs,
+                                .reference_task_cpu = reference};
     struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.002};
     workload_calibrate(&w);
     struct comparison c;
     const char *failed = NULL;
     cr_assert_eq(harness_compare(&plan, &w, &c, &failed), 0, "%s", failed);
+    return c;
+}
+
+Test(harness_compare, keeps_every_run_it_asked_for_and_sets_aside_only_runs_it_counts)
+{
+    struct comparison c = compare_two_tasks(3, 0.0);
     for (size_t i = 0; i < c.count; i++) {
         const struct measurement *m = &c.results[i];
         cr_assert_geq(m->runs, 3);
@@ -213,18 +226,7 @@ Test(harness_compare, keeps_every_run_it_asked_for_and_sets_aside_only_runs_it_c
  * kept and flagged. */
 Test(harness_compare, a_reference_task_cpu_judges_runs_that_were_all_slowed_alike)
 {
-    const struct strategy *strategies[] = {&strategy_sequential, &strategy_threads};
-    struct harness_plan plan = {.strategies = strategies,
-                                .count = 2,
-                                .ntasks = 2,
-                                .warmup = 0,
-                                .runs = 2,
-                                .reference_task_cpu = 1e-9};
-    struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.002};
-    workload_calibrate(&w);
-    struct comparison c;
-    const char *failed = NULL;
-    cr_assert_eq(harness_compare(&plan, &w, &c, &failed), 0, "%s", failed);
+    struct comparison c = compare_two_tasks(2, 1e-9);
     for (size_t i = 0; i < c.count; i++) {
         const struct measurement *m = &c.results[i];
         cr_assert_eq(m->runs, 6, "%s: %d runs", m->strategy->name, m->runs);
