@@ -489,9 +489,15 @@ static void print_report(const struct options *opts, const struct machine *m, co
            hosts == 1 ? "" : "s", c->cpus.count, c->cpus.count == 1 ? "" : "s");
     report_table(c, opts);
     print_cpu_per_rank(cpu_per_rank);
-    report_legend();
-    report_timeline(c, opts);
-    report_verdicts(verdict, 1, opts);
+    bool all = opts->details == DETAILS_ALL;
+    if (!all) /* under the tour: the verdict on the table's screen */
+        report_verdicts(verdict, 1, opts);
+    if (demo_show_details(opts)) {
+        report_legend();
+        report_timeline(c, opts);
+    }
+    if (all)
+        report_verdicts(verdict, 1, opts);
     report_note(&demo);
 }
 

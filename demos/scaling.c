@@ -245,6 +245,11 @@ static void print_table(const struct point *points, size_t n)
         printf(_("set aside as not fair: %d of %d runs (a chunk waited for a CPU, or the CPU\n"
                  "  was slower); the medians are of the rest\n"),
                set_aside, runs);
+}
+
+/* What the columns mean. */
+static void print_columns_legend(void)
+{
     printf(_("ideal = min(workers, CPUs), less where the chunks leave workers idle at the end;\n"
              "amdahl = 1 / (f + (1 - f) / ideal) with f = %g; karp-flatt = the serial share\n"
              "this speedup implies on `ideal` CPUs (near f, plus whatever more workers cost).\n"),
@@ -428,8 +433,15 @@ int main(int argc, char **argv)
         print_table(points, n);
         if (status != 0)
             printf("%s", _("MISMATCH: a worker count computed something else: a bug, not a timing.\n"));
-        print_plot(points, n);
-        report_verdicts(line, 1, &opts);
+        bool all = opts.details == DETAILS_ALL;
+        if (!all) /* under the tour: the verdict on the table's screen */
+            report_verdicts(line, 1, &opts);
+        if (demo_show_details(&opts)) {
+            print_columns_legend();
+            print_plot(points, n);
+        }
+        if (all)
+            report_verdicts(line, 1, &opts);
         report_note(&demo);
     }
     struct comparison traced[MAX_POINTS]; /* borrowed: the points still own their spans */

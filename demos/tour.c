@@ -233,7 +233,9 @@ static void format_command(const char *const argv[], char *out, size_t size)
         used += (size_t)snprintf(out + used, size - used, "%s%s", i > 0 ? " " : "", argv[i]);
 }
 
-static void print_header(size_t index, const struct stop *s, int language, const char *command)
+/* The stop's title, question, command and note. At a terminal the prompt
+ * follows at once: every line counts on a 40-line screen. */
+static void print_header(size_t index, const struct stop *s, int language, const char *command, bool pausing)
 {
     char heading[160];
     snprintf(heading, sizeof heading, "[%zu/%zu] %s", index + 1, STOP_COUNT, s->title[language]);
@@ -242,7 +244,8 @@ static void print_header(size_t index, const struct stop *s, int language, const
     printf("\n");
     print_for_machine(s->question[language], language);
     printf("%s: %s\n", language == KO ? "명령" : "command", command);
-    printf("%s: notes/%s%s\n\n", language == KO ? "노트" : "note", language == KO ? "ko/" : "", s->note);
+    printf("%s: notes/%s%s\n%s", language == KO ? "노트" : "note", language == KO ? "ko/" : "", s->note,
+           pausing ? "" : "\n");
 }
 
 /* ---- the keyboard ------------------------------------------------------- */
@@ -310,9 +313,22 @@ static void stop_demo(struct child *c)
     reap_orphans(true);
 }
 
+/* How much each demo shows (lib/options.h). At a terminal the tour goes a
+ * screen at a time: a harness demo shows its tables and verdict first and
+ * asks before its timeline and legend, so that a stop fits the projector.
+ * A demo under mpirun has no keyboard (mpirun would forward it to a rank,
+ * taking the tour's keys): it leaves them out. Not at a terminal (a file,
+ * --no-pause), every demo prints everything. */
+static const char *details_for(const struct stop *s, bool pausing)
+{
+    if (!pausing)
+        return "ATONCE_DETAILS=";
+    return s->mpi ? "ATONCE_DETAILS=omit" : "ATONCE_DETAILS=ask";
+}
+
 /* Runs the demo in a process group of its own and waits for it. Returns
  * its returncode, or -1 when it could not start or the tour was stopped. */
-static int run_demo(const char *const child_argv[], bool keyboard)
+static int run_demo(const char *const child_argv[], const char *details, bool keyboard)
 {
     /* Colour as the tour has it (a demo under mpirun sees a pseudo-terminal
      * even when the tour writes to a file), and each demo's last line names
@@ -322,10 +338,7 @@ static int run_demo(const char *const child_argv[], bool keyboard)
     size_t n = 0;
     if (!color)
         env[n++] = "NO_COLOR=1";
-    /* Given the keyboard, a harness demo shows its tables and verdict first
-     * and asks before its timeline and legend (lib/demo.c), so that a stop
-     * fits the projector's screen. Else no demo reads the keyboard. */
-    env[n] = keyboard ? "ATONCE_DETAILS=ask" : "ATONCE_DETAILS=";
+    env[n] = details;
     struct child_options options = {
         .env_set = env,
         .in.mode = keyboard ? CHILD_INHERIT : CHILD_DEVNULL,
@@ -411,7 +424,7 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     const char *argv[MAX_ARGS + 8];
     build_argv(s, path, argv);
     format_command(argv, command, sizeof command);
-    print_header(index, s, language, command);
+    print_header(index, s, language, command, pausing);
     if (s->mpi && access(path, X_OK) != 0) { /* not built: say how, and go on */
         printf("%s\n", language == KO ? NOT_BUILT_KO : NOT_BUILT_EN);
         return true;
@@ -446,8 +459,7 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     }
     if (stop_signal != 0) /* arrived while we read the keyboard */
         return false;
-    /* mpirun would forward the keyboard to a rank, taking the tour's keys */
-    int returncode = run_demo(argv, pausing && !s->mpi);
+    int returncode = run_demo(argv, details_for(s, pausing), pausing && !s->mpi);
     if (pausing)
         forget_typed_ahead();
     if (stop_signal != 0)
@@ -481,6 +493,11 @@ int main(int argc, char **argv)
     catch_stop_signals();
     prctl(PR_SET_CHILD_SUBREAPER, 1); /* see reap_orphans */
 
+    if (pausing) { /* the machine once, for all the stops: their demos leave it out (lib/options.h) */
+        char described[512];
+        machine_describe(&machine, 80, described, sizeof described);
+        printf("%s", described);
+    }
     int failures = 0;
     size_t index = 0;
     while (index < STOP_COUNT && visit(index, demo_dir, pausing, language, &failures))

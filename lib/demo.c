@@ -196,22 +196,16 @@ bool demo_is_choice(const char *line, const char *word)
     return line[0] == '\0' || line[0] == '\n';
 }
 
-/* Under the tour at a terminal (ATONCE_DETAILS=ask, set by the tour), the
- * tables and the verdict come first, so that they fit the projector's
- * screen; the legend and the timelines follow when the class asks. Run
- * alone, a demo prints everything in its usual order. */
-static bool details_on_request(void)
+bool demo_show_details(const struct options *opts)
 {
-    const char *details = getenv("ATONCE_DETAILS");
-    return details != NULL && strcmp(details, "ask") == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-}
-
-/* Asks whether to show the legend and the timelines; false for s or the
- * end of input. Keys pressed during the measurement are forgotten first. */
-static bool details_wanted(void)
-{
+    if (opts->details == DETAILS_ALL)
+        return true;
+    if (opts->details == DETAILS_OMIT) {
+        printf("\n%s\n", _("The legend and the timelines: run this command alone."));
+        return false;
+    }
     tcflush(STDIN_FILENO, TCIFLUSH); /* before the prompt: a key pressed once it shows is an answer */
-    printf("\n%s", _("Enter: show the timeline and the legend, s: skip them > "));
+    printf("%s", _("Enter: show the timeline and the legend, s: skip them > ")); /* right under the verdict */
     output_flush(stdout);
     char line[64];
     ssize_t n = read(STDIN_FILENO, line, sizeof line - 1);
@@ -239,15 +233,15 @@ int demo_report(const struct demo_info *demo, const struct options *opts, const 
             report_workload_title(&c[i], &c[0], opts);
             report_table(&c[i], opts);
         }
-        bool ask = details_on_request();
-        if (ask)
+        bool all = opts->details == DETAILS_ALL;
+        if (!all) /* the verdict on the same screen as its tables */
             report_verdicts(verdicts, verdict_count, opts);
-        if (!ask || details_wanted()) {
+        if (demo_show_details(opts)) {
             report_legend();
             for (size_t i = first_timeline; i < count; i++)
                 report_timeline(&c[i], opts);
         }
-        if (!ask)
+        if (all)
             report_verdicts(verdicts, verdict_count, opts);
         report_note(demo);
     }

@@ -83,12 +83,18 @@ int demo_measure_both(const struct demo_info *demo, const struct options *opts, 
  * skips; "slower" is a guess. */
 bool demo_is_choice(const char *line, const char *word);
 
+/* Whether to print the legend and the timelines (opts->details): always
+ * when run alone; under the tour, after asking the class (ask) or never,
+ * saying how to see them (omit). */
+bool demo_show_details(const struct options *opts);
+
 /* Reports `count` comparisons as the options ask (JSON, CSV, or tables
  * with the legend, the timelines of c[first_timeline..count-1], the
- * verdicts and the note; under the tour at a terminal, ATONCE_DETAILS=ask,
- * the verdicts first and the legend and timelines when asked for; `extra_line`, if not NULL, under the header),
- * writes the --trace file, then frees the comparisons. Returns the exit
- * status: 0, or 1 on a checksum mismatch or an unwritable trace. */
+ * verdicts and the note; under the tour, opts->details, the verdicts right
+ * after the tables and the legend and timelines when asked for;
+ * `extra_line`, if not NULL, under the header), writes the --trace file,
+ * then frees the comparisons. Returns the exit status: 0, or 1 on a
+ * checksum mismatch or an unwritable trace. */
 int demo_report(const struct demo_info *demo, const struct options *opts, const struct machine *m,
                 struct comparison *c, size_t count, char verdicts[][VERDICT_SIZE], size_t verdict_count,
                 size_t first_timeline, const char *extra_line);

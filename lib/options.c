@@ -520,11 +520,24 @@ static bool color_wanted(bool no_color_flag)
     return !no_color_flag && isatty(STDOUT_FILENO) && !dumb && (no_color == NULL || no_color[0] == '\0');
 }
 
+/* ATONCE_DETAILS=ask only where there is a keyboard to answer and a
+ * screen to fit: both stdin and stdout are terminals. */
+static enum options_details details_wanted(void)
+{
+    const char *details = getenv("ATONCE_DETAILS");
+    if (details != NULL && strcmp(details, "omit") == 0)
+        return DETAILS_OMIT;
+    if (details != NULL && strcmp(details, "ask") == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+        return DETAILS_ASK;
+    return DETAILS_ALL;
+}
+
 /* Fills what the command line did not give. Returns 0 or an exit status. */
 static int apply_defaults(const struct demo_info *demo, struct options *out, bool runs_given,
                           bool warmup_given, bool no_color)
 {
     out->color = color_wanted(no_color);
+    out->details = details_wanted();
     if (!demo->harness)
         return 0;
     if (!out->cpus_given && machine_allowed_cpus(&out->cpus) != 0)

@@ -94,6 +94,15 @@ void options_print_note(const char *note);
 
 #define OPTIONS_MAX_SIZES 16 /* sizes in a --tasks list */
 
+/* How much of its output a demo shows. Run alone: everything, in its usual
+ * order. Under the tour at a terminal (ATONCE_DETAILS, set by the tour), a
+ * screen at a time, so that the question, the tables and the verdict fit a
+ * 40-line projector: no machine lines (the tour showed them once), no runs
+ * line, no checksum line when every check says ok; then the legend and the
+ * timelines when the class asks (ask), or a line saying how to see them
+ * (omit: mpi_cpu's ranks have no keyboard). */
+enum options_details { DETAILS_ALL, DETAILS_ASK, DETAILS_OMIT };
+
 struct options {
     size_t tasks;                    /* with a --tasks list: its first size */
     bool tasks_given;                /* --tasks was on the command line */
@@ -115,6 +124,7 @@ struct options {
     bool color;         /* stdout is a terminal, not TERM=dumb, and neither NO_COLOR nor --no-color */
     const char *trace;  /* --trace FILE: write a Perfetto / chrome://tracing timeline there */
     bool timeline_json; /* --timeline-json: --json results list their tasks too */
+    enum options_details details;
 
     /* What the command line gave, for a demo whose defaults differ (event_loop's sweep). */
     bool strategies_given, runs_given, warmup_given;

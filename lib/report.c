@@ -58,6 +58,8 @@ static void comparison_runs(const struct comparison *c, char *buf, size_t size)
 void report_header(const struct demo_info *demo, const struct options *opts, const struct machine *m,
                    const struct comparison *first)
 {
+    if (opts->details != DETAILS_ALL) /* the tour showed the machine once, at its start */
+        return;
     char machine[512], runs[64];
     machine_describe(m, COLUMNS, machine, sizeof machine);
     if (first != NULL)
@@ -87,7 +89,9 @@ void report_workload_title(const struct comparison *c, const struct comparison *
     brief_cpus(c, around, cpus, sizeof cpus);
     comparison_runs(c, runs, sizeof runs);
     comparison_runs(first, first_runs, sizeof first_runs);
-    bool other_runs = strcmp(runs, first_runs) != 0; /* --quick: computing takes more, shorter runs */
+    /* --quick: computing takes more, shorter runs. Under the tour a screen
+     * at a time leaves them out (opts->details). */
+    bool other_runs = strcmp(runs, first_runs) != 0 && opts->details == DETAILS_ALL;
     printf("\n%s", paint(opts, BOLD));
     printf(title, what, on, cpus);
     printf("%s%s%s\n", other_runs ? "\n" : "", other_runs ? runs : "", paint(opts, RESET));
@@ -183,32 +187,40 @@ static void print_set_aside(const struct comparison *c)
     print_wrapped(line, length, 0, "", "");
 }
 
+/* Each warning in two lines: what was seen, then what it means. Under the
+ * tour (opts->details) in one, the first: a short screen, and the verdict
+ * below says what the busy machine did to the lesson. */
 static void print_warnings(const struct comparison *c, const struct options *opts)
 {
+    bool brief = opts->details != DETAILS_ALL;
+    const char *yellow = paint(opts, YELLOW), *reset = paint(opts, RESET);
     print_set_aside(c);
     for (size_t i = 0; i < c->count; i++) {
         const struct measurement *m = &c->results[i];
         double spread = m->wall > 0.0 ? (m->wall_max - m->wall_min) / m->wall : 0.0;
         if (spread > SPREAD_WARNING && m->wall_max - m->wall_min > 0.005)
-            printf(_("%swarning:%s %s runs ranged %.3f-%.3f s (%.0f%% of the median):\n"
-                     "         the machine may be busy; rerun, or raise --runs\n"),
-                   paint(opts, YELLOW), paint(opts, RESET), m->strategy->name, m->wall_min, m->wall_max,
-                   100.0 * spread);
+            printf(brief ? _("%swarning:%s %s runs ranged %.3f-%.3f s (%.0f%% of the median)\n")
+                         : _("%swarning:%s %s runs ranged %.3f-%.3f s (%.0f%% of the median):\n"
+                             "         the machine may be busy; rerun, or raise --runs\n"),
+                   yellow, reset, m->strategy->name, m->wall_min, m->wall_max, 100.0 * spread);
     }
     /* What else took the CPUs, as measured around every run (lib/load). */
     char why[VERDICT_SIZE];
     enum verdict_cause cause = verdict_cause(c, why, sizeof why);
     if (cause == CAUSE_QUOTA || cause == CAUSE_OTHERS || cause == CAUSE_STEAL)
-        printf(_("%swarning:%s %s:\n         these speedups are not what the CPUs alone can do\n"),
-               paint(opts, YELLOW), paint(opts, RESET), why);
+        printf(brief ? _("%swarning:%s %s\n")
+                     : _("%swarning:%s %s:\n         these speedups are not what the CPUs alone can do\n"),
+               yellow, reset, why);
     /* One task computing alone keeps one CPU busy all the time, unless
      * other programs take turns on it: then the machine is busy. */
     const struct measurement *alone = harness_find(c, "sequential");
     double use = alone != NULL && alone->wall > 0.0 ? (alone->user + alone->sys) / alone->wall : 1.0;
     if (c->workload.kind == WORKLOAD_CPU && use < BUSY_WARNING && cause != CAUSE_OTHERS)
-        printf(_("%swarning:%s sequential computed on only %.0f%% of a CPU: other programs are using\n"
-                 "         the CPUs: these speedups are not the machine's; rerun when it is quiet\n"),
-               paint(opts, YELLOW), paint(opts, RESET), stats_round_down(100.0 * use, 0));
+        printf(brief
+                   ? _("%swarning:%s sequential computed on only %.0f%% of a CPU: the machine is busy\n")
+                   : _("%swarning:%s sequential computed on only %.0f%% of a CPU: other programs are using\n"
+                       "         the CPUs: these speedups are not the machine's; rerun when it is quiet\n"),
+               yellow, reset, stats_round_down(100.0 * use, 0));
 }
 
 void report_table(const struct comparison *c, const struct options *opts)
@@ -219,9 +231,10 @@ void report_table(const struct comparison *c, const struct options *opts)
         print_row(c, &c->results[i], opts);
     char checksum[20];
     snprintf(checksum, sizeof checksum, "%016" PRIx64, c->count > 0 ? c->results[0].checksum : 0);
-    if (harness_checksums_ok(c) && c->count > 0)
-        printf(_("checksum %s in every run of every strategy: all did the same work.\n"), checksum);
-    else
+    if (harness_checksums_ok(c) && c->count > 0) {
+        if (opts->details == DETAILS_ALL) /* else the check column's "ok" says it on a short screen */
+            printf(_("checksum %s in every run of every strategy: all did the same work.\n"), checksum);
+    } else
         printf(_("%sMISMATCH:%s a strategy computed something else: a bug, not a timing.\n"),
                paint(opts, RED), paint(opts, RESET));
     print_warnings(c, opts);

@@ -22,7 +22,9 @@ void report_header(const struct demo_info *demo, const struct options *opts, con
                    const struct comparison *first);
 
 /* One workload's title line, e.g. "10 tasks, each sleeps 1 s, on 2 CPUs (0,1)",
- * and a line with its runs when they differ from `first`'s (the header's). */
+ * and a line with its runs when they differ from `first`'s (the header's).
+ * Under the tour (opts->details not DETAILS_ALL) the header prints nothing,
+ * the title no runs line, and the table no checksum line when all agree. */
 void report_workload_title(const struct comparison *c, const struct comparison *first,
                            const struct options *opts);
 

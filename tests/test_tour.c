@@ -434,7 +434,7 @@ Test(tour, a_guess_starting_with_s_is_a_guess, .timeout = 60)
     type_at(&t, DETAILS_PROMPT, 1, "s\n");
     type_at(&t, PREDICT_PROMPT, 2, "q\n");
     const char *screen = screen_at_end(&t, 20.0);
-    cr_expect_not_null(strstr(screen, "median of"), "stop 1's demo did not run:\n%s", screen);
+    cr_expect_not_null(strstr(screen, "wall s"), "stop 1's demo did not run:\n%s", screen);
     cr_expect_not_null(strstr(screen, "You said: slower"), "%s", screen);
     cr_expect_eq(finish_at_terminal(&t), 0, "%s", screen);
     child_buffer_free(&t.screen);
@@ -532,4 +532,80 @@ Test(tour, a_dumb_terminal_gets_no_escape_sequences, .timeout = 30)
     close(terminal);
     cr_assert_not_null(strstr(shown, "Enter: run it"), "the tour did not reach its prompt:\n%s", shown);
     cr_expect_null(strchr(shown, '\033'), "an escape sequence at TERM=dumb:\n%s", shown);
+}
+
+/* Answers every prompt until the tour ends: Enter to run each demo, s to
+ * skip each timeline and legend. */
+static void answer_every_prompt(struct at_terminal *t, double seconds)
+{
+    size_t runs = 0, details = 0;
+    double give_up = stopwatch_now() + seconds;
+    while (stopwatch_now() < give_up && !read_screen_until(t, NULL, 0, 0.2)) {
+        if (times_shown(t, RUN_PROMPT) > runs) {
+            runs++;
+            cr_assert_eq(write(t->keyboard, "\n", 1), 1);
+        }
+        if (times_shown(t, DETAILS_PROMPT) > details) {
+            details++;
+            cr_assert_eq(write(t->keyboard, "s\n", 2), 2);
+        }
+    }
+}
+
+/* The rows a stretch of the screen takes on the terminal: what is left of
+ * each line once a progress line has been rubbed out ("\r\033[K"). A
+ * warning or a set-aside line is not counted: a busy machine adds them
+ * (one line each under the tour, lib/report.c). */
+static size_t rows_without_warnings(const char *from, const char *to)
+{
+    size_t rows = 0;
+    bool set_aside = false;
+    for (const char *line = from; line < to;) {
+        size_t len = strcspn(line, "\n");
+        const char *end = line + len, *shown = line;
+        for (const char *p = line; p < end; p++)
+            if (*p == '\r' && p + 1 < end) /* what follows the last carriage return is what shows */
+                shown = p + 1;
+        if (strncmp(shown, "\033[K", 3) == 0)
+            shown += 3;
+        bool warning = strncmp(shown, "warning:", 8) == 0;
+        set_aside = strncmp(shown, "set aside", 9) == 0 || (set_aside && strncmp(shown, "  ", 2) == 0);
+        if (!warning && !set_aside)
+            rows++;
+        line = end + (*end == '\n');
+    }
+    return rows;
+}
+
+/* A projector shows 40 lines: each stop's title, question, table and
+ * verdict, up to the question about the timeline, fit there, with room
+ * left for two lines of warnings from a busy machine. A stop without
+ * that question fits whole. Every stop but mpi_cpu's has the same number
+ * of rows on 64 CPUs as here (scaling's sweep is at most 15 worker counts),
+ * and mpi_cpu runs two ranks wherever it runs. */
+Test(tour, every_stop_fits_a_40_line_screen, .timeout = 120)
+{
+    struct at_terminal t;
+    const char *const argv[] = {TOUR, "--quick", NULL};
+    start_at_terminal(&t, argv, "");
+    answer_every_prompt(&t, 100.0);
+    const char *screen = screen_at_end(&t, 10.0);
+    for (int stop = 1;; stop++) {
+        char title[16], next[16];
+        snprintf(title, sizeof title, "\n[%d/", stop);
+        snprintf(next, sizeof next, "\n[%d/", stop + 1);
+        const char *from = strstr(screen, title);
+        if (from == NULL)
+            break;
+        const char *to = strstr(from, DETAILS_PROMPT), *after = strstr(from, next);
+        if (after == NULL)
+            after = from + strlen(from);
+        if (to == NULL || to > after)
+            to = after;
+        size_t rows = rows_without_warnings(from + 1, to) + (to != after); /* and the prompt's */
+        cr_expect_leq(rows, 40 - 2, "stop %d takes %zu rows without its warnings:\n%.*s", stop, rows,
+                      (int)(to - from), from);
+    }
+    cr_expect_eq(finish_at_terminal(&t), 0, "%s", screen);
+    child_buffer_free(&t.screen);
 }

@@ -65,6 +65,14 @@ static void print_table(const void *c)
     report_table(c, &plain);
 }
 
+/* As under the tour: each warning in one line (lib/options.h). */
+static const struct options under_tour = {.details = DETAILS_ASK};
+
+static void print_brief_table(const void *c)
+{
+    report_table(c, &under_tour);
+}
+
 static void print_verdict(const void *verdict)
 {
     char verdicts[1][VERDICT_SIZE];
@@ -167,6 +175,29 @@ Test(widths, the_busy_machine_warning_fits)
     cr_assert_not_null(strstr(out, "sequential computed on only 89% of a CPU"), "%s", out);
     assert_fits(out, "the busy warning");
     free(out);
+    free(spans);
+}
+
+/* Under the tour every warning is one line, and the checksum line goes:
+ * a row per strategy, its set-aside line and one line per warning. */
+Test(widths, under_the_tour_each_warning_is_one_line_that_fits)
+{
+    struct span *spans = wide_spans();
+    struct comparison c = wide(WORKLOAD_CPU, spans);
+    c.results[0].user = 0.89 * c.results[0].wall;
+    char *out = printed(print_brief_table, &c), *full = printed(print_table, &c);
+    size_t warnings = 0, full_warnings = 0;
+    for (const char *w = strstr(out, "warning:"); w != NULL; w = strstr(w + 1, "warning:"))
+        warnings++;
+    for (const char *w = strstr(full, "warning:"); w != NULL; w = strstr(w + 1, "warning:"))
+        full_warnings++;
+    cr_assert_gt(warnings, 1, "%s", out);
+    cr_expect_eq(warnings, full_warnings, "the same warnings:\n%s\n%s", out, full);
+    cr_expect_null(strstr(out, "checksum"), "%s", out);
+    cr_expect_null(strstr(out, "\n         "), "a warning's second line:\n%s", out);
+    assert_fits(out, "the brief table");
+    free(out);
+    free(full);
     free(spans);
 }
 
