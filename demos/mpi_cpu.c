@@ -491,13 +491,13 @@ static void print_report(const struct options *opts, const struct machine *m, co
     print_cpu_per_rank(cpu_per_rank);
     bool all = opts->details == DETAILS_ALL;
     if (!all) /* under the tour: the verdict on the table's screen */
-        report_verdicts(verdict, 1, opts);
+        demo_verdicts(&demo, opts, verdict, 1);
     if (demo_show_details(opts)) {
         report_legend();
         report_timeline(c, opts);
     }
     if (all)
-        report_verdicts(verdict, 1, opts);
+        demo_verdicts(&demo, opts, verdict, 1);
     report_note(&demo);
 }
 

@@ -435,13 +435,13 @@ int main(int argc, char **argv)
             printf("%s", _("MISMATCH: a worker count computed something else: a bug, not a timing.\n"));
         bool all = opts.details == DETAILS_ALL;
         if (!all) /* under the tour: the verdict on the table's screen */
-            report_verdicts(line, 1, &opts);
+            demo_verdicts(&demo, &opts, line, 1);
         if (demo_show_details(&opts)) {
             print_columns_legend();
             print_plot(points, n);
         }
         if (all)
-            report_verdicts(line, 1, &opts);
+            demo_verdicts(&demo, &opts, line, 1);
         report_note(&demo);
     }
     struct comparison traced[MAX_POINTS]; /* borrowed: the points still own their spans */

@@ -328,17 +328,18 @@ static const char *details_for(const struct stop *s, bool pausing)
 
 /* Runs the demo in a process group of its own and waits for it. Returns
  * its returncode, or -1 when it could not start or the tour was stopped. */
-static int run_demo(const char *const child_argv[], const char *details, bool keyboard)
+static int run_demo(const char *const child_argv[], const char *details, const char *measured, bool keyboard)
 {
     /* Colour as the tour has it (a demo under mpirun sees a pseudo-terminal
      * even when the tour writes to a file), and each demo's last line names
      * the note in the tour's language, which they inherit (LANGUAGE, set
      * by i18n_use_language). */
-    const char *env[3] = {NULL, NULL, NULL};
+    const char *env[4] = {NULL, NULL, NULL, NULL};
     size_t n = 0;
     if (!color)
         env[n++] = "NO_COLOR=1";
-    env[n] = details;
+    env[n++] = details;
+    env[n] = measured; /* "ATONCE_MEASURED=file", or NULL */
     struct child_options options = {
         .env_set = env,
         .in.mode = keyboard ? CHILD_INHERIT : CHILD_DEVNULL,
@@ -374,6 +375,57 @@ static int run_demo(const char *const child_argv[], const char *details, bool ke
     child_close(&c);
     reap_orphans(false);
     return returncode;
+}
+
+/* ---- what the demo measured, for --predict ------------------------------- */
+
+/* Makes an empty file for the demo to write what it measured in (lib/demo.h)
+ * and sets `env` to "ATONCE_MEASURED=its path"; "" when it could not. */
+static void make_measured_file(char *env, size_t size)
+{
+    const char *dir = getenv("TMPDIR");
+    int prefix = snprintf(env, size, "ATONCE_MEASURED=");
+    snprintf(env + prefix, size - (size_t)prefix, "%s/atonce-measured-XXXXXX",
+             dir != NULL && dir[0] != '\0' ? dir : "/tmp");
+    int fd = mkstemp(env + prefix);
+    if (fd < 0) {
+        fprintf(stderr, "tour: mkstemp %s: %s\n", env + prefix, strerror(errno));
+        env[0] = '\0';
+        return;
+    }
+    close(fd);
+}
+
+/* What the demo wrote in the file, into `text`; then the file is removed.
+ * A demo that judges nothing wrote nothing. */
+static void take_measured(const char *env, char *text, size_t size)
+{
+    const char *path = strchr(env, '=');
+    text[0] = '\0';
+    if (path == NULL)
+        return;
+    path++;
+    FILE *f = fopen(path, "r");
+    size_t len = f != NULL ? fread(text, 1, size - 1, f) : 0;
+    if (f != NULL)
+        fclose(f);
+    text[len] = '\0';
+    unlink(path);
+}
+
+/* Each line of what was measured under the label: "Measured: sleep: 9.91x
+ * on 1 CPU, ...", or nothing when the demo judged nothing. */
+static void print_measured(const char *text, int language)
+{
+    const char *label = language == KO ? "측정: " : "Measured: ";
+    int indent = (int)i18n_columns(label, strlen(label));
+    for (const char *line = text; *line != '\0';) {
+        int len = (int)strcspn(line, "\n");
+        if (line == text)
+            print_bold(label);
+        printf("%*s%.*s\n", line == text ? 0 : indent, "", len, line);
+        line += len + (line[len] == '\n');
+    }
 }
 
 /* Where the demos are: beside the tour itself. */
@@ -459,7 +511,13 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     }
     if (stop_signal != 0) /* arrived while we read the keyboard */
         return false;
-    int returncode = run_demo(argv, details_for(s, pausing), pausing && !s->mpi);
+    char measured[4200] = "";
+    if (predict)
+        make_measured_file(measured, sizeof measured);
+    int returncode =
+        run_demo(argv, details_for(s, pausing), measured[0] != '\0' ? measured : NULL, pausing && !s->mpi);
+    char measured_text[1024];
+    take_measured(measured, measured_text, sizeof measured_text);
     if (pausing)
         forget_typed_ahead();
     if (stop_signal != 0)
@@ -470,6 +528,7 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     }
     if (predict) {
         printf("\n%s %s\n", language == KO ? "내 예상:" : "You said:", guess[0] != '\0' ? guess : "-");
+        print_measured(measured_text, language);
         print_bold(language == KO ? "답: " : "Answer: ");
         print_for_machine(s->answer[language], language);
     }

@@ -215,6 +215,31 @@ bool demo_show_details(const struct options *opts)
     return !demo_is_choice(line, "skip");
 }
 
+/* The tour's --predict shows what was measured beside the class's guess:
+ * the part of each verdict before its " -> ", one per line, in the file
+ * the tour named (ATONCE_MEASURED). */
+static void tell_the_tour(const struct demo_info *demo, char verdicts[][VERDICT_SIZE], size_t count)
+{
+    const char *path = getenv("ATONCE_MEASURED");
+    if (path == NULL || path[0] == '\0')
+        return;
+    FILE *f = fopen(path, "w");
+    for (size_t i = 0; f != NULL && i < count; i++) {
+        const char *arrow = strstr(verdicts[i], " -> ");
+        fprintf(f, "%.*s\n", arrow != NULL ? (int)(arrow - verdicts[i]) : (int)strlen(verdicts[i]),
+                verdicts[i]);
+    }
+    if (f == NULL || fclose(f) != 0)
+        fprintf(stderr, "%s: ATONCE_MEASURED: cannot write %s: %s\n", demo->name, path, strerror(errno));
+}
+
+void demo_verdicts(const struct demo_info *demo, const struct options *opts, char verdicts[][VERDICT_SIZE],
+                   size_t count)
+{
+    report_verdicts(verdicts, count, opts);
+    tell_the_tour(demo, verdicts, count);
+}
+
 int demo_report(const struct demo_info *demo, const struct options *opts, const struct machine *m,
                 struct comparison *c, size_t count, char verdicts[][VERDICT_SIZE], size_t verdict_count,
                 size_t first_timeline, const char *extra_line)
@@ -235,14 +260,14 @@ int demo_report(const struct demo_info *demo, const struct options *opts, const 
         }
         bool all = opts->details == DETAILS_ALL;
         if (!all) /* the verdict on the same screen as its tables */
-            report_verdicts(verdicts, verdict_count, opts);
+            demo_verdicts(demo, opts, verdicts, verdict_count);
         if (demo_show_details(opts)) {
             report_legend();
             for (size_t i = first_timeline; i < count; i++)
                 report_timeline(&c[i], opts);
         }
         if (all)
-            report_verdicts(verdicts, verdict_count, opts);
+            demo_verdicts(demo, opts, verdicts, verdict_count);
         report_note(demo);
     }
     int status = demo_write_trace(demo, opts, c, count);

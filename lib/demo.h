@@ -88,6 +88,11 @@ bool demo_is_choice(const char *line, const char *word);
  * saying how to see them (omit). */
 bool demo_show_details(const struct options *opts);
 
+/* Prints the verdicts (report_verdicts) and, for the tour's --predict,
+ * writes what each measured to the file ATONCE_MEASURED names, if set. */
+void demo_verdicts(const struct demo_info *demo, const struct options *opts, char verdicts[][VERDICT_SIZE],
+                   size_t count);
+
 /* Reports `count` comparisons as the options ask (JSON, CSV, or tables
  * with the legend, the timelines of c[first_timeline..count-1], the
  * verdicts and the note; under the tour, opts->details, the verdicts right

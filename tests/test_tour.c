@@ -425,18 +425,27 @@ Test(tour, ctrl_z_and_ctrl_c_typed_at_the_terminal_during_a_demo, .timeout = 60)
 }
 
 /* A guess that only starts with s is a guess: the demo runs, and the guess
- * is shown beside the answer. */
+ * is shown beside what was measured and the answer. The file the demo
+ * told the tour its measurement in is gone. */
 Test(tour, a_guess_starting_with_s_is_a_guess, .timeout = 60)
 {
+    char tmp[] = "/tmp/atonce-test-XXXXXX";
+    cr_assert_not_null(mkdtemp(tmp), "mkdtemp: %s", strerror(errno));
+    setenv("TMPDIR", tmp, 1); /* for the tour, started next */
     struct at_terminal t;
     const char *const argv[] = {TOUR, "--predict", "--quick", NULL};
     start_at_terminal(&t, argv, "slower\n");
+    unsetenv("TMPDIR");
     type_at(&t, DETAILS_PROMPT, 1, "s\n");
     type_at(&t, PREDICT_PROMPT, 2, "q\n");
     const char *screen = screen_at_end(&t, 20.0);
     cr_expect_not_null(strstr(screen, "wall s"), "stop 1's demo did not run:\n%s", screen);
-    cr_expect_not_null(strstr(screen, "You said: slower"), "%s", screen);
+    const char *said = strstr(screen, "You said: slower"), *measured = strstr(screen, "Measured: sleep: ");
+    const char *answer = strstr(screen, "Answer: ");
+    cr_expect(said != NULL && measured > said && answer > measured, "guess, measured, answer:\n%s", screen);
+    cr_expect_not_null(strstr(screen, "\n          cpu: "), "cpu's measurement under sleep's:\n%s", screen);
     cr_expect_eq(finish_at_terminal(&t), 0, "%s", screen);
+    cr_expect_eq(rmdir(tmp), 0, "a file was left in %s: %s", tmp, strerror(errno));
     child_buffer_free(&t.screen);
 }
 
