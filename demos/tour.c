@@ -43,15 +43,6 @@
 
 #define STOP_COUNT tour_stop_count
 
-#define NOT_BUILT_EN                                                \
-    "mpi_cpu was not built: Open MPI was not found. To build it:\n" \
-    "  sudo apt-get install libopenmpi-dev openmpi-bin\n"           \
-    "  meson setup --reconfigure build && meson compile -C build"
-#define NOT_BUILT_KO                                                                      \
-    "mpi_cpu가 빌드되지 않았다: Open MPI를 찾지 못했다. 빌드하려면:\n" \
-    "  sudo apt-get install libopenmpi-dev openmpi-bin\n"                                 \
-    "  meson setup --reconfigure build && meson compile -C build"
-
 static bool quick, no_pause, predict;
 static const char *lang = NULL; /* without --lang: the locale's (lib/i18n.h) */
 static const char *const languages[] = {"en", "ko", NULL};
@@ -196,10 +187,10 @@ static void print_bold(const char *text)
 }
 
 /* A question or an answer, with this machine's numbers in it, and a newline. */
-static void print_for_machine(const char *text, int language)
+static void print_for_machine(const char *text)
 {
     char filled[1024];
-    tour_fill(text, &machine, language, filled, sizeof filled);
+    tour_fill(_(text), &machine, filled, sizeof filled);
     printf("%s\n", filled);
 }
 
@@ -235,17 +226,18 @@ static void format_command(const char *const argv[], char *out, size_t size)
 
 /* The stop's title, question, command and note. At a terminal the prompt
  * follows at once: every line counts on a 40-line screen. */
-static void print_header(size_t index, const struct stop *s, int language, const char *command, bool pausing)
+static void print_header(size_t index, const struct stop *s, const char *command, bool pausing)
 {
     char heading[160];
-    snprintf(heading, sizeof heading, "[%zu/%zu] %s", index + 1, STOP_COUNT, s->title[language]);
+    snprintf(heading, sizeof heading, "[%zu/%zu] %s", index + 1, STOP_COUNT, _(s->title));
     printf("\n");
     print_bold(heading);
     printf("\n");
-    print_for_machine(s->question[language], language);
-    printf("%s: %s\n", language == KO ? "명령" : "command", command);
-    printf("%s: notes/%s%s\n%s", language == KO ? "노트" : "note", language == KO ? "ko/" : "", s->note,
-           pausing ? "" : "\n");
+    print_for_machine(s->question);
+    printf(_("command: %s\n"), command);
+    /* TRANSLATORS: the note's path: notes/ko/ in Korean */
+    printf(_("note: notes/%s\n"), s->note);
+    printf("%s", pausing ? "" : "\n");
 }
 
 /* ---- the keyboard ------------------------------------------------------- */
@@ -275,10 +267,9 @@ static void forget_typed_ahead(void)
     tcflush(STDIN_FILENO, TCIFLUSH);
 }
 
-static enum choice ask_to_go_on(int language)
+static enum choice ask_to_go_on(void)
 {
-    printf("%s",
-           language == KO ? "Enter: 실행, s: 건너뛰기, q: 끝내기 > " : "Enter: run it, s: skip, q: quit > ");
+    printf("%s", _("Enter: run it, s: skip, q: quit > "));
     char line[64];
     if (!read_line(line, sizeof line))
         return QUIT;
@@ -415,9 +406,9 @@ static void take_measured(const char *env, char *text, size_t size)
 
 /* Each line of what was measured under the label: "Measured: sleep: 9.91x
  * on 1 CPU, ...", or nothing when the demo judged nothing. */
-static void print_measured(const char *text, int language)
+static void print_measured(const char *text)
 {
-    const char *label = language == KO ? "측정: " : "Measured: ";
+    const char *label = _("Measured: ");
     int indent = (int)i18n_columns(label, strlen(label));
     for (const char *line = text; *line != '\0';) {
         int len = (int)strcspn(line, "\n");
@@ -464,7 +455,7 @@ static long same_command_as(size_t index)
 
 /* One stop: header, maybe a prediction, the run, maybe the answer. Returns
  * false when the tour should end here. */
-static bool visit(size_t index, const char *demo_dir, bool pausing, int language, int *failures)
+static bool visit(size_t index, const char *demo_dir, bool pausing, int *failures)
 {
     const struct stop *s = &tour_stops[index];
     const char *demo_name = s->argv[0];
@@ -476,20 +467,20 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     const char *argv[MAX_ARGS + 8];
     build_argv(s, path, argv);
     format_command(argv, command, sizeof command);
-    print_header(index, s, language, command, pausing);
+    print_header(index, s, command, pausing);
     if (s->mpi && access(path, X_OK) != 0) { /* not built: say how, and go on */
-        printf("%s\n", language == KO ? NOT_BUILT_KO : NOT_BUILT_EN);
+        printf("%s\n", _("mpi_cpu was not built: Open MPI was not found. To build it:"));
+        printf("  sudo apt-get install libopenmpi-dev openmpi-bin\n"
+               "  meson setup --reconfigure build && meson compile -C build\n");
         return true;
     }
 
     long earlier = same_command_as(index);
     if (earlier >= 0) { /* the same measurement again would only cost time: point back to it */
-        printf(language == KO ? "%ld번 정류장과 같은 명령이다: 출력은 위에 있다.\n"
-                              : "The same command as stop %ld: its output is above.\n",
-               earlier + 1);
+        printf(_("The same command as stop %ld: its output is above.\n"), earlier + 1);
         if (predict) {
-            print_bold(language == KO ? "답: " : "Answer: ");
-            print_for_machine(s->answer[language], language);
+            print_bold(_("Answer: "));
+            print_for_machine(s->answer);
         }
         return true;
     }
@@ -498,14 +489,13 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
     if (stop_signal != 0) /* arrived while we printed */
         return false;
     if (predict && pausing) { /* a guess, or s or q alone as at the other prompt */
-        printf("%s", language == KO ? "예상은? (s: 건너뛰기, q: 끝내기) > "
-                                    : "Your prediction? (s: skip, q: quit) > ");
+        printf("%s", _("Your prediction? (s: skip, q: quit) > "));
         if (!read_line(guess, sizeof guess) || demo_is_choice(guess, "quit"))
             return false;
         if (demo_is_choice(guess, "skip"))
             return true;
     } else if (pausing) {
-        enum choice choice = ask_to_go_on(language);
+        enum choice choice = ask_to_go_on();
         if (choice != RUN)
             return choice == SKIP;
     }
@@ -527,10 +517,10 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int language
         (*failures)++;
     }
     if (predict) {
-        printf("\n%s %s\n", language == KO ? "내 예상:" : "You said:", guess[0] != '\0' ? guess : "-");
-        print_measured(measured_text, language);
-        print_bold(language == KO ? "답: " : "Answer: ");
-        print_for_machine(s->answer[language], language);
+        printf("\n%s %s\n", _("You said:"), guess[0] != '\0' ? guess : "-");
+        print_measured(measured_text);
+        print_bold(_("Answer: "));
+        print_for_machine(s->answer);
     }
     return true;
 }
@@ -544,7 +534,6 @@ int main(int argc, char **argv)
     color = opts.color;
     if (lang != NULL) /* for the tour and every demo it runs */
         i18n_use_language(lang);
-    int language = i18n_korean() ? KO : EN;
     bool pausing = !no_pause && isatty(STDIN_FILENO);
     char demo_dir[4096];
     find_demo_dir(argv[0], demo_dir, sizeof demo_dir);
@@ -559,7 +548,7 @@ int main(int argc, char **argv)
     }
     int failures = 0;
     size_t index = 0;
-    while (index < STOP_COUNT && visit(index, demo_dir, pausing, language, &failures))
+    while (index < STOP_COUNT && visit(index, demo_dir, pausing, &failures))
         index++;
     if (stop_signal != 0) {
         fprintf(stderr, "\ntour: stopped by %s%s; the demo and its children are gone\n",
@@ -567,8 +556,7 @@ int main(int argc, char **argv)
                 stop_signal == SIGINT ? "" : sigabbrev_np(stop_signal));
         return 128 + stop_signal;
     }
-    printf("\n%s\n", index == STOP_COUNT ? (language == KO ? "투어 끝." : "End of the tour.")
-                                         : (language == KO ? "투어를 멈췄다." : "Tour stopped."));
-    printf("%s\n", language == KO ? "함께 읽기: notes/ko/README.md" : "Read alongside: notes/README.md");
+    printf("\n%s\n", index == STOP_COUNT ? _("End of the tour.") : _("Tour stopped."));
+    options_print_note("notes/README.md");
     return failures > 0 ? 1 : 0;
 }

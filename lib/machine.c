@@ -1,5 +1,7 @@
 #include "machine.h"
 
+#include "i18n.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -364,42 +366,40 @@ double machine_parallel_capacity(const struct machine *m, const struct cpu_list 
 
 /* ---- the header ------------------------------------------------------------- */
 
-static const char *plural(long n, const char *one, const char *many)
-{
-    return n == 1 ? one : many;
-}
-
 /* "16 CPUs (8 cores x 2 threads)", "20 CPUs (6 performance cores x 2 threads,
  * 8 efficiency cores)", "128 CPUs (2 packages x 32 cores x 2 threads)". */
 static void describe_cpus(const struct machine *m, char *buf, size_t size)
 {
-    int n = snprintf(buf, size, "machine: ");
+    int n = snprintf(buf, size, "%s", _("machine: "));
     if (m->cpus_online == MACHINE_UNKNOWN) {
-        snprintf(buf + n, size - (size_t)n, "CPUs online unknown");
+        snprintf(buf + n, size - (size_t)n, "%s", _("CPUs online unknown"));
         return;
     }
-    n += snprintf(buf + n, size - (size_t)n, "%d %s", m->cpus_online, plural(m->cpus_online, "CPU", "CPUs"));
+    n += snprintf(buf + n, size - (size_t)n, ngettext("%d CPU", "%d CPUs", (unsigned long)m->cpus_online),
+                  m->cpus_online);
     if (m->cores == MACHINE_UNKNOWN) {
-        snprintf(buf + n, size - (size_t)n, " (cores unknown)");
+        snprintf(buf + n, size - (size_t)n, "%s", _(" (cores unknown)"));
         return;
     }
     if (m->performance.count > 0 && m->efficiency.count > 0) {
         int pcores = machine_count_cores(m, &m->performance), ecores = machine_count_cores(m, &m->efficiency);
         int pthreads = pcores > 0 ? (int)m->performance.count / pcores : 1;
-        snprintf(buf + n, size - (size_t)n, " (%d performance cores%s, %d efficiency cores)", pcores,
-                 pthreads > 1 ? " x 2 threads" : "", ecores);
+        snprintf(buf + n, size - (size_t)n, _(" (%d performance cores%s, %d efficiency cores)"), pcores,
+                 pthreads > 1 ? _(" x 2 threads") : "", ecores);
         return;
     }
     char packages[32] = "";
     if (m->packages > 1)
-        snprintf(packages, sizeof packages, "%d packages x ", m->packages);
+        snprintf(packages, sizeof packages, _("%d packages x "), m->packages);
     int per_package = m->packages > 1 ? m->cores / m->packages : m->cores;
     if (m->smt)
-        snprintf(buf + n, size - (size_t)n, " (%s%d cores x %d threads)", packages, per_package,
+        snprintf(buf + n, size - (size_t)n, _(" (%s%d cores x %d threads)"), packages, per_package,
                  m->threads_per_core);
     else
-        snprintf(buf + n, size - (size_t)n, " (%s%d %s, no hyper-threads)", packages, per_package,
-                 plural(per_package, "core", "cores"));
+        snprintf(buf + n, size - (size_t)n,
+                 ngettext(" (%s%d core, no hyper-threads)", " (%s%d cores, no hyper-threads)",
+                          (unsigned long)per_package),
+                 packages, per_package);
 }
 
 /* "this run may use 4 (CPU 0-3: 2 cores)" */
@@ -407,16 +407,18 @@ static void describe_allowed(const struct machine *m, char *buf, size_t size)
 {
     char cpus[256];
     if (m->allowed.count == 0) {
-        snprintf(buf, size, "CPUs this run may use unknown");
+        snprintf(buf, size, "%s", _("CPUs this run may use unknown"));
         return;
     }
     cpu_list_format(&m->allowed, cpus, sizeof cpus);
     int cores = machine_count_cores(m, &m->allowed);
     if (cores != MACHINE_UNKNOWN && (size_t)cores < m->allowed.count)
-        snprintf(buf, size, "this run may use %zu (CPU %.60s: %d %s)", m->allowed.count, cpus, cores,
-                 plural(cores, "core", "cores"));
+        snprintf(buf, size,
+                 ngettext("this run may use %zu (CPU %.60s: %d core)",
+                          "this run may use %zu (CPU %.60s: %d cores)", (unsigned long)cores),
+                 m->allowed.count, cpus, cores);
     else
-        snprintf(buf, size, "this run may use %zu (CPU %.60s)", m->allowed.count, cpus);
+        snprintf(buf, size, _("this run may use %zu (CPU %.60s)"), m->allowed.count, cpus);
 }
 
 void machine_quota_text(double quota, char *buf, size_t size)
@@ -428,26 +430,26 @@ void machine_quota_text(double quota, char *buf, size_t size)
 static void describe_quota(const struct machine *m, char *buf, size_t size)
 {
     if (m->quota == MACHINE_UNKNOWN)
-        snprintf(buf, size, "CPU quota unknown");
+        snprintf(buf, size, "%s", _("CPU quota unknown"));
     else if (m->quota == QUOTA_NONE)
-        snprintf(buf, size, "no CPU quota");
+        snprintf(buf, size, "%s", _("no CPU quota"));
     else {
         char quota[32];
         machine_quota_text(m->quota, quota, sizeof quota);
-        snprintf(buf, size, "CPU quota %s", quota);
+        snprintf(buf, size, _("CPU quota %s"), quota);
     }
 }
 
 /* Adds `piece` to the lines in buf: after ", " on the current line when it
- * fits in `width` columns, else on a new line. */
+ * fits in `width` columns (a Korean syllable takes two), else on a new line. */
 static void add_piece(char *buf, size_t size, size_t width, size_t *line_start, const char *piece)
 {
-    size_t used = strlen(buf), line = used - *line_start;
+    size_t used = strlen(buf), line = i18n_columns(buf + *line_start, used - *line_start);
     if (piece[0] == '\0' || used + 1 >= size)
         return;
     if (used == 0)
         snprintf(buf, size, "%.*s", (int)width, piece);
-    else if (line + 2 + strlen(piece) <= width)
+    else if (line + 2 + i18n_columns(piece, strlen(piece)) <= width)
         snprintf(buf + used, size - used, ", %s", piece);
     else {
         snprintf(buf + used, size - used, "\n%.*s", (int)width, piece);
@@ -457,13 +459,13 @@ static void add_piece(char *buf, size_t size, size_t width, size_t *line_start, 
 
 void machine_describe(const struct machine *m, size_t width, char *buf, size_t size)
 {
-    char cpus[128], allowed[128], quota[64], kernel[80], boost[16] = "";
+    char cpus[192], allowed[192], quota[64], kernel[80], boost[32] = "";
     describe_cpus(m, cpus, sizeof cpus);
     describe_allowed(m, allowed, sizeof allowed);
     describe_quota(m, quota, sizeof quota);
-    snprintf(kernel, sizeof kernel, "Linux %s", m->kernel[0] != '\0' ? m->kernel : "(release unknown)");
+    snprintf(kernel, sizeof kernel, "Linux %s", m->kernel[0] != '\0' ? m->kernel : _("(release unknown)"));
     if (m->boost != MACHINE_UNKNOWN)
-        snprintf(boost, sizeof boost, "boost %s", m->boost ? "on" : "off");
+        snprintf(boost, sizeof boost, "%s", m->boost ? _("boost on") : _("boost off"));
     const char *pieces[] = {cpus, allowed, quota, kernel, m->model, boost};
     size_t line_start = 0;
     buf[0] = '\0';

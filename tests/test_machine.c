@@ -1,10 +1,12 @@
 /* machine: each fixture machine under tests/machines/ (made by make.py) is
  * read as lib/machine reads the real one, and its header is what a class
  * would see on it. No file of this machine is read. */
+#include "i18n.h"
 #include "machine.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #define FIXTURE(name) SOURCE_ROOT "/tests/machines/" name
@@ -224,4 +226,27 @@ Test(cpu_list, brief_cuts_a_long_list_after_a_comma)
     cr_expect_str_eq(buf, "0-63", "short already");
     cpu_list_format_brief(&scattered, 5, buf, sizeof buf);
     cr_expect_str_eq(buf, "0,...");
+}
+
+/* In Korean (po/ko.po) the header of every fixture machine is translated
+ * and still fits 80 columns, where a Hangul syllable takes two. */
+Test(machine, every_header_in_korean_fits)
+{
+    static const char *const fixtures[] = {"vm-2cpu",  "laptop-8c16t", "hybrid-6p8e", "server-2x16c32t",
+                                           "quota-v1", "quota-v2",     "one-cpu",     "unreadable"};
+    i18n_use_language("ko");
+    cr_assert_str_eq(i18n_language(), "ko", "the Korean translation is not built");
+    for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
+        char root[512], text[1024];
+        snprintf(root, sizeof root, "%s/tests/machines/%s", SOURCE_ROOT, fixtures[i]);
+        struct machine m = read_fixture(root);
+        machine_describe(&m, 80, text, sizeof text);
+        cr_expect_not_null(strstr(text, "머신: "), "%s:\n%s", fixtures[i], text);
+        cr_expect_null(strstr(text, "machine:"), "%s:\n%s", fixtures[i], text);
+        for (const char *line = text; *line != '\0';) {
+            size_t length = strcspn(line, "\n");
+            cr_expect_leq(i18n_columns(line, length), 80, "%s: %.*s", fixtures[i], (int)length, line);
+            line += length + (line[length] == '\n');
+        }
+    }
 }

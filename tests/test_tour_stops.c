@@ -1,8 +1,10 @@
 /* tour_stops: the tour's questions and answers, filled in for fixture
  * machines of 2, 16 (8 cores with hyper-threads), 64 CPUs and a CPU quota,
- * in both languages: each quotes that machine's own numbers, none a fixed
- * "2x" or "2 CPUs", and every line fits 80 columns of a terminal (where a
- * Korean syllable takes two). */
+ * in both languages (Korean from po/ko.po, built into the build tree): each
+ * quotes that machine's own numbers, none a fixed "2x" or "2 CPUs", and
+ * every line fits 80 columns of a terminal (where a Korean syllable takes
+ * two). */
+#include "i18n.h"
 #include "tour_stops.h"
 
 #include <criterion/criterion.h>
@@ -36,21 +38,25 @@ static void expect_lines_fit(const char *text, const char *what)
     }
 }
 
+static const char *const languages[] = {"en", "ko"};
+
 /* Every stop's question and answer on `fixture`, in both languages. */
 static void check_machine(const char *fixture, const char *cpus_text)
 {
     struct machine m;
     machine_read_at(fixture, NULL, &m);
     bool cpus_quoted[2] = {false, false};
-    for (size_t i = 0; i < tour_stop_count; i++) {
-        const struct stop *s = &tour_stops[i];
-        for (int language = EN; language <= KO; language++) {
-            const char *texts[] = {s->question[language], s->answer[language]};
+    for (int language = 0; language < 2; language++) {
+        i18n_use_language(languages[language]);
+        cr_assert_str_eq(i18n_language(), languages[language], "the Korean translation is not built");
+        for (size_t i = 0; i < tour_stop_count; i++) {
+            const struct stop *s = &tour_stops[i];
+            const char *texts[] = {_(s->question), _(s->answer)};
             for (size_t t = 0; t < 2; t++) {
                 char filled[1024], what[128];
-                tour_fill(texts[t], &m, language, filled, sizeof filled);
+                tour_fill(texts[t], &m, filled, sizeof filled);
                 snprintf(what, sizeof what, "%s, stop %zu (%s), %s", fixture, i + 1, s->note,
-                         language == KO ? "ko" : "en");
+                         languages[language]);
                 cr_expect_null(strchr(filled, '{'), "%s: a name left unfilled:\n%s", what, filled);
                 expect_lines_fit(filled, what);
                 /* mpi_cpu runs 2 ranks on any machine: its "2x" is theirs */
@@ -61,14 +67,14 @@ static void check_machine(const char *fixture, const char *cpus_text)
                     cr_expect_null(strstr(filled, "최대 2배"), "%s: says 2x:\n%s", what, filled);
                 }
                 char own[32]; /* "16x", "16배" */
-                snprintf(own, sizeof own, "%s%s", cpus_text, language == KO ? "배" : "x");
+                snprintf(own, sizeof own, "%s%s", cpus_text, language == 1 ? "배" : "x");
                 if (strstr(filled, own) != NULL)
                     cpus_quoted[language] = true;
             }
         }
     }
-    cr_expect(cpus_quoted[EN], "%s: no English answer quotes %sx", fixture, cpus_text);
-    cr_expect(cpus_quoted[KO], "%s: no Korean answer quotes %s배", fixture, cpus_text);
+    cr_expect(cpus_quoted[0], "%s: no English answer quotes %sx", fixture, cpus_text);
+    cr_expect(cpus_quoted[1], "%s: no Korean answer quotes %s배", fixture, cpus_text);
 }
 
 Test(tour_stops, a_2_cpu_vm)
@@ -82,9 +88,11 @@ Test(tour_stops, an_8_core_16_thread_laptop_hears_of_its_hyper_threads)
     struct machine m;
     machine_read_at(FIXTURE("laptop-8c16t"), NULL, &m);
     char filled[1024];
-    tour_fill("{ht}", &m, EN, filled, sizeof filled);
+    i18n_use_language("en");
+    tour_fill("{ht}", &m, filled, sizeof filled);
     cr_expect_not_null(strstr(filled, "8 cores"), "%s", filled);
-    tour_fill("{ht}", &m, KO, filled, sizeof filled);
+    i18n_use_language("ko");
+    tour_fill("{ht}", &m, filled, sizeof filled);
     cr_expect_not_null(strstr(filled, "8개"), "%s", filled);
 }
 
@@ -104,8 +112,12 @@ Test(tour_stops, one_cpu_is_one_cpu)
     struct machine m;
     machine_read_at(FIXTURE("one-cpu"), NULL, &m);
     char filled[1024];
-    tour_fill("on {n_cpus}", &m, EN, filled, sizeof filled);
+    i18n_use_language("en");
+    tour_fill("on {n_cpus}", &m, filled, sizeof filled);
     cr_expect_str_eq(filled, "on 1 CPU");
+    i18n_use_language("ko");
+    tour_fill("{n_cpus}", &m, filled, sizeof filled);
+    cr_expect_str_eq(filled, "CPU 1개");
 }
 
 /* 6 hyper-threaded performance cores and 8 efficiency cores: the answer
@@ -116,7 +128,8 @@ Test(tour_stops, a_hybrid_laptop_hears_of_its_efficiency_cores)
     struct machine m;
     machine_read_at(FIXTURE("hybrid-6p8e"), NULL, &m);
     char filled[1024];
-    tour_fill("{ht}", &m, EN, filled, sizeof filled);
+    i18n_use_language("en");
+    tour_fill("{ht}", &m, filled, sizeof filled);
     cr_expect_not_null(strstr(filled, "efficiency cores are slower"), "%s", filled);
     cr_expect_null(strstr(filled, "share each core"), "%s", filled);
 }
@@ -126,8 +139,12 @@ Test(tour_stops, an_unread_machine_says_so)
 {
     struct machine m = {0};
     char filled[1024];
-    tour_fill("at most {cpus}x on {n_cpus}, near {use}{ht}", &m, EN, filled, sizeof filled);
+    i18n_use_language("en");
+    tour_fill("at most {cpus}x on {n_cpus}, near {use}{ht}", &m, filled, sizeof filled);
     cr_expect_str_eq(filled, "at most ?x on ? CPUs, near ?%");
+    i18n_use_language("ko");
+    tour_fill("{n_cpus}", &m, filled, sizeof filled);
+    cr_expect_str_eq(filled, "CPU ?개");
 }
 
 Test(tour_stops, fill_cuts_short_rather_than_overflow)
@@ -135,7 +152,8 @@ Test(tour_stops, fill_cuts_short_rather_than_overflow)
     struct machine m;
     machine_read_at(FIXTURE("vm-2cpu"), NULL, &m);
     char small[8];
-    tour_fill("at most {cpus}x on {cpus} CPUs", &m, EN, small, sizeof small);
+    i18n_use_language("en");
+    tour_fill("at most {cpus}x on {cpus} CPUs", &m, small, sizeof small);
     cr_expect_str_eq(small, "at most");
 }
 
