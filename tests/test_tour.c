@@ -587,11 +587,13 @@ static size_t rows_without_warnings(const char *from, const char *to)
 }
 
 /* A projector shows 40 lines: each stop's title, question, table and
- * verdict, up to the question about the timeline, fit there, with room
- * left for two lines of warnings from a busy machine. A stop without
- * that question fits whole. Every stop but mpi_cpu's has the same number
- * of rows on 64 CPUs as here (scaling's sweep is at most 15 worker counts),
- * and mpi_cpu runs two ranks wherever it runs. */
+ * verdict, up to the question about the timeline, fit there (on a quiet
+ * machine the longest, stop 1, takes 36). A busy machine adds a line per
+ * warning and per set-aside line, which are not counted, and may wrap a
+ * verdict's cause onto one more line (which is). A stop without that
+ * question fits whole. Every stop has the same number of rows on 64 CPUs
+ * as here (scaling's sweep is at most 15 worker counts; mpi_cpu runs two
+ * ranks wherever it runs). */
 Test(tour, every_stop_fits_a_40_line_screen, .timeout = 120)
 {
     struct at_terminal t;
@@ -612,7 +614,7 @@ Test(tour, every_stop_fits_a_40_line_screen, .timeout = 120)
         if (to == NULL || to > after)
             to = after;
         size_t rows = rows_without_warnings(from + 1, to) + (to != after); /* and the prompt's */
-        cr_expect_leq(rows, 40 - 2, "stop %d takes %zu rows without its warnings:\n%.*s", stop, rows,
+        cr_expect_leq(rows, 40, "stop %d takes %zu rows without its warnings:\n%.*s", stop, rows,
                       (int)(to - from), from);
     }
     cr_expect_eq(finish_at_terminal(&t), 0, "%s", screen);
