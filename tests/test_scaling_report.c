@@ -81,7 +81,7 @@ static void check_machine(size_t cpus)
 {
     struct scaling_point points[SCALING_MAX_POINTS];
     size_t n = crafted_points(cpus, points), chunks = scaling_default_chunks(cpus);
-    cr_expect_leq(n, SCALING_MAX_POINTS);
+    cr_assert(n > 0 && n <= SCALING_MAX_POINTS, "%zu CPUs: %zu worker counts", cpus, n);
     cr_expect_gt(points[n - 1].workers, cpus, "%zu CPUs: the sweep stops at %zu workers", cpus,
                  points[n - 1].workers);
     bool knee = false;
