@@ -8,6 +8,8 @@
  *
  * Usage: forker PROGRAM [ARG]...
  */
+#include "i18n.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -15,6 +17,7 @@
 
 int main(int argc, char **argv)
 {
+    i18n_init(); /* its line in the demo's language: LANGUAGE, inherited */
     if (argc < 2) {
         fprintf(stderr, "Usage: forker PROGRAM [ARG]...\n");
         return 2;
@@ -30,7 +33,8 @@ int main(int argc, char **argv)
         _exit(127);
     }
     const char *name = strrchr(argv[1], '/'); /* "sleep", for /usr/bin/sleep */
-    printf("forker (pid %d): started %s as pid %d, now waiting for it\n", (int)getpid(),
+    /* TRANSLATORS: demos/timeout.c reads the child's pid after the last "pid ": keep the two in order */
+    printf(_("forker (pid %d): started %s as pid %d, now waiting for it\n"), (int)getpid(),
            name != NULL ? name + 1 : argv[1], (int)pid);
     fflush(stdout);
     int status;

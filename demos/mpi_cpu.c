@@ -467,26 +467,42 @@ static void print_json(const struct machine *m, const struct comparison *c, int 
  * columns, then "...". */
 static void print_cpu_per_rank(const double *cpu_per_rank)
 {
-    char line[96];
-    int used = snprintf(line, sizeof line, "CPU time per rank, last run:"), r = 0;
+    /* TRANSLATORS: "CPU time per rank, last run: 0.499 0.501 s": this, the figures, then "%s s" */
+    const char *title = _("CPU time per rank, last run:");
+    /* TRANSLATORS: the end of the CPU time per rank: " ..." (more ranks) or nothing, then the unit */
+    const char *ending = _("%s s");
+    char line[192], cut[32], whole[32];
+    snprintf(cut, sizeof cut, ending, " ...");
+    snprintf(whole, sizeof whole, ending, "");
+    int used = snprintf(line, sizeof line, "%s", title), r = 0;
+    size_t columns = i18n_columns(title, strlen(title));
     for (; r < ranks; r++) {
         char value[32];
         int len = snprintf(value, sizeof value, " %.3f", cpu_per_rank[r]);
-        const char *end = r + 1 < ranks ? " ... s" : " s"; /* room for what must follow it */
-        if (used + len + (int)strlen(end) > 80)
+        const char *end = r + 1 < ranks ? cut : whole; /* room for what must follow it */
+        if (columns + (size_t)len + i18n_columns(end, strlen(end)) > 80)
             break;
         used += snprintf(line + used, sizeof line - (size_t)used, "%s", value);
+        columns += (size_t)len;
     }
-    printf("%s%s s\n", line, r < ranks ? " ..." : "");
+    printf("%s%s\n", line, r < ranks ? cut : whole);
 }
 
 static void print_report(const struct options *opts, const struct machine *m, const struct comparison *c,
                          int hosts, const double *cpu_per_rank, char verdict[][VERDICT_SIZE])
 {
     report_header(&demo, opts, m, NULL);
-    printf("\n%zu task%s, each computes %g s of CPU, on %d rank%s (%d host%s, %zu CPU%s in all)\n", c->ntasks,
-           c->ntasks == 1 ? "" : "s", c->workload.seconds, ranks, ranks == 1 ? "" : "s", hosts,
-           hosts == 1 ? "" : "s", c->cpus.count, c->cpus.count == 1 ? "" : "s");
+    char tasks[128], on[32], where[32], cpus[32];
+    snprintf(
+        tasks, sizeof tasks,
+        ngettext("%zu task, each computes %g s of CPU", "%zu tasks, each computes %g s of CPU", c->ntasks),
+        c->ntasks, c->workload.seconds);
+    snprintf(on, sizeof on, ngettext("%d rank", "%d ranks", (unsigned long)ranks), ranks);
+    snprintf(where, sizeof where, ngettext("%d host", "%d hosts", (unsigned long)hosts), hosts);
+    i18n_count_cpus(c->cpus.count, cpus, sizeof cpus);
+    printf("\n");
+    /* TRANSLATORS: "2 tasks, each computes 0.5 s of CPU, on 2 ranks (1 host, 2 CPUs in all)" */
+    printf(_("%s, on %s (%s, %s in all)\n"), tasks, on, where, cpus);
     report_table(c, opts);
     print_cpu_per_rank(cpu_per_rank);
     bool all = opts->details == DETAILS_ALL;

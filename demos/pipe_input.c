@@ -72,7 +72,8 @@ static int finish_encrypt(struct child *c, int number, const unsigned char *inpu
         status = 1;
     } else {
         size_t tail = out.len < 10 ? out.len : 10;
-        printf("child %d (pid %d): %d bytes in, %zu out\n  last 10: ", number, (int)c->pid, INPUT_BYTES,
+        /* TRANSLATORS: "child 1 (pid 6439): 10 bytes in, 32 out", then the last 10: b'A\x02f...' */
+        printf(_("child %d (pid %d): %d bytes in, %zu out\n  last 10: "), number, (int)c->pid, INPUT_BYTES,
                out.len);
         seed_print_bytes((const unsigned char *)out.data + out.len - tail, tail);
         printf("\n");
@@ -107,8 +108,9 @@ int main(int argc, char **argv)
             break;
         }
     if (started > 0)
-        printf("parent: started %d openssl enc -%s children;\n"
-               "        the password is in their environment\n",
+        /* TRANSLATORS: "-%s": the cipher ("-des3"); the second line lines up under the first's text */
+        printf(_("parent: started %d openssl enc -%s children;\n"
+                 "        the password is in their environment\n"),
                started, cipher);
     for (int i = 0; i < started; i++) {
         if (status == 0)

@@ -88,7 +88,8 @@ static int report_chain(int number, struct child stages[2], const struct child_b
         return 1;
     }
     size_t tail = out->len < 10 ? out->len : 10;
-    printf("chain %d (enc pid %d | dgst pid %d): digest of %zu bytes\n  last 10: ", number,
+    /* TRANSLATORS: "chain 1 (enc pid 6440 | dgst pid 6441): digest of 32 bytes", then its last 10 */
+    printf(_("chain %d (enc pid %d | dgst pid %d): digest of %zu bytes\n  last 10: "), number,
            (int)stages[0].pid, (int)stages[1].pid, out->len);
     seed_print_bytes((const unsigned char *)out->data + out->len - tail, tail);
     printf("\n");
@@ -120,7 +121,8 @@ static int run_chains(void)
         }
     }
     if (status == 0) /* after a failure, only why: the chains started are stopped below */
-        printf("parent: started %d chains: openssl enc -%s | openssl dgst -%s -binary\n", started, cipher,
+        /* TRANSLATORS: "parent: started 3 chains: openssl enc -des3 | openssl dgst -sha256 -binary" */
+        printf(_("parent: started %d chains: openssl enc -%s | openssl dgst -%s -binary\n"), started, cipher,
                digest);
     for (int i = 0; i < started; i++) {
         struct child_buffer out = {0}, err = {0};
@@ -164,7 +166,8 @@ static int run_naive_chain(void)
         return seed_fail(demo.name, &error);
     }
     /* The mistake: middle[0] and middle[1] stay open here, in the parent. */
-    printf("\nparent: naive chain started; the parent keeps its copy of the middle pipe\n");
+    printf("\n");
+    printf("%s", _("parent: naive chain started; the parent keeps its copy of the middle pipe\n"));
     unsigned char input[INPUT_BYTES] = {0};
     struct child_buffer out = {0};
     struct child_io io = {.input = input, .input_len = INPUT_BYTES, .out = &out};
@@ -172,15 +175,16 @@ static int run_naive_chain(void)
     int err = child_pipeline_communicate(stages, 2, &io, HANG_TIMEOUT, &error);
     char enc_status[64];
     child_poll(&stages[0], NULL); /* enc is done: reap it, to say how it ended */
-    child_describe(&stages[0], enc_status, sizeof enc_status);
-    printf("parent: after %.3f s: %s; enc %s,\n"
-           "        dgst still waiting for end-of-file\n",
-           stopwatch_now() - start, err == -ETIMEDOUT ? "timed out" : "finished?!", enc_status);
+    seed_describe(&stages[0], enc_status, sizeof enc_status);
+    /* TRANSLATORS: "after 0.501 s: timed out; enc exited with 0,"; the second line lines up under it */
+    printf(_("parent: after %.3f s: %s; enc %s,\n"
+             "        dgst still waiting for end-of-file\n"),
+           stopwatch_now() - start, err == -ETIMEDOUT ? _("timed out") : _("finished?!"), enc_status);
     close(middle[1]); /* the fix: the last write end closes, dgst sees end-of-file */
     close(middle[0]);
     start = stopwatch_now();
     err = child_pipeline_communicate(stages, 2, &io, HANG_TIMEOUT, &error);
-    printf("parent: closed our copies; dgst finished %.3f s later with %zu bytes of digest\n",
+    printf(_("parent: closed our copies; dgst finished %.3f s later with %zu bytes of digest\n"),
            stopwatch_now() - start, out.len);
     child_buffer_free(&out);
     int status = err != 0 ? seed_fail(demo.name, &error) : seed_expect_returncode(demo.name, &stages[0], 0);

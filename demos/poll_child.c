@@ -44,8 +44,11 @@ struct bill {
 
 static void print_bill(const char *how, const struct bill *b)
 {
-    printf("parent: %-11s %9ld %-5s %.3f s of CPU in %.3f s (%.0f%% of a CPU)\n", how, b->calls,
-           b->calls == 1 ? "call," : "calls,", b->cpu, b->wall, 100.0 * b->cpu / b->wall);
+    /* TRANSLATORS: "parent: busy poll:     250325 calls, 0.061 s of CPU in 0.101 s (61% of a CPU)" */
+    printf(ngettext("parent: %-*s %9ld call, %.3f s of CPU in %.3f s (%.0f%% of a CPU)\n",
+                    "parent: %-*s %9ld calls, %.3f s of CPU in %.3f s (%.0f%% of a CPU)\n",
+                    (unsigned long)b->calls),
+           seed_pad(how, 11), how, b->calls, b->cpu, b->wall, 100.0 * b->cpu / b->wall);
 }
 
 /* Starts `sleep S`; returns 0 or an exit status. */
@@ -58,7 +61,8 @@ static int start_sleep(struct child *c, const char *how)
     struct child_error error = {0};
     if (child_spawn(c, sleep_argv, &options, &error) != 0)
         return seed_fail(demo.name, &error);
-    printf("parent: started sleep %s (pid %d); %s\n", text, (int)c->pid, how);
+    /* TRANSLATORS: "parent: started sleep 1 (pid 29688); polling it in a loop" */
+    printf(_("parent: started sleep %s (pid %d); %s\n"), text, (int)c->pid, how);
     return 0;
 }
 
@@ -67,8 +71,9 @@ static int start_sleep(struct child *c, const char *how)
 static int finish(struct child *c, const struct bill *b, const char *how)
 {
     char status[64];
-    child_describe(c, status, sizeof status);
-    printf("parent: sleep %s: returncode %d\n", status, child_returncode(c));
+    seed_describe(c, status, sizeof status);
+    /* TRANSLATORS: "parent: sleep exited with 0: returncode 0" */
+    printf(_("parent: sleep %s: returncode %d\n"), status, child_returncode(c));
     int failed = seed_expect_returncode(demo.name, c, 0);
     if (!failed)
         print_bill(how, b);
@@ -81,7 +86,7 @@ static int busy_poll(struct bill *b)
 {
     struct child c;
     struct child_error error = {0};
-    int status = start_sleep(&c, "polling it in a loop");
+    int status = start_sleep(&c, _("polling it in a loop"));
     if (status != 0)
         return status;
     double start = stopwatch_now(), cpu_start = stopwatch_thread_cpu(), next_report = start;
@@ -90,7 +95,7 @@ static int busy_poll(struct bill *b)
     while ((finished = child_poll(&c, &error)) == 0) { /* not yet: ask again, at once */
         b->calls++;
         if (stopwatch_now() >= next_report) {
-            printf("parent: working... (poll %ld)\n", b->calls);
+            printf(_("parent: working... (poll %ld)\n"), b->calls);
             next_report += REPORT_EVERY;
         }
     }
@@ -99,7 +104,7 @@ static int busy_poll(struct bill *b)
     b->cpu = stopwatch_thread_cpu() - cpu_start;
     if (finished < 0)
         return seed_fail(demo.name, &error);
-    return finish(&c, b, "busy poll:");
+    return finish(&c, b, _("busy poll:"));
 }
 
 /* The right way: block until the kernel says the child has exited. */
@@ -107,7 +112,7 @@ static int blocking_wait(struct bill *b)
 {
     struct child c;
     struct child_error error = {0};
-    int status = start_sleep(&c, "blocking in child_wait");
+    int status = start_sleep(&c, _("blocking in child_wait"));
     if (status != 0)
         return status;
     double start = stopwatch_now(), cpu_start = stopwatch_thread_cpu();
@@ -136,7 +141,8 @@ int main(int argc, char **argv)
     }
     if (status != 0)
         return status;
-    printf("\nBoth waited %.1f s. The busy loop burned %.2f s of CPU; child_wait %.4f s.\n", seconds,
+    printf("\n");
+    printf(_("Both waited %.1f s. The busy loop burned %.2f s of CPU; child_wait %.4f s.\n"), seconds,
            polled.cpu, waited.cpu);
     report_note(&demo);
     return 0;

@@ -52,15 +52,16 @@ int main(int argc, char **argv)
     if (seed_find_program("echo", echo_path, sizeof echo_path, &error) != 0)
         return seed_fail(demo.name, &error);
     run.spawn.executable = echo_path;
-    printf("parent: running echo '%s' (argv, no shell)\n", message);
+    printf(_("parent: running echo '%s' (argv, no shell)\n"), message);
     output_flush(stdout);
     int err = child_run(echo, &run, &result, &error);
     if (err != 0) { /* e.g. "exec 'echo': No such file or directory" */
         child_result_free(&result);
         return seed_fail(demo.name, &error);
     }
-    printf("parent: echo exited with %d\n", result.returncode);
-    printf("parent: captured %zu bytes of stdout: %s", result.out.len, result.out.data);
+    printf(_("parent: echo exited with %d\n"), result.returncode);
+    /* TRANSLATORS: "...: Hello from the child process!": the last %s is echo's output, newline too */
+    printf(_("parent: captured %zu bytes of stdout: %s"), result.out.len, result.out.data);
     report_note(&demo);
     child_result_free(&result);
     return 0;

@@ -1,5 +1,7 @@
 #include "seed_common.h"
 
+#include "i18n.h"
+
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The directory that holds this demo, as a file: a PATH entry can name it
@@ -87,6 +90,26 @@ int seed_expect_returncode(const char *demo, const struct child *c, int expected
     else
         fprintf(stderr, "%s: %s: %s (expected: exited with %d)\n", demo, c->program, how, expected);
     return 1;
+}
+
+void seed_describe(const struct child *c, char *buf, size_t size)
+{
+    if (!c->reaped) {
+        snprintf(buf, size, "%s", _("still running"));
+    } else if (WIFEXITED(c->status)) {
+        snprintf(buf, size, _("exited with %d"), WEXITSTATUS(c->status));
+    } else {
+        const char *name = sigabbrev_np(WTERMSIG(c->status)); /* "TERM", or NULL */
+        /* TRANSLATORS: "killed by SIGTERM", then " (core dumped)" or nothing */
+        snprintf(buf, size, _("killed by SIG%s%s"), name != NULL ? name : "?",
+                 WCOREDUMP(c->status) ? _(" (core dumped)") : "");
+    }
+}
+
+int seed_pad(const char *text, int columns)
+{
+    size_t bytes = strlen(text);
+    return columns + (int)(bytes - i18n_columns(text, bytes));
 }
 
 int seed_random_bytes(unsigned char *buf, size_t n)

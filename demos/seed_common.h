@@ -2,7 +2,8 @@
  * seed_common: the few lines the seed's demos share: finding the system's
  * programs (never one of ours), a random password for the children's
  * environment, random input bytes, printing bytes the way Python prints
- * them (b'\x9c\x83...'), and reporting a child's error.
+ * them (b'\x9c\x83...'), saying how a child ended in the output's language,
+ * padding a text to columns, and reporting a child's error.
  */
 #ifndef ATONCE_SEED_COMMON_H
 #define ATONCE_SEED_COMMON_H
@@ -35,6 +36,17 @@ int seed_password_entry(char *buf, size_t size);
  * printable ASCII as itself, every other byte as \xNN (Python writes
  * \t, \n and \r by name, and may switch to double quotes). */
 void seed_print_bytes(const unsigned char *data, size_t n);
+
+/* How a child ended, as child_describe says it ("exited with 0", "killed
+ * by SIGTERM", "still running"), but in the output's language (lib/i18n.h):
+ * for the lines a student reads on stdout. child_describe's own words stay
+ * English, for the errors on stderr. */
+void seed_describe(const struct child *c, char *buf, size_t size);
+
+/* The printf width ("%-*s") that pads `text` to `columns` terminal
+ * columns: a Hangul syllable takes 3 bytes but 2 columns, so "%-11s" would
+ * leave a Korean word short of its column. */
+int seed_pad(const char *text, int columns);
 
 /* Reports a child error on stderr as "<demo>: <what>", with the plain
  * advice when openssl is missing. Returns exit status 1. */

@@ -120,7 +120,7 @@ static int spawn_unit(const char **call)
 }
 
 struct unit {
-    const char *name;
+    const char *name; /* in the JSON as it is; translated in the table */
     int (*run)(const char **call);
     long count; /* units per batch */
     double us, us_min, us_max;
@@ -164,19 +164,23 @@ static void print_json(const struct machine *m, const struct unit *units, size_t
 
 static void print_table(const struct machine *m, const struct unit *units, size_t n)
 {
-    printf("spawn_cost: start and finish one unit, median of %d batches\n", BATCHES);
-    printf("machine: %d CPUs online, Linux %s\n\n", m->cpus_online, m->kernel);
-    printf("%-30s %10s  %-19s %s\n", "unit", "us each", "min-max", "vs a thread");
+    printf(_("spawn_cost: start and finish one unit, median of %d batches\n"), BATCHES);
+    printf(_("machine: %d CPUs online, Linux %s\n"), m->cpus_online, m->kernel);
+    printf("\n%-30s %10s  %-19s %s\n", "unit", "us each", "min-max", "vs a thread");
     const struct unit *thread = &units[1];
-    for (size_t i = 0; i < n; i++)
-        printf("%-30s %10.3f  %8.3f-%-10.3f %8.1fx\n", units[i].name, units[i].us, units[i].us_min,
+    for (size_t i = 0; i < n; i++) {
+        const char *name = _(units[i].name); /* the calls' names have no translation: they stay */
+        printf("%-*s %10.3f  %8.3f-%-10.3f %8.1fx\n", seed_pad(name, 30), name, units[i].us, units[i].us_min,
                units[i].us_max, units[i].us / thread->us);
+    }
     /* A task that takes as long as its own start-up gains at most 2x; ten
      * times as long, and the start-up costs a tenth. */
-    printf("\n-> starting a task costs %.0f us as a thread, %.0f us as a process,\n"
-           "   %.0f us as a program: a task should run much longer than that\n"
-           "   (10x: %.1f ms, %.1f ms, %.1f ms) to gain from its own thread,\n"
-           "   process or program.\n",
+    printf("\n");
+    /* TRANSLATORS: the start-up costs (us) of a thread, a process, a program; then 10x each, in ms */
+    printf(_("-> starting a task costs %.0f us as a thread, %.0f us as a process,\n"
+             "   %.0f us as a program: a task should run much longer than that\n"
+             "   (10x: %.1f ms, %.1f ms, %.1f ms) to gain from its own thread,\n"
+             "   process or program.\n"),
            units[1].us, units[2].us, units[3].us, units[1].us / 100.0, units[2].us / 100.0,
            units[3].us / 100.0);
     report_note(&demo);
@@ -197,7 +201,7 @@ int main(int argc, char **argv)
         return 1;
     }
     struct unit units[] = {
-        {"empty function call", empty_call, 1000000, 0, 0, 0},
+        {N_("empty function call"), empty_call, 1000000, 0, 0, 0},
         {"pthread_create + join", thread_unit, 2000, 0, 0, 0},
         {"fork + waitpid", fork_unit, 500, 0, 0, 0},
         {"posix_spawn true + wait", spawn_unit, 200, 0, 0, 0},
@@ -205,7 +209,7 @@ int main(int argc, char **argv)
     size_t n = sizeof units / sizeof units[0];
     output_flush(stdout); /* forked children must not inherit unwritten output */
     for (size_t i = 0; i < n; i++) {
-        progress_show("timing %s (%zu of %zu)", units[i].name, i + 1, n);
+        progress_show(_("timing %s (%zu of %zu)"), _(units[i].name), i + 1, n);
         int err = measure(&units[i]);
         progress_clear();
         if (err != 0)

@@ -72,11 +72,12 @@ static int sleep_with_timeout(void)
     struct child_options options = {.executable = sleep_path};
     if (child_spawn(&c, (const char *const[]){"sleep", "10", NULL}, &options, &error) != 0)
         return seed_fail(demo.name, &error);
-    printf("parent: started sleep 10 (pid %d)\n", (int)c.pid);
+    printf(_("parent: started sleep 10 (pid %d)\n"), (int)c.pid);
     double start = stopwatch_now();
     int err = child_communicate(&c, NULL, timeout, &error);
-    printf("parent: communicate(timeout=%g): %s after %.3f s\n", timeout,
-           err == -ETIMEDOUT ? "timed out" : "returned", stopwatch_now() - start);
+    /* TRANSLATORS: "parent: communicate(timeout=0.1): timed out after 0.100 s" (or "returned") */
+    printf(_("parent: communicate(timeout=%g): %s after %.3f s\n"), timeout,
+           err == -ETIMEDOUT ? _("timed out") : _("returned"), stopwatch_now() - start);
     if (err != 0 && err != -ETIMEDOUT) {
         child_close(&c);
         return seed_fail(demo.name, &error);
@@ -84,8 +85,9 @@ static int sleep_with_timeout(void)
     child_terminate(&c, NULL); /* SIGTERM */
     child_wait(&c, -1.0, NULL);
     char how[64];
-    child_describe(&c, how, sizeof how);
-    printf("parent: terminate(), wait(): sleep %s; returncode %d\n", how, child_returncode(&c));
+    seed_describe(&c, how, sizeof how);
+    /* TRANSLATORS: "parent: terminate(), wait(): sleep killed by SIGTERM; returncode -15" */
+    printf(_("parent: terminate(), wait(): sleep %s; returncode %d\n"), how, child_returncode(&c));
     int status = seed_expect_returncode(demo.name, &c, -SIGTERM); /* not if it ended on its own */
     child_close(&c);
     return status;
@@ -127,9 +129,14 @@ static int spawn_forker(struct child *c, bool own_group, struct child_buffer *ou
     int err = child_spawn(c, (const char *const[]){forker, sleep_path, "10", NULL}, &options, error);
     if (err == 0)
         err = read_forker_line(c, out, error);
-    const char *as_pid = out->data != NULL ? strstr(out->data, "as pid ") : NULL;
+    /* "forker (pid 7): started sleep as pid 8, ...": its child's pid follows the whole line's last
+     * "pid ", in every language forker speaks (demos/forker.c) */
+    const char *as_pid = NULL, *end = out->data != NULL ? strchr(out->data, '\n') : NULL;
+    for (const char *p = end != NULL ? strstr(out->data, "pid ") : NULL; p != NULL && p < end;
+         p = strstr(p + 1, "pid "))
+        as_pid = p;
     if (as_pid != NULL)
-        *grandchild = (pid_t)atoi(as_pid + 7);
+        *grandchild = (pid_t)atoi(as_pid + 4);
     interrupt_release(&saved, own_group ? -1 : *grandchild, false);
     return err;
 }
@@ -156,7 +163,7 @@ static int start_forker(struct child *c, bool own_group, pid_t *grandchild)
                 err == 0 ? "exited" : "waited " LINE_LIMIT_TEXT, (int)strcspn(said, "\n"), said);
     } else {
         printf("%s", out.data);
-        printf("parent: communicate(timeout=%g) timed out: forker is still waiting for sleep\n", timeout);
+        printf(_("parent: communicate(timeout=%g) timed out: forker is still waiting for sleep\n"), timeout);
     }
     child_buffer_free(&out);
     return *grandchild > 0 && err == -ETIMEDOUT ? 0 : 1;
@@ -168,11 +175,13 @@ static void drain(struct child *c, const char *what)
     double start = stopwatch_now();
     int err = child_communicate(c, NULL, DRAIN_LIMIT, NULL);
     if (err == -ETIMEDOUT)
-        printf("parent: %s: the pipe is still open after %.1f s\n"
-               "        (reading it to the end would take 10 s)\n",
+        /* TRANSLATORS: "parent: after stopping forker: the pipe is still open after 0.5 s" */
+        printf(_("parent: %s: the pipe is still open after %.1f s\n"
+                 "        (reading it to the end would take 10 s)\n"),
                what, DRAIN_LIMIT);
     else
-        printf("parent: %s: the pipe closed %.3f s later\n", what, stopwatch_now() - start);
+        /* TRANSLATORS: "parent: after stopping the group: the pipe closed 0.000 s later" */
+        printf(_("parent: %s: the pipe closed %.3f s later\n"), what, stopwatch_now() - start);
 }
 
 /* A process's state letter from /proc/PID/stat ('S', 'R', 'Z', ...), or
@@ -191,7 +200,7 @@ static char process_state(pid_t pid)
     return after_name != NULL && after_name[1] == ' ' ? after_name[2] : '?';
 }
 
-/* What became of a process that is not our child. A killed orphan stays a
+/* What became of a process that is not our child, in the output's language. A killed orphan stays a
  * zombie ('Z') until its new parent (init) reaps it: dead, holding nothing
  * open. A process being killed closes its files a moment before it turns
  * into a zombie, so look again for up to FATE_SETTLE seconds before
@@ -202,11 +211,11 @@ static const char *fate(pid_t pid)
     for (;;) {
         char state = process_state(pid);
         if (state == 0)
-            return "gone";
+            return _("gone");
         if (state == 'Z' || state == 'X')
-            return "dead (a zombie until init reaps it)";
+            return _("dead (a zombie until init reaps it)");
         if (stopwatch_now() > give_up)
-            return "still running";
+            return _("still running");
         nanosleep(&(struct timespec){.tv_nsec = 10L * 1000 * 1000}, NULL);
     }
 }
@@ -216,15 +225,18 @@ static int grandchild_naive(void)
 {
     struct child c = {.pid = -1, .pidfd = -1, .in = -1, .out = -1, .err = -1};
     pid_t grandchild = -1;
-    printf("\nThe naive way: forker in our process group, stopped on its own\n");
+    printf("\n");
+    printf("%s", _("The naive way: forker in our process group, stopped on its own\n"));
     int status = start_forker(&c, false, &grandchild);
     if (status == 0) {
         child_stop(&c, GRACE, NULL); /* SIGTERM to forker only */
         char how[64];
-        child_describe(&c, how, sizeof how);
-        printf("parent: stopped forker alone: forker %s\n", how);
-        drain(&c, "after stopping forker");
-        printf("parent: its child sleep (pid %d) is %s\n", (int)grandchild, fate(grandchild));
+        seed_describe(&c, how, sizeof how);
+        /* TRANSLATORS: "parent: stopped forker alone: forker killed by SIGTERM" */
+        printf(_("parent: stopped forker alone: forker %s\n"), how);
+        drain(&c, _("after stopping forker"));
+        /* TRANSLATORS: "...(pid 29775) is still running" (or "gone", or "dead (a zombie until ...)") */
+        printf(_("parent: its child sleep (pid %d) is %s\n"), (int)grandchild, fate(grandchild));
         status = seed_expect_returncode(demo.name, &c, -SIGTERM);
     }
     if (grandchild > 0) {
@@ -240,14 +252,16 @@ static int grandchild_fixed(void)
 {
     struct child c = {.pid = -1, .pidfd = -1, .in = -1, .out = -1, .err = -1};
     pid_t grandchild = -1;
-    printf("\nThe fixed way: forker leads a new process group, and the group is stopped\n");
+    printf("\n");
+    printf("%s", _("The fixed way: forker leads a new process group, and the group is stopped\n"));
     int status = start_forker(&c, true, &grandchild);
     if (status == 0) {
         double start = stopwatch_now();
         child_stop(&c, GRACE, NULL); /* SIGTERM to the group: forker and sleep */
-        printf("parent: stopped the group in %.3f s\n", stopwatch_now() - start);
-        drain(&c, "after stopping the group");
-        printf("parent: forker's child sleep (pid %d) is %s\n", (int)grandchild, fate(grandchild));
+        printf(_("parent: stopped the group in %.3f s\n"), stopwatch_now() - start);
+        drain(&c, _("after stopping the group"));
+        /* TRANSLATORS: "parent: forker's child sleep (pid 29775) is dead (a zombie until init reaps it)" */
+        printf(_("parent: forker's child sleep (pid %d) is %s\n"), (int)grandchild, fate(grandchild));
         status = seed_expect_returncode(demo.name, &c, -SIGTERM);
     }
     child_close(&c);

@@ -2,9 +2,11 @@
 """The output in Korean (lib/i18n.h, po/ko.po): po/ko.po has every text
 translated and no fuzzy entry (msgfmt --check --statistics); cpu, versus,
 event_loop and scaling --quick under LANGUAGE=ko print Korean verdicts and
-name the Korean note, and every demo's --help is Korean, every line within
-80 terminal columns (a Hangul syllable takes two); a Korean locale that is
-not installed still gets Korean; LANGUAGE=en keeps English.
+name the Korean note; spawn_cost --quick, run_capture, poll_child and timeout
+speak Korean in their own lines, not only in the note's; every demo's --help
+is Korean, every line within 80 terminal columns (a Hangul syllable takes
+two); a Korean locale that is not installed still gets Korean; LANGUAGE=en
+keeps English.
 
 Usage: korean.py BUILD_DIR SOURCE_ROOT   (exits 77, skipped, without gettext)
 """
@@ -57,6 +59,22 @@ for demo, verdict_start in (("cpu", "cpu: "), ("versus", "sleep: "), ("event_loo
     for line in lines:
         if columns(line) > 80:
             failures.append(f"{demo} --quick: {columns(line)} columns: {line}")
+
+# The seed's demos and spawn_cost: their own lines in Korean (the last line,
+# the note's, is Korean anyway), and in English under LANGUAGE=en.
+for demo, args in (("spawn_cost", ["--quick"]), ("run_capture", []), ("poll_child", ["--seconds", "0.1"]),
+                   ("timeout", [])):
+    out = run([os.path.join(demos, demo), *args], LANGUAGE="ko")
+    lines = out.splitlines()
+    body = [line for line in lines if not line.startswith("함께 읽기: ")]
+    if not has_hangul("\n".join(body)):
+        failures.append(f"{demo} {args}: no Korean before its note:\n{out}")
+    for line in lines:
+        if columns(line) > 80:
+            failures.append(f"{demo} {args}: {columns(line)} columns: {line}")
+    english = run([os.path.join(demos, demo), *args], LANGUAGE="en")
+    if has_hangul(english):
+        failures.append(f"{demo} {args}: Korean under LANGUAGE=en:\n{english}")
 
 for name in sorted(os.listdir(demos)):
     path = os.path.join(demos, name)
