@@ -60,9 +60,10 @@ int main(int argc, char **argv)
     struct comparison c[2];
     if ((status = demo_measure_both(&demo, &opts, &m, opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS, c)) != 0)
         return status;
-    char verdicts[2][VERDICT_SIZE], interval[96];
+    char verdicts[2][VERDICT_SIZE], interval[160];
     verdict_gil(&c[0], &c[1], verdicts[0], verdicts[1], VERDICT_SIZE);
     snprintf(interval, sizeof interval,
-             "switch interval: %g s (a waiter asks the holder to let go after this long)", switch_interval);
+             _("switch interval: %g s (a waiter asks the holder to let go after this long)"),
+             switch_interval);
     return demo_report(&demo, &opts, &m, c, 2, verdicts, 2, 1, interval);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The output in Korean (lib/i18n.h, po/ko.po): po/ko.po has every text
-translated and no fuzzy entry (msgfmt --check --statistics); cpu, versus,
+translated and no fuzzy entry (msgfmt --check --statistics); cpu, versus, gil,
 event_loop and scaling --quick under LANGUAGE=ko print Korean verdicts and
 name the Korean note; spawn_cost --quick, run_capture, poll_child and timeout
 speak Korean in their own lines, not only in the note's; every demo's --help
@@ -47,7 +47,7 @@ statistics = subprocess.run(["msgfmt", "--check", "--statistics", "-o", os.devnu
 if statistics.returncode != 0 or "untranslated" in statistics.stderr or "fuzzy" in statistics.stderr:
     failures.append(f"po/ko.po: {statistics.stderr.strip()}")
 
-for demo, verdict_start in (("cpu", "cpu: "), ("versus", "sleep: "), ("event_loop", "sleep: "),
+for demo, verdict_start in (("cpu", "cpu: "), ("versus", "sleep: "), ("gil", "sleep: "), ("event_loop", "sleep: "),
                             ("scaling", "scaling: ")):
     out = run([os.path.join(demos, demo), "--quick"], LANGUAGE="ko")
     lines = out.splitlines()
