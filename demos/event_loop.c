@@ -65,7 +65,7 @@ static void table_verdicts(const struct comparison *sleeping, const struct compa
     }
     double s = stats_round_down(harness_speedup(sleeping, loop_sleep), 2);
     double c = stats_round_down(harness_speedup(computing, loop_cpu), 2);
-    char why[128];
+    char why[VERDICT_SIZE];
     if (verdict_not_the_lesson(sleeping, verdicts[0], VERDICT_SIZE))
         ; /* a row the machine cannot produce: said instead of the lesson */
     else if (s >= VERDICT_WAITING_EFFICIENCY * (double)sleeping->ntasks)
@@ -75,8 +75,8 @@ static void table_verdicts(const struct comparison *sleeping, const struct compa
                  s);
     else {
         verdict_cause(sleeping, why, sizeof why);
-        snprintf(verdicts[0], VERDICT_SIZE, _("sleep: event_loop only %.2fx of %zux -> %.100s"), s,
-                 sleeping->ntasks, why);
+        snprintf(verdicts[0], VERDICT_SIZE, _("sleep: event_loop only %.2fx of %zux -> %.*s"), s,
+                 sleeping->ntasks, i18n_bytes_within(why, 100), why);
     }
     if (verdict_not_the_lesson(computing, verdicts[1], VERDICT_SIZE))
         ; /* one thread over 1x is what one thread cannot give: what else ran is named */

@@ -141,10 +141,10 @@ static bool measured_elsewhere(const struct scaling_point *points, size_t n, cha
     for (size_t i = 0; i < n; i++) { /* each point should reach Amdahl on its ideal CPUs */
         const struct scaling_point *p = &points[i];
         if (p->ideal > 1.0 && p->speedup < VERDICT_LESSON_EFFICIENCY * p->amdahl) {
-            char cause[96];
+            char cause[VERDICT_SIZE];
             verdict_cause(&p->c, cause, sizeof cause);
-            snprintf(why, size, _("%zu workers only %.2fx of Amdahl's %.2fx: %.60s"), p->workers,
-                     stats_round_down(p->speedup, 2), p->amdahl, cause);
+            snprintf(why, size, _("%zu workers only %.2fx of Amdahl's %.2fx: %.*s"), p->workers,
+                     stats_round_down(p->speedup, 2), p->amdahl, i18n_bytes_within(cause, 60), cause);
             return true;
         }
         if (p->speedup > (1.0 + VERDICT_PINNED_BAND) * p->amdahl) { /* more than the CPUs can give */
@@ -173,7 +173,7 @@ void scaling_verdict(const struct scaling_point *points, size_t n, size_t cpus, 
         if (points[i].speedup > points[best].speedup)
             best = i;
     const struct scaling_point *last = &points[n - 1];
-    char why[128];
+    char why[VERDICT_SIZE];
     if (measured_elsewhere(points, n, why, sizeof why))
         ; /* what else took the CPUs comes first: the curve is not the machine's */
     else if (cpus < 2)

@@ -162,10 +162,11 @@ static void print_json(const struct machine *m, const struct unit *units, size_t
     printf("]}\n");
 }
 
-static void print_table(const struct machine *m, const struct unit *units, size_t n)
+static void print_table(const struct options *opts, const struct machine *m, const struct unit *units, size_t n)
 {
     printf(_("spawn_cost: start and finish one unit, median of %d batches\n"), BATCHES);
-    printf(_("machine: %d CPUs online, Linux %s\n"), m->cpus_online, m->kernel);
+    if (opts->details == DETAILS_ALL) /* under the tour, which showed the machine once */
+        printf(_("machine: %d CPUs online, Linux %s\n"), m->cpus_online, m->kernel);
     printf("\n%-30s %10s  %-19s %s\n", "unit", "us each", "min-max", "vs a thread");
     const struct unit *thread = &units[1];
     for (size_t i = 0; i < n; i++) {
@@ -218,6 +219,6 @@ int main(int argc, char **argv)
     if (json)
         print_json(&m, units, n);
     else
-        print_table(&m, units, n);
+        print_table(&opts, &m, units, n);
     return 0;
 }

@@ -109,6 +109,23 @@ static int read_forker_line(struct child *c, struct child_buffer *out, struct ch
     return err;
 }
 
+/* Whether `pid` is a child of `parent`, from /proc/PID/stat ("pid (name) S
+ * ppid ..."): the pid read from forker's line, whatever order a translation
+ * put its numbers in, is forker's child before we note it for a signal. */
+static bool is_child_of(pid_t pid, pid_t parent)
+{
+    char path[64], stat[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = pid > 0 ? fopen(path, "r") : NULL;
+    size_t n = f != NULL ? fread(stat, 1, sizeof stat - 1, f) : 0;
+    if (f != NULL)
+        fclose(f);
+    stat[n] = '\0';
+    const char *after_name = strrchr(stat, ')');
+    int ppid = 0;
+    return after_name != NULL && sscanf(after_name, ") %*c %d", &ppid) == 1 && ppid == (int)parent;
+}
+
 /* Starts `forker sleep 10` with its stdout piped to us and reads its line,
  * which names its child sleep: *grandchild. sleep is forker's child, not
  * ours, so the signals wait until it is noted too (in forker's own group it
@@ -135,7 +152,7 @@ static int spawn_forker(struct child *c, bool own_group, struct child_buffer *ou
     for (const char *p = end != NULL ? strstr(out->data, "pid ") : NULL; p != NULL && p < end;
          p = strstr(p + 1, "pid "))
         as_pid = p;
-    if (as_pid != NULL)
+    if (as_pid != NULL && is_child_of((pid_t)atoi(as_pid + 4), c->pid)) /* never another process's pid */
         *grandchild = (pid_t)atoi(as_pid + 4);
     interrupt_release(&saved, own_group ? -1 : *grandchild, false);
     return err;

@@ -9,7 +9,7 @@
  * On a terminal it waits for Enter between demos (s skips one, q quits).
  * With --no-pause, or when stdin is not a terminal, it goes straight on.
  * --predict asks the question first and, after the run, shows the student's
- * guess beside the answer.
+ * guess beside what the demo measured (its verdicts' figures) and the answer.
  *
  * Each demo runs as a child in a process group of its own, so that the
  * tour can stop the demo's whole group (the demo and any children it
@@ -29,6 +29,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -312,14 +313,15 @@ static void stop_demo(struct child *c)
  * --no-pause), every demo prints everything. */
 static const char *details_for(const struct stop *s, bool pausing)
 {
-    if (!pausing)
+    if (!pausing || !isatty(STDOUT_FILENO))
         return "ATONCE_DETAILS=";
     return s->mpi ? "ATONCE_DETAILS=omit" : "ATONCE_DETAILS=ask";
 }
 
 /* Runs the demo in a process group of its own and waits for it. Returns
  * its returncode, or -1 when it could not start or the tour was stopped. */
-static int run_demo(const char *const child_argv[], const char *details, const char *measured, bool keyboard)
+static int run_demo(const char *const child_argv[], const char *details, const char *measured_env,
+                    bool keyboard)
 {
     /* Colour as the tour has it (a demo under mpirun sees a pseudo-terminal
      * even when the tour writes to a file), and each demo's last line names
@@ -330,7 +332,7 @@ static int run_demo(const char *const child_argv[], const char *details, const c
     if (!color)
         env[n++] = "NO_COLOR=1";
     env[n++] = details;
-    env[n] = measured; /* "ATONCE_MEASURED=file", or NULL */
+    env[n] = measured_env; /* "ATONCE_MEASURED=file", or "ATONCE_MEASURED=": none from our own environment */
     struct child_options options = {
         .env_set = env,
         .in.mode = keyboard ? CHILD_INHERIT : CHILD_DEVNULL,
@@ -371,9 +373,12 @@ static int run_demo(const char *const child_argv[], const char *details, const c
 /* ---- what the demo measured, for --predict ------------------------------- */
 
 /* Makes an empty file for the demo to write what it measured in (lib/demo.h)
- * and sets `env` to "ATONCE_MEASURED=its path"; "" when it could not. */
+ * and sets `env` to "ATONCE_MEASURED=its path"; "" when it could not. What
+ * the tour printed is flushed first: a reader gone (SIGPIPE) ends the tour
+ * there, before the file exists, not after. */
 static void make_measured_file(char *env, size_t size)
 {
+    output_flush(stdout);
     const char *dir = getenv("TMPDIR");
     int prefix = snprintf(env, size, "ATONCE_MEASURED=");
     snprintf(env + prefix, size - (size_t)prefix, "%s/atonce-measured-XXXXXX",
@@ -501,13 +506,14 @@ static bool visit(size_t index, const char *demo_dir, bool pausing, int *failure
     }
     if (stop_signal != 0) /* arrived while we read the keyboard */
         return false;
-    char measured[4200] = "";
+    char measured_env[sizeof "ATONCE_MEASURED=" + PATH_MAX] = "";
     if (predict)
-        make_measured_file(measured, sizeof measured);
+        make_measured_file(measured_env, sizeof measured_env);
     int returncode =
-        run_demo(argv, details_for(s, pausing), measured[0] != '\0' ? measured : NULL, pausing && !s->mpi);
+        run_demo(argv, details_for(s, pausing),
+                 measured_env[0] != '\0' ? measured_env : "ATONCE_MEASURED=", pausing && !s->mpi);
     char measured_text[1024];
-    take_measured(measured, measured_text, sizeof measured_text);
+    take_measured(measured_env, measured_text, sizeof measured_text);
     if (pausing)
         forget_typed_ahead();
     if (stop_signal != 0)

@@ -217,11 +217,11 @@ bool demo_show_details(const struct options *opts)
 
 /* The tour's --predict shows what was measured beside the class's guess:
  * the part of each verdict before its " -> ", one per line, in the file
- * the tour named (ATONCE_MEASURED). */
-static void tell_the_tour(const struct demo_info *demo, char verdicts[][VERDICT_SIZE], size_t count)
+ * the tour named (ATONCE_MEASURED, opts->measured_file). */
+static void tell_the_tour(const struct demo_info *demo, const char *path, char verdicts[][VERDICT_SIZE],
+                          size_t count)
 {
-    const char *path = getenv("ATONCE_MEASURED");
-    if (path == NULL || path[0] == '\0')
+    if (path == NULL)
         return;
     FILE *f = fopen(path, "w");
     for (size_t i = 0; f != NULL && i < count; i++) {
@@ -237,7 +237,7 @@ void demo_verdicts(const struct demo_info *demo, const struct options *opts, cha
                    size_t count)
 {
     report_verdicts(verdicts, count, opts);
-    tell_the_tour(demo, verdicts, count);
+    tell_the_tour(demo, opts->measured_file, verdicts, count);
 }
 
 int demo_report(const struct demo_info *demo, const struct options *opts, const struct machine *m,

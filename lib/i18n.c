@@ -113,6 +113,21 @@ static bool is_wide(unsigned long code)
            (code >= 0xFFE0 && code <= 0xFFE6);
 }
 
+int i18n_bytes_within(const char *text, size_t columns)
+{
+    size_t used = 0, i = 0;
+    while (text[i] != '\0') {
+        unsigned char lead = (unsigned char)text[i];
+        size_t bytes = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        size_t width = i18n_columns(text + i, bytes);
+        if (used + width > columns)
+            break;
+        used += width;
+        i += bytes;
+    }
+    return (int)i;
+}
+
 size_t i18n_columns(const char *text, size_t length)
 {
     size_t columns = 0;

@@ -43,6 +43,11 @@ bool i18n_korean(void);
  * 2 for a Hangul syllable or another wide East Asian character, else 1. */
 size_t i18n_columns(const char *text, size_t length);
 
+/* How many bytes of `text` fit in `columns` terminal columns, ending at a
+ * whole character: for "%.*s", which counts bytes, so that a Korean text
+ * cut short is never cut in the middle of a syllable. */
+int i18n_bytes_within(const char *text, size_t columns);
+
 /* "1 CPU", "2 CPUs": a count with its word, in the order its language puts
  * them ("CPU 2개"). Returns buf. */
 const char *i18n_count_cpus(size_t n, char *buf, size_t size);

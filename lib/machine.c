@@ -448,11 +448,11 @@ static void add_piece(char *buf, size_t size, size_t width, size_t *line_start, 
     if (piece[0] == '\0' || used + 1 >= size)
         return;
     if (used == 0)
-        snprintf(buf, size, "%.*s", (int)width, piece);
+        snprintf(buf, size, "%.*s", i18n_bytes_within(piece, width), piece);
     else if (line + 2 + i18n_columns(piece, strlen(piece)) <= width)
         snprintf(buf + used, size - used, ", %s", piece);
     else {
-        snprintf(buf + used, size - used, "\n%.*s", (int)width, piece);
+        snprintf(buf + used, size - used, "\n%.*s", i18n_bytes_within(piece, width), piece);
         *line_start = used + 1;
     }
 }

@@ -522,7 +522,7 @@ static bool color_wanted(bool no_color_flag)
 
 /* ATONCE_DETAILS=ask only where there is a keyboard to answer and a
  * screen to fit: both stdin and stdout are terminals. */
-static enum options_details details_wanted(void)
+static enum options_details details_from_env(void)
 {
     const char *details = getenv("ATONCE_DETAILS");
     if (details != NULL && strcmp(details, "omit") == 0)
@@ -537,7 +537,9 @@ static int apply_defaults(const struct demo_info *demo, struct options *out, boo
                           bool warmup_given, bool no_color)
 {
     out->color = color_wanted(no_color);
-    out->details = details_wanted();
+    out->details = details_from_env();
+    const char *measured = getenv("ATONCE_MEASURED"); /* set by the tour; lib/demo.h */
+    out->measured_file = measured != NULL && measured[0] != '\0' ? measured : NULL;
     if (!demo->harness)
         return 0;
     if (!out->cpus_given && machine_allowed_cpus(&out->cpus) != 0)

@@ -125,6 +125,7 @@ struct options {
     const char *trace;  /* --trace FILE: write a Perfetto / chrome://tracing timeline there */
     bool timeline_json; /* --timeline-json: --json results list their tasks too */
     enum options_details details;
+    const char *measured_file; /* ATONCE_MEASURED: where the tour's --predict reads what was measured */
 
     /* What the command line gave, for a demo whose defaults differ (event_loop's sweep). */
     bool strategies_given, runs_given, warmup_given;

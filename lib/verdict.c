@@ -271,7 +271,7 @@ unsigned verdict_row_flags(const struct comparison *c, const struct measurement 
 
 bool verdict_not_the_lesson(const struct comparison *c, char *buf, size_t size)
 {
-    char row[96], why[128];
+    char row[96], why[VERDICT_SIZE];
     if (!verdict_impossible_row(c, row, sizeof row))
         return false;
     enum verdict_cause cause = verdict_cause(c, why, sizeof why);
@@ -285,7 +285,7 @@ void verdict_single(const struct comparison *c, char *buf, size_t size)
     const char *kind = workload_kind_name(c->workload.kind);
     double speedup = shown(verdict_speedup(c)), ideal = lowest_ideal(c);
     size_t cpus = c->cpus.count;
-    char why[128], on[32];
+    char why[VERDICT_SIZE], on[32];
     enum verdict_cause cause = verdict_cause(c, why, sizeof why);
     i18n_count_cpus(cpus, on, sizeof on);
     if (verdict_speedup(c) == 0.0) /* not the shown one: under 0.01x prints 0.00x, and is measured */
@@ -313,7 +313,7 @@ static void verdict_versus_sleep(const struct comparison *all, const struct comp
 {
     double ideal = harness_best_ideal(all);
     size_t cpus = all->cpus.count;
-    char measured[64], why[128];
+    char measured[64], why[VERDICT_SIZE];
     if (cpus < 2) /* "all" was one CPU too: say it once */
         snprintf(measured, sizeof measured, _("sleep: %.2fx on 1 CPU"), on_one);
     else
@@ -336,7 +336,7 @@ static void verdict_versus_cpu(const struct comparison *all, const struct compar
 {
     double ideal = harness_best_ideal(all);
     size_t cpus = all->cpus.count;
-    char why[128];
+    char why[VERDICT_SIZE];
     if (cpus < 2)
         snprintf(buf, size, _("cpu: %.2fx on 1 CPU -> only 1 CPU is allowed: no parallelism to show"),
                  on_one);
@@ -388,7 +388,7 @@ static double speedup_of(const struct comparison *c, const char *name)
 
 static void gil_sleep_verdict(const struct comparison *sleeping, double gil_sleep, char *buf, size_t size)
 {
-    char why[128];
+    char why[VERDICT_SIZE];
     if (verdict_not_the_lesson(sleeping, buf, size))
         return; /* a row the machine cannot produce: said instead of the lesson */
     if (gil_sleep >= VERDICT_WAITING_EFFICIENCY * (double)sleeping->ntasks) {
@@ -398,8 +398,8 @@ static void gil_sleep_verdict(const struct comparison *sleeping, double gil_slee
         return;
     }
     verdict_cause(sleeping, why, sizeof why);
-    snprintf(buf, size, _("sleep: threads+gil only %.2fx of %zux -> %.100s"), gil_sleep, sleeping->ntasks,
-             why);
+    snprintf(buf, size, _("sleep: threads+gil only %.2fx of %zux -> %.*s"), gil_sleep, sleeping->ntasks,
+             i18n_bytes_within(why, 100), why);
 }
 
 /* The lesson needs both halves: threads+gil near 1x *and* the strategies
@@ -409,7 +409,7 @@ static void gil_cpu_verdict(const struct comparison *computing, double gil_cpu, 
 {
     double threads = speedup_of(computing, "threads"), processes = speedup_of(computing, "processes");
     double parallel = shown(verdict_speedup(computing)), best = harness_best_ideal(computing);
-    char why[128];
+    char why[VERDICT_SIZE];
     if (computing->cpus.count < 2 || computing->ntasks < 2)
         snprintf(buf, size,
                  _("cpu: threads+gil %.2fx -> with 1 CPU or 1 task nothing could compute in parallel anyway"),
@@ -418,7 +418,8 @@ static void gil_cpu_verdict(const struct comparison *computing, double gil_cpu, 
         ; /* threads+gil over 1x is what one lock cannot give: what else ran is named */
     else if (gil_cpu >= VERDICT_NO_SPEEDUP) {
         if (verdict_cause(computing, why, sizeof why) != CAUSE_NONE) /* a busy machine, not the lock */
-            snprintf(buf, size, _("cpu: threads+gil %.2fx?! -> not the lesson: %.100s"), gil_cpu, why);
+            snprintf(buf, size, _("cpu: threads+gil %.2fx?! -> not the lesson: %.*s"), gil_cpu,
+                     i18n_bytes_within(why, 100), why);
         else
             snprintf(buf, size,
                      _("cpu: threads+gil %.2fx?! -> more than one thread computed at once: the lock is not "
@@ -426,8 +427,8 @@ static void gil_cpu_verdict(const struct comparison *computing, double gil_cpu, 
                      gil_cpu);
     } else if (verdict_speedup(computing) > 0.0 && parallel < VERDICT_LESSON_EFFICIENCY * best) {
         verdict_cause(computing, why, sizeof why);
-        snprintf(buf, size, _("cpu: threads+gil %.2fx, but without the lock only %.2fx of %gx -> %.100s"),
-                 gil_cpu, parallel, best, why);
+        snprintf(buf, size, _("cpu: threads+gil %.2fx, but without the lock only %.2fx of %gx -> %.*s"),
+                 gil_cpu, parallel, best, i18n_bytes_within(why, 100), why);
     } else if (verdict_speedup(computing) == 0.0) /* only threads+gil was measured */
         snprintf(buf, size, _("cpu: threads+gil %.2fx -> one lock, one computing thread"), gil_cpu);
     else

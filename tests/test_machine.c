@@ -238,15 +238,31 @@ Test(machine, every_header_in_korean_fits)
     cr_assert_str_eq(i18n_language(), "ko", "the Korean translation is not built");
     for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
         char root[512], text[1024];
-        snprintf(root, sizeof root, "%s/tests/machines/%s", SOURCE_ROOT, fixtures[i]);
-        struct machine m = read_fixture(root);
+        snprintf(root, sizeof root, "%s/tests/machines/%.*s", SOURCE_ROOT, (int)strcspn(fixtures[i], " "),
+                 fixtures[i]);
+        /* the last: a piece long in bytes, short enough in columns, kept whole */
+        struct machine m = strchr(fixtures[i], ' ') == NULL
+                               ? read_fixture(root)
+                               : read_fixture_pinned(root, "0,2,4,6,12,15,19,32,34,35,38,60");
         machine_describe(&m, 80, text, sizeof text);
         cr_expect_not_null(strstr(text, "머신: "), "%s:\n%s", fixtures[i], text);
         cr_expect_null(strstr(text, "machine:"), "%s:\n%s", fixtures[i], text);
+        cr_expect_not_null(strstr(text, "코어 "), "%s: a piece cut short:\n%s", fixtures[i], text);
         for (const char *line = text; *line != '\0';) {
             size_t length = strcspn(line, "\n");
             cr_expect_leq(i18n_columns(line, length), 80, "%s: %.*s", fixtures[i], (int)length, line);
             line += length + (line[length] == '\n');
         }
     }
+}
+
+/* "%.*s" counts bytes: i18n_bytes_within gives the bytes of whole
+ * characters that fit the columns (a Hangul syllable: 3 bytes, 2 columns). */
+Test(machine, a_korean_text_is_cut_at_a_whole_character)
+{
+    const char *text = "코어 8개"; /* 2 + 2 + 1 + 1 + 2 columns, 3 + 3 + 1 + 1 + 3 bytes */
+    cr_expect_eq(i18n_bytes_within(text, 80), (int)strlen(text));
+    cr_expect_eq(i18n_bytes_within(text, 4), 6, "two syllables");
+    cr_expect_eq(i18n_bytes_within(text, 3), 3, "not half of the second");
+    cr_expect_eq(i18n_bytes_within("abc", 2), 2);
 }

@@ -99,6 +99,7 @@ static void check_machine(size_t cpus)
     const char *const languages[] = {"en", "ko"};
     for (size_t l = 0; l < 2; l++) {
         i18n_use_language(languages[l]);
+        cr_assert_str_eq(i18n_language(), languages[l], "the Korean translation is not built");
         char *out = rendered(points, n, cpus);
         expect_lines_fit(out, cpus, languages[l]);
         free(out);
