@@ -162,7 +162,8 @@ static void print_json(const struct machine *m, const struct unit *units, size_t
     printf("]}\n");
 }
 
-static void print_table(const struct options *opts, const struct machine *m, const struct unit *units, size_t n)
+static void print_table(const struct options *opts, const struct machine *m, const struct unit *units,
+                        size_t n)
 {
     printf(_("spawn_cost: start and finish one unit, median of %d batches\n"), BATCHES);
     if (opts->details == DETAILS_ALL) /* under the tour, which showed the machine once */
