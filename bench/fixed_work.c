@@ -23,7 +23,7 @@ int main(int argc, char **argv)
     }
     const struct strategy *s = strategy_find(argv[1]);
     size_t tasks = strtoul(argv[2], NULL, 10);
-    struct workload w = {.kind = WORKLOAD_CPU, .units = strtoull(argv[3], NULL, 10)};
+    struct workload w = {.kind = &workload_cpu, .units = strtoull(argv[3], NULL, 10)};
     int runs = atoi(argv[4]);
     if (s == NULL || tasks == 0 || tasks > 64 || runs < 1 || runs > MAX_RUNS) {
         fprintf(stderr, "fixed_work: bad arguments\n");
@@ -32,10 +32,11 @@ int main(int argc, char **argv)
     struct task_record records[64];
     double walls[MAX_RUNS];
     uint64_t checksum = 0;
-    for (int r = -1; r < runs; r++) { /* run -1 is the warm-up */
+    const struct strategy_context defaults = {0}; /* a pool: one worker per CPU */
+    for (int r = -1; r < runs; r++) {             /* run -1 is the warm-up */
         const char *failed_call = "?";
         double start = stopwatch_now();
-        if (s->run(&w, tasks, records, &failed_call) != 0) {
+        if (s->run(&defaults, &w, tasks, records, &failed_call) != 0) {
             perror(failed_call);
             return 1;
         }

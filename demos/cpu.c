@@ -40,7 +40,7 @@ int main(int argc, char **argv)
     int done = options_parse(argc, argv, &demo, &opts);
     if (done != OPTIONS_RUN)
         return done;
-    struct workload computing = {.kind = WORKLOAD_CPU,
+    struct workload computing = {.kind = &workload_cpu,
                                  .seconds = demo_cpu_seconds(&demo, &opts, opts.seconds)};
     return demo_run_single(&demo, &opts, &computing); /* calibrates units to the seconds first */
 }

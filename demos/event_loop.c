@@ -135,7 +135,7 @@ static double mib(long kib)
 /* In the measuring child: the point's runs, its figures into `out`. */
 static void measure_in_child(const struct sweep *how, struct point *out)
 {
-    struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = how->seconds};
+    struct workload w = {.kind = &workload_sleep, .seconds = how->seconds};
     const struct strategy *list[] = {out->strategy};
     struct harness_plan plan = {
         .strategies = list, .count = 1, .ntasks = out->tasks, .warmup = how->warmup, .runs = how->runs};
@@ -309,7 +309,7 @@ static bool over_the_cap(const struct strategy *s, size_t tasks)
 static int refuse_long_sweep(const struct options *opts, const struct machine *m, const struct sweep *how)
 {
     struct demo_estimate e = {0};
-    struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = how->seconds};
+    struct workload w = {.kind = &workload_sleep, .seconds = how->seconds};
     for (size_t s = 0; s < opts->size_count; s++)
         for (size_t k = 0; k < how->count; k++) {
             if (over_the_cap(how->strategies[k], opts->sizes[s]))

@@ -55,7 +55,7 @@ int main(int argc, char **argv)
         return status;
     if ((status = demo_setup(&demo, &opts, &m)) != 0)
         return status;
-    gil_set_switch_interval(switch_interval); /* sys.setswitchinterval */
+    opts.strategy_context.switch_interval = switch_interval; /* sys.setswitchinterval */
 
     struct comparison c[2];
     if ((status = demo_measure_both(&demo, &opts, &m, opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS, c)) != 0)

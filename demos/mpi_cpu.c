@@ -34,11 +34,12 @@
 
 /* The row for the ranks: a strategy in name only, since mpirun, not a
  * function, starts the ranks. Every rank computes at once, on its own CPU. */
-static struct strategy mpi_ranks = {
+static const struct strategy mpi_ranks = {
     .name = "mpi",
     .explains = N_("ranks started by mpirun, each running its share of the tasks"),
     .overlaps_waiting = true,
     .computes_in_parallel = true,
+    .workers = STRATEGY_WORKERS_FIXED, /* rank r gets tasks r, r + ranks, ...: the comparison says how many */
 };
 
 static const struct strategy *const strategies[] = {&strategy_sequential, &mpi_ranks, NULL};
@@ -172,7 +173,8 @@ static void run_sequential(const struct workload *w, size_t ntasks, struct task_
     if (rank == 0) {
         double cpu_before = process_cpu(), start = MPI_Wtime(), offset = stopwatch_now();
         const char *failed_call = NULL;
-        strategy_sequential.run(w, ntasks, records, &failed_call); /* cannot fail */
+        strategy_sequential.run(&(struct strategy_context){0}, w, ntasks, records,
+                                &failed_call); /* cannot fail */
         *wall = MPI_Wtime() - start;
         *cpu = process_cpu() - cpu_before;
         *checksum = 0;
@@ -525,7 +527,8 @@ static int refuse_long_run(const struct options *opts, const struct comparison *
                                 .count = 2,
                                 .ntasks = c->ntasks,
                                 .warmup = opts->warmup,
-                                .runs = opts->runs};
+                                .runs = opts->runs,
+                                .strategy_context = c->strategy_context};
     struct demo_estimate e = {0};
     demo_estimate_add(&e, NULL, &plan, &c->workload, (double)c->cpus.count);
     return demo_refuse_long_run(&demo, opts, &e, NULL);
@@ -571,7 +574,6 @@ int main(int argc, char **argv)
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    mpi_ranks.workers = (size_t)ranks; /* rank r gets tasks r, r + ranks, ...: fixed shares */
     struct options opts;
     int status = parse_options_quietly(argc, argv, &opts); /* the same answer on every rank */
     /* No colour, ever: mpirun gives each rank a pseudo-terminal for its
@@ -595,10 +597,11 @@ int main(int argc, char **argv)
     int hosts, cpus;
     count_hosts(&m, &hosts, &cpus);
 
-    struct comparison c = {.ntasks = opts.tasks_given ? opts.tasks : (size_t)ranks};
+    struct comparison c = {.ntasks = opts.tasks_given ? opts.tasks : (size_t)ranks,
+                           .strategy_context = {.workers = (size_t)ranks}}; /* fixed shares, one per rank */
     /* One task per rank share the work of two (lib/demo.h), as one per CPU do in cpu. */
     bool shared = !opts.seconds_given && !opts.tasks_given;
-    c.workload = (struct workload){.kind = WORKLOAD_CPU,
+    c.workload = (struct workload){.kind = &workload_cpu,
                                    .seconds = shared ? demo_share_of_work(opts.seconds, c.ntasks, opts.quick)
                                                      : opts.seconds};
     /* The ideal speedup: no more than the ranks, nor the CPUs they share. */

@@ -78,9 +78,10 @@ static int finish_sleeper(struct child *c, size_t task, struct task_record *reco
 }
 
 /* Each child started and waited for before the next one starts. */
-static int run_one_after_another(const struct workload *w, size_t ntasks, struct task_record *records,
-                                 const char **failed_call)
+static int run_one_after_another(const struct strategy_context *context, const struct workload *w,
+                                 size_t ntasks, struct task_record *records, const char **failed_call)
 {
+    (void)context; /* no settings */
     for (size_t i = 0; i < ntasks; i++) {
         struct child c;
         span_start(&records[i].span);
@@ -97,9 +98,10 @@ static int run_one_after_another(const struct workload *w, size_t ntasks, struct
 }
 
 /* Every child started first, then each waited for: the seed's way. */
-static int run_all_at_once(const struct workload *w, size_t ntasks, struct task_record *records,
-                           const char **failed_call)
+static int run_all_at_once(const struct strategy_context *context, const struct workload *w, size_t ntasks,
+                           struct task_record *records, const char **failed_call)
 {
+    (void)context; /* no settings */
     struct child *children = calloc(ntasks, sizeof *children);
     if (children == NULL) {
         *failed_call = "calloc";
@@ -176,6 +178,6 @@ int main(int argc, char **argv)
     struct child_error error = {0};
     if (seed_find_program("sleep", sleep_path, sizeof sleep_path, &error) != 0)
         return seed_fail(demo.name, &error);
-    struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts.seconds};
+    struct workload sleeping = {.kind = &workload_sleep, .seconds = opts.seconds};
     return demo_run_single(&demo, &opts, &sleeping);
 }

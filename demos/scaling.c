@@ -16,7 +16,6 @@
  * walks through a run.
  */
 #include "demo.h"
-#include "pool.h"
 #include "report.h"
 #include "scaling_report.h"
 #include "stats.h"
@@ -32,74 +31,34 @@ static const struct demo_flag flags[] = {
     {0},
 };
 
-/* ---- the pool as a strategy: its size is set before each measurement -- */
-
-static size_t pool_workers = 1;
-static struct workload serial_part; /* done by one thread before the chunks */
-
-struct chunk_job {
-    const struct workload *w;
-    struct task_record *records;
-};
-
-static void run_chunk(size_t index, size_t worker, void *context)
-{
-    struct chunk_job *job = context;
-    (void)worker;
-    span_start(&job->records[index].span);
-    job->records[index].checksum = workload_run_task(job->w, index);
-    span_end(&job->records[index].span);
-}
-
-static int run_pool(const struct workload *w, size_t ntasks, struct task_record *records,
-                    const char **failed_call)
-{
-    if (serial_part.units > 0) { /* the part no worker can share */
-        volatile uint64_t sink = workload_run_task(&serial_part, 0);
-        (void)sink;
-    }
-    struct chunk_job job = {w, records};
-    return pool_run(pool_workers, ntasks, run_chunk, &job, failed_call);
-}
-
-static struct strategy pool = {
-    /* pool_size: set for each worker count */
-    .name = "pool",
-    .explains = N_("a pool of worker threads sharing the chunks of one job"),
-    .computes_in_parallel = true,
-    .start_cost = 0, /* its workers start once per run, not once per task */
-    .run = run_pool,
-};
-
 #ifdef ATONCE_HAVE_OPENMP
-/* The same job on an OpenMP team of pool_workers threads: the pragma hands
- * out the chunks one at a time (schedule(dynamic)), as the pool does. */
-static int run_openmp_team(const struct workload *w, size_t ntasks, struct task_record *records,
-                           const char **failed_call)
+/* The same job on an OpenMP team of context->workers threads: the pragma
+ * hands out the chunks one at a time (schedule(dynamic)), as the pool does. */
+static int run_openmp_team(const struct strategy_context *context, const struct workload *w, size_t ntasks,
+                           struct task_record *records, const char **failed_call)
 {
     (void)failed_call; /* libgomp aborts if it cannot start a thread: see lib/openmp.c */
-    if (serial_part.units > 0) {
-        volatile uint64_t sink = workload_run_task(&serial_part, 0);
-        (void)sink;
-    }
+    strategy_run_serial_part(context);
+    int workers = (int)strategy_worker_count(context);
     long n = (long)ntasks;
-#pragma omp parallel for num_threads(pool_workers) schedule(dynamic, 1)
+#pragma omp parallel for num_threads(workers) schedule(dynamic, 1)
     for (long i = 0; i < n; i++)
         strategy_run_task(w, (size_t)i, &records[i]);
     return 0;
 }
 
-static struct strategy openmp_team = {
+static const struct strategy openmp_team = {
     .name = "openmp",
     .explains = N_("an OpenMP team of that many threads, #pragma omp parallel for"),
     .computes_in_parallel = true,
+    .workers = STRATEGY_WORKERS_TAKE_NEXT,
     .start_cost = 0, /* a team per run, not a thread per task */
     .run = run_openmp_team,
 };
 #endif
 
 static const struct strategy *const strategies[] = {
-    &pool,
+    &strategy_pool, /* lib/pool.c */
 #ifdef ATONCE_HAVE_OPENMP
     &openmp_team,
 #endif
@@ -128,17 +87,6 @@ static const struct demo_info demo = {
 
 /* ---- one point per worker count ------------------------------------- */
 
-/* Sizes the pool (and the OpenMP team) for the next measurement; the
- * harness reads pool_size to know how many chunks run at once. */
-static void set_workers(size_t workers)
-{
-    pool_workers = workers;
-    pool.pool_size = workers;
-#ifdef ATONCE_HAVE_OPENMP
-    openmp_team.pool_size = workers;
-#endif
-}
-
 /* Refuses a job whose worker counts would take too long together: each is
  * a harness comparison, plus the serial part in every run. */
 static int refuse_long_run(const struct options *opts, const struct machine *m, const size_t *counts,
@@ -148,12 +96,11 @@ static int refuse_long_run(const struct options *opts, const struct machine *m, 
     double capacity = machine_parallel_capacity(m, &m->allowed);
     for (size_t i = 0; i < n; i++) {
         size_t workers = counts[i];
-        set_workers(workers);
         struct harness_plan plan = demo_plan(opts, opts->tasks, chunk);
+        plan.strategy_context.workers = workers;
         char label[32];
         snprintf(label, sizeof label, "%zu worker%s", workers, workers == 1 ? "" : "s");
-        demo_estimate_add(&e, label, &plan, chunk, capacity);
-        e.seconds += (double)(plan.warmup + (plan.runs > 1 ? plan.runs : 1)) * serial_part.seconds;
+        demo_estimate_add(&e, label, &plan, chunk, capacity); /* the serial part included */
     }
     return demo_refuse_long_run(&demo, opts, &e, "less --seconds (the whole job) or fewer --runs");
 }
@@ -164,8 +111,8 @@ static int measure_point(const struct options *opts, size_t workers, const struc
                          double reference, struct scaling_point *p)
 {
     p->workers = workers;
-    set_workers(workers);
     struct harness_plan plan = demo_plan(opts, opts->tasks, chunk);
+    plan.strategy_context.workers = workers; /* the pool's (or the team's) size for this point */
     plan.reference_task_cpu = reference;
     return demo_measure_plan(&demo, &plan, chunk, &p->c);
 }
@@ -217,9 +164,11 @@ int main(int argc, char **argv)
         opts.tasks = scaling_default_chunks(cpus);
 
     /* The job: --seconds of computing in all; a share f of it serial. */
-    struct workload chunk = {.kind = WORKLOAD_CPU,
+    struct workload chunk = {.kind = &workload_cpu,
                              .seconds = opts.seconds * (1.0 - serial_fraction) / (double)opts.tasks};
-    serial_part = (struct workload){.kind = WORKLOAD_CPU, .seconds = opts.seconds * serial_fraction};
+    struct workload serial_part = {.kind = &workload_cpu, .seconds = opts.seconds * serial_fraction};
+    if (serial_fraction > 0.0)
+        opts.strategy_context.serial_part = &serial_part; /* every run does it first, on one thread */
     if ((status = refuse_long_run(&opts, &m, counts, n, &chunk)) != 0)
         return status;
     workload_calibrate(&chunk);

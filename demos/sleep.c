@@ -37,6 +37,6 @@ int main(int argc, char **argv)
     int done = options_parse(argc, argv, &demo, &opts);
     if (done != OPTIONS_RUN)
         return done;
-    struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts.seconds};
+    struct workload sleeping = {.kind = &workload_sleep, .seconds = opts.seconds};
     return demo_run_single(&demo, &opts, &sleeping);
 }

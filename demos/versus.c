@@ -98,9 +98,9 @@ int main(int argc, char **argv)
     if ((status = demo_setup(&demo, &opts, &m)) != 0)
         return status;
 
-    struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts.seconds};
+    struct workload sleeping = {.kind = &workload_sleep, .seconds = opts.seconds};
     struct workload computing = {
-        .kind = WORKLOAD_CPU,
+        .kind = &workload_cpu,
         .seconds = demo_cpu_seconds(&demo, &opts, opts.quick ? QUICK_CPU_SECONDS : CPU_SECONDS)};
     struct cpu_list one_cpu = {.count = 1, .ids = {opts.cpus.ids[0]}};
     /* The pass on one CPU runs the code the pass on all CPUs has just run:

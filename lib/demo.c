@@ -43,13 +43,14 @@ static void show_progress(const struct strategy *s, int run, int total, void *co
 
 struct harness_plan demo_plan(const struct options *opts, size_t ntasks, const struct workload *w)
 {
-    bool computing = w->kind == WORKLOAD_CPU;
+    bool computing = workload_computes(w);
     return (struct harness_plan){
         .strategies = opts->strategies,
         .count = opts->strategy_count,
         .ntasks = ntasks,
         .warmup = computing ? opts->compute_warmup : opts->warmup,
         .runs = computing ? opts->compute_runs : opts->runs,
+        .strategy_context = opts->strategy_context,
     };
 }
 
@@ -72,7 +73,8 @@ void demo_estimate_add(struct demo_estimate *e, const char *label, const struct 
     int runs = plan->runs > 1 ? plan->runs : 1;
     e->seconds += harness_estimate(plan, w, capacity);
     for (size_t i = 0; i < plan->count; i++) {
-        double one = harness_estimate_run(plan->strategies[i], w, plan->ntasks, capacity);
+        double one =
+            harness_estimate_run(plan->strategies[i], &plan->strategy_context, w, plan->ntasks, capacity);
         double all = (double)(plan->warmup + runs) * one;
         if (all <= e->longest)
             continue;
@@ -82,7 +84,7 @@ void demo_estimate_add(struct demo_estimate *e, const char *label, const struct 
         if (plan->warmup > 0)
             snprintf(warmups, sizeof warmups, " + %d warm-up%s", plan->warmup, plan->warmup == 1 ? "" : "s");
         snprintf(e->longest_what, sizeof e->longest_what, "%s, %s: %zu task%s x %g s, %d run%s%s of about %s",
-                 label != NULL ? label : workload_kind_name(w->kind), plan->strategies[i]->name, plan->ntasks,
+                 label != NULL ? label : w->kind->name, plan->strategies[i]->name, plan->ntasks,
                  plan->ntasks == 1 ? "" : "s", w->seconds, runs, runs == 1 ? "" : "s", warmups, each);
     }
 }
@@ -169,8 +171,8 @@ int demo_write_trace(const struct demo_info *demo, const struct options *opts,
 int demo_measure_both(const struct demo_info *demo, const struct options *opts, const struct machine *m,
                       double cpu_seconds, struct comparison c[2])
 {
-    struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = opts->seconds};
-    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = demo_cpu_seconds(demo, opts, cpu_seconds)};
+    struct workload sleeping = {.kind = &workload_sleep, .seconds = opts->seconds};
+    struct workload computing = {.kind = &workload_cpu, .seconds = demo_cpu_seconds(demo, opts, cpu_seconds)};
     size_t cpu_tasks = demo_cpu_tasks(demo, opts);
     struct demo_estimate e = {0};
     estimate_measure(&e, opts, m, opts->tasks, &sleeping);
@@ -291,8 +293,7 @@ int demo_run_single(const struct demo_info *demo, const struct options *opts, st
     estimate_measure(&e, opts, &m, opts->tasks, w);
     if ((status = demo_refuse_long_run(demo, opts, &e, NULL)) != 0)
         return status;
-    if (w->kind == WORKLOAD_CPU)
-        workload_calibrate(w); /* once, so every strategy does the same units */
+    workload_calibrate(w); /* once, so every strategy does the same work */
     if ((status = demo_measure(demo, opts, opts->tasks, w, &c)) != 0)
         return status;
     verdict_single(&c, verdict[0], sizeof verdict[0]);

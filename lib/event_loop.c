@@ -70,10 +70,11 @@ static int run_sleeping(const struct workload *w, size_t ntasks, struct task_rec
     return 0;
 }
 
-static int run_event_loop(const struct workload *w, size_t ntasks, struct task_record *records,
-                          const char **failed_call)
+static int run_event_loop(const struct strategy_context *context, const struct workload *w, size_t ntasks,
+                          struct task_record *records, const char **failed_call)
 {
-    if (w->kind == WORKLOAD_CPU)
+    (void)context; /* one thread, no settings */
+    if (workload_computes(w))
         return run_computing(w, ntasks, records);
     return run_sleeping(w, ntasks, records, failed_call);
 }

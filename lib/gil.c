@@ -4,18 +4,6 @@
 #include <math.h>
 #include <time.h>
 
-static double switch_interval = GIL_DEFAULT_INTERVAL;
-
-void gil_set_switch_interval(double seconds)
-{
-    switch_interval = seconds;
-}
-
-double gil_switch_interval(void)
-{
-    return switch_interval;
-}
-
 int gil_init(struct gil *g, double interval)
 {
     pthread_condattr_t attr;

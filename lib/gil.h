@@ -48,9 +48,4 @@ void gil_yield_if_asked(struct gil *g);
 /* How many times the lock has been taken so far. */
 unsigned long gil_switches(struct gil *g);
 
-/* The switch interval the threads+gil strategy uses (sys.setswitchinterval):
- * process-wide, set before running it. */
-void gil_set_switch_interval(double seconds);
-double gil_switch_interval(void);
-
 #endif

@@ -11,6 +11,7 @@
 struct run {
     double wall, user, sys;
     uint64_t checksum;
+    uint64_t result; /* what the run left in its shared state (workload_kind.result), else 0 */
     struct load load;
     unsigned disturbed; /* enum disturbance: why the run was not fair, 0 when it was */
 };
@@ -21,22 +22,39 @@ struct surroundings {
     const char *quota_dir;
 };
 
-static int time_one_run(const struct strategy *s, const struct workload *w, size_t ntasks,
+/* Runs strategy `s` once between the two clocks' readings. The state the
+ * tasks share is made before and released after: not part of the run. */
+static int run_between_clocks(const struct comparison *c, const struct strategy *s,
+                              struct task_record *records, struct run *out, double *start, double *end,
+                              const char **failed_call)
+{
+    struct workload w = c->workload;
+    int err = workload_setup(&w, c->ntasks, failed_call);
+    if (err != 0)
+        return err;
+    *start = stopwatch_now();
+    err = s->run(&c->strategy_context, &w, c->ntasks, records, failed_call);
+    *end = stopwatch_now();
+    out->result = w.kind->result != NULL ? w.kind->result(&w, c->ntasks) : 0; /* before it is released */
+    workload_teardown(&w);
+    return err;
+}
+
+static int time_one_run(const struct comparison *c, const struct strategy *s,
                         const struct surroundings *around, struct task_record *records, struct run *out,
                         const char **failed_call)
 {
     struct cpu_times cpu_before, cpu_after;
     struct load_sample load_before, load_after;
+    size_t ntasks = c->ntasks;
     load_sample("/", around->cpus, around->quota_dir, &load_before);
     int err = stopwatch_cpu(&cpu_before);
     if (err != 0) {
         *failed_call = "getrusage";
         return err;
     }
-    double start = stopwatch_now();
-    err = s->run(w, ntasks, records, failed_call);
-    double end = stopwatch_now();
-    if (err != 0)
+    double start = 0.0, end = 0.0;
+    if ((err = run_between_clocks(c, s, records, out, &start, &end, failed_call)) != 0)
         return err;
     if ((err = stopwatch_cpu(&cpu_after)) != 0) {
         *failed_call = "getrusage";
@@ -65,11 +83,30 @@ double harness_mean_task_cpu(const struct span *spans, size_t ntasks)
     return ntasks > 0 ? total / (double)ntasks : 0.0;
 }
 
-/* How many of strategy `s`'s tasks are open at the same time. */
-static size_t tasks_at_once(const struct strategy *s, size_t ntasks)
+/* How many workers strategy `s` has under `context`: one for sequential,
+ * the context's for shared workers (`fallback` when it leaves that to the
+ * machine), 0 for a worker per task. */
+static size_t workers_of(const struct strategy *s, const struct strategy_context *context, size_t fallback)
 {
-    size_t workers = s == &strategy_sequential ? 1 : s->workers > 0 ? s->workers : s->pool_size;
+    if (s == &strategy_sequential)
+        return 1;
+    if (s->workers == STRATEGY_WORKER_PER_TASK)
+        return 0;
+    return context->workers > 0 ? context->workers : fallback;
+}
+
+/* How many of strategy `s`'s tasks are open at the same time. */
+static size_t tasks_at_once(const struct strategy *s, const struct strategy_context *context, size_t ntasks,
+                            size_t fallback)
+{
+    size_t workers = workers_of(s, context, fallback);
     return workers > 0 && workers < ntasks ? workers : ntasks;
+}
+
+/* The same in a comparison, whose context says how many workers. */
+static size_t comparison_tasks_at_once(const struct comparison *c, const struct strategy *s)
+{
+    return tasks_at_once(s, &c->strategy_context, c->ntasks, c->cpus.count);
 }
 
 /* Should each computing task of `s` have had a CPU of its own while open?
@@ -79,8 +116,8 @@ static size_t tasks_at_once(const struct strategy *s, size_t ntasks)
 static bool owns_a_cpu(const struct comparison *c, const struct strategy *s)
 {
     double capacity = machine_capacity(c->cpus.count, c->quota);
-    bool one_per_cpu = (double)tasks_at_once(s, c->ntasks) <= capacity;
-    return c->workload.kind == WORKLOAD_CPU && one_per_cpu &&
+    bool one_per_cpu = (double)comparison_tasks_at_once(c, s) <= capacity;
+    return workload_computes(&c->workload) && one_per_cpu &&
            (s == &strategy_sequential || s->computes_in_parallel);
 }
 
@@ -89,8 +126,8 @@ static bool owns_a_cpu(const struct comparison *c, const struct strategy *s)
  * task, or fixed shares (mpi_cpu's ranks) of one task each. */
 static bool starts_at_once(const struct comparison *c, const struct strategy *s)
 {
-    bool own_worker = s->pool_size == 0 && tasks_at_once(s, c->ntasks) == c->ntasks;
-    if (c->workload.kind == WORKLOAD_SLEEP)
+    bool own_worker = s->workers != STRATEGY_WORKERS_TAKE_NEXT && comparison_tasks_at_once(c, s) == c->ntasks;
+    if (!workload_computes(&c->workload))
         return s->overlaps_waiting && own_worker;
     return owns_a_cpu(c, s) && s != &strategy_sequential && own_worker;
 }
@@ -104,7 +141,7 @@ static bool a_worker_waited(const struct comparison *c, const struct strategy *s
 {
     if (!owns_a_cpu(c, s))
         return false;
-    size_t most = tasks_at_once(s, c->ntasks), count = 0; /* workers: at most that many */
+    size_t most = comparison_tasks_at_once(c, s), count = 0; /* workers: at most that many */
     struct lane {
         int pid, tid;
         double lost; /* seconds open but not on a CPU */
@@ -129,7 +166,7 @@ static bool a_worker_waited(const struct comparison *c, const struct strategy *s
  * clock that boosts for one busy CPU drops when more are busy. */
 static bool slower_clock_expected(const struct comparison *c, const struct strategy *s)
 {
-    size_t at_once = tasks_at_once(s, c->ntasks);
+    size_t at_once = comparison_tasks_at_once(c, s);
     size_t busy_cpus = at_once < c->cpus.count ? at_once : c->cpus.count; /* the rest take turns */
     bool shares_cores = c->cores > 0 && busy_cpus > (size_t)c->cores;
     return shares_cores || (c->boost == 1 && at_once > 1);
@@ -141,7 +178,7 @@ static bool slower_clock_expected(const struct comparison *c, const struct strat
 static double undisturbed_task(const struct comparison *c, const struct strategy *s, const struct span *spans,
                                double fastest_task_cpu)
 {
-    if (c->workload.kind == WORKLOAD_SLEEP)
+    if (!workload_computes(&c->workload))
         return c->workload.seconds;
     if (fastest_task_cpu > 0.0 && !slower_clock_expected(c, s))
         return fastest_task_cpu;
@@ -171,7 +208,7 @@ static bool something_late(const struct comparison *c, const struct strategy *s,
 static bool tasks_slowed(const struct comparison *c, const struct strategy *s, const struct span *spans,
                          double fastest_task_cpu)
 {
-    return c->workload.kind == WORKLOAD_CPU && !slower_clock_expected(c, s) && fastest_task_cpu > 0.0 &&
+    return workload_computes(&c->workload) && !slower_clock_expected(c, s) && fastest_task_cpu > 0.0 &&
            harness_mean_task_cpu(spans, c->ntasks) > (1.0 + HARNESS_SLOWER_TASK) * fastest_task_cpu;
 }
 
@@ -241,7 +278,7 @@ static int add_runs(struct pass *p, struct trials *t, struct measurement *out, c
                             (int)(p->warmup + (t->measured < wanted ? wanted : t->measured + 1)),
                             p->plan->context);
         struct run run;
-        if ((err = time_one_run(t->strategy, p->workload, n, p->around, records, &run, failed_call)) != 0)
+        if ((err = time_one_run(p->c, t->strategy, p->around, records, &run, failed_call)) != 0)
             break;
         if (t->measured == 0 && r == 0)
             out->checksum = run.checksum;
@@ -249,11 +286,12 @@ static int add_runs(struct pass *p, struct trials *t, struct measurement *out, c
             out->checksum_ok = false; /* the same work must give the same answer every time */
         if (r < p->warmup)
             continue;
+        out->wrong_results += run.result != p->c->expected_result;
         struct span *spans = &t->spans[t->measured * n];
         for (size_t i = 0; i < n; i++)
             spans[i] = records[i].span;
         double task_cpu = harness_mean_task_cpu(spans, n);
-        if (p->workload->kind == WORKLOAD_CPU && task_cpu > 0.0 &&
+        if (workload_computes(p->workload) && task_cpu > 0.0 &&
             (p->fastest_task_cpu == 0.0 || task_cpu < p->fastest_task_cpu))
             p->fastest_task_cpu = task_cpu;
         t->runs[t->measured++] = run;
@@ -299,7 +337,9 @@ static int summarize(const struct comparison *c, const struct trials *t, struct 
     out->wall_max = stats_max(walls, kept);
     out->user = stats_median(users, kept);
     out->sys = stats_median(syss, kept);
-    memcpy(out->spans, &t->spans[which[stats_median_index(walls, kept)] * n], n * sizeof *out->spans);
+    size_t median = which[stats_median_index(walls, kept)];
+    out->result = t->runs[median].result;
+    memcpy(out->spans, &t->spans[median * n], n * sizeof *out->spans);
 out:
     free(walls);
     free(users);
@@ -376,6 +416,10 @@ int harness_compare(const struct harness_plan *plan, const struct workload *w, s
         out->efficiency += (size_t)cpu_list_contains(&m->efficiency, out->cpus.ids[i]);
     out->quota = m->quota;
     out->boost = m->boost;
+    out->expected_result = w->kind->expected != NULL ? w->kind->expected(w, plan->ntasks) : 0;
+    out->strategy_context = plan->strategy_context;
+    if (out->strategy_context.workers == 0) /* "one per CPU": say how many, as the strategy will */
+        out->strategy_context.workers = out->cpus.count > 0 ? out->cpus.count : 1;
     struct surroundings around = {.cpus = &out->cpus, .quota_dir = m->quota_dir};
     err = measure_all(plan, w, out, &around, trials, failed_call);
     if (err != 0)
@@ -423,24 +467,25 @@ static double parallel_capacity(const struct comparison *c)
 double harness_best_ideal(const struct comparison *c)
 {
     double tasks = (double)c->ntasks, capacity = parallel_capacity(c);
-    if (c->workload.kind == WORKLOAD_SLEEP)
+    if (!workload_computes(&c->workload))
         return tasks;
     return tasks < capacity ? tasks : capacity;
 }
 
 bool harness_can_speed_up(const struct comparison *c, const struct strategy *s)
 {
-    return c->workload.kind == WORKLOAD_SLEEP ? s->overlaps_waiting : s->computes_in_parallel;
+    return workload_computes(&c->workload) ? s->computes_in_parallel : s->overlaps_waiting;
 }
 
 double harness_ideal_speedup(const struct comparison *c, const struct measurement *m)
 {
     if (!harness_can_speed_up(c, m->strategy))
         return 1.0;
-    if (m->strategy->workers > 0) { /* fixed shares: the busiest worker sets the pace */
+    size_t workers = workers_of(m->strategy, &c->strategy_context, c->cpus.count);
+    if (workers > 0) { /* shared workers: the busiest one sets the pace */
         double tasks = (double)c->ntasks, cpus = parallel_capacity(c);
-        double busiest = ceil(tasks / (double)m->strategy->workers);
-        double pace = c->workload.kind == WORKLOAD_CPU && tasks / cpus > busiest ? tasks / cpus : busiest;
+        double busiest = ceil(tasks / (double)workers);
+        double pace = workload_computes(&c->workload) && tasks / cpus > busiest ? tasks / cpus : busiest;
         return tasks / pace;
     }
     return harness_best_ideal(c);
@@ -452,22 +497,25 @@ double harness_speedup(const struct comparison *c, const struct measurement *m)
     return base != NULL ? stats_speedup(base->wall, m->wall) : 0.0;
 }
 
-double harness_estimate_run(const struct strategy *s, const struct workload *w, size_t ntasks,
-                            double capacity)
+double harness_estimate_run(const struct strategy *s, const struct strategy_context *context,
+                            const struct workload *w, size_t ntasks, double capacity)
 {
     double tasks = (double)ntasks, starting = tasks * s->start_cost;
+    if (context->serial_part != NULL)
+        starting += context->serial_part->seconds; /* one thread, before the tasks */
     if (ntasks == 0)
         return 0.0;
-    if (w->kind == WORKLOAD_SLEEP) {
+    size_t cpus = capacity > 1.0 ? (size_t)ceil(capacity) : 1; /* "one per CPU", as near as a plan knows */
+    size_t at_once = tasks_at_once(s, context, ntasks, cpus);
+    if (!workload_computes(w)) {
         if (!s->overlaps_waiting)
             return starting + tasks * w->seconds;
-        return starting + ceil(tasks / (double)tasks_at_once(s, ntasks)) * w->seconds; /* rounds of waits */
+        return starting + ceil(tasks / (double)at_once) * w->seconds; /* rounds of waits */
     }
     if (!s->computes_in_parallel)
         return starting + tasks * w->seconds;
     /* As harness_ideal_speedup: the busiest worker, or the CPUs, set the pace. */
-    double rounds = ceil(tasks / (double)tasks_at_once(s, ntasks)),
-           shared = tasks / (capacity > 0.0 ? capacity : 1.0);
+    double rounds = ceil(tasks / (double)at_once), shared = tasks / (capacity > 0.0 ? capacity : 1.0);
     return starting + (rounds > shared ? rounds : shared) * w->seconds;
 }
 
@@ -476,6 +524,7 @@ double harness_estimate(const struct harness_plan *plan, const struct workload *
     double total = 0.0;
     int times = plan->warmup + (plan->runs > 1 ? plan->runs : 1);
     for (size_t i = 0; i < plan->count; i++)
-        total += (double)times * harness_estimate_run(plan->strategies[i], w, plan->ntasks, capacity);
+        total += (double)times * harness_estimate_run(plan->strategies[i], &plan->strategy_context, w,
+                                                      plan->ntasks, capacity);
     return total;
 }

@@ -51,6 +51,12 @@ struct measurement {
     struct span *spans;     /* ntasks spans of the median run, relative to its start */
     double wall_total;      /* all measured runs together, seconds */
     struct load load;       /* what else took the CPUs, over all measured runs */
+    /* A kind with a result (workload_kind.result: a shared counter's
+     * count): the median run's, and how many measured runs' result was not
+     * the comparison's expected_result. A wrong result is not a wrong
+     * checksum: where tasks race, it is the lesson. */
+    uint64_t result;
+    int wrong_results;
 };
 
 /* The same workload under several strategies, on one set of CPUs. */
@@ -64,7 +70,11 @@ struct comparison {
     int boost;            /* 1: the clock may boost when few CPUs are busy; 0 or MACHINE_UNKNOWN */
     double quota;         /* the cgroup's CPU quota in CPUs' worth, QUOTA_NONE or MACHINE_UNKNOWN */
     size_t efficiency;    /* how many of those CPUs are a hybrid CPU's slower efficiency cores */
-    size_t count;         /* how many strategies were measured */
+    /* What every run was given (the plan's, with `workers` 0 made the CPU
+     * count, so that it says how many workers a pool really had). */
+    struct strategy_context strategy_context;
+    uint64_t expected_result; /* what every run's result should be (workload_kind.expected), or 0 */
+    size_t count;             /* how many strategies were measured */
     struct measurement results[HARNESS_MAX_STRATEGIES];
 };
 
@@ -80,6 +90,9 @@ struct harness_plan {
     size_t ntasks;
     int warmup; /* runs before measuring, not kept */
     int runs;   /* measured runs, at least 1 */
+    /* Handed to every strategy's run: workers, the gil's switch interval,
+     * a serial part (strategy.h). demo_plan copies the options'. */
+    struct strategy_context strategy_context;
     /* A task's CPU time measured undisturbed before, on the same work (scaling:
      * the one-worker point's), or 0: a run whose tasks need 5 % more is not
      * fair even when every run of this comparison is slowed alike. */
@@ -144,9 +157,11 @@ double harness_speedup(const struct comparison *c, const struct measurement *m);
  * strategy that overlaps it (once per round when fewer workers than tasks),
  * tasks x seconds for one that does not. Computing: tasks x seconds shared
  * by the tasks that run at once, no more of them than `capacity`; tasks x
- * seconds for a strategy that cannot compute in parallel. */
-double harness_estimate_run(const struct strategy *s, const struct workload *w, size_t ntasks,
-                            double capacity);
+ * seconds for a strategy that cannot compute in parallel. A context's
+ * serial part adds its seconds; shared workers left to the machine
+ * (workers 0) count as `capacity` rounded up. */
+double harness_estimate_run(const struct strategy *s, const struct strategy_context *context,
+                            const struct workload *w, size_t ntasks, double capacity);
 
 /* How long harness_compare(plan, w) should take: each strategy's warm-ups
  * and runs, each run as harness_estimate_run says. It counts the runs asked

@@ -21,9 +21,10 @@
 
 #define OPENMP_MAX_THREADS 1000
 
-static int run_openmp(const struct workload *w, size_t ntasks, struct task_record *records,
-                      const char **failed_call)
+static int run_openmp(const struct strategy_context *context, const struct workload *w, size_t ntasks,
+                      struct task_record *records, const char **failed_call)
 {
+    (void)context; /* a thread per task, no settings */
     if (ntasks > OPENMP_MAX_THREADS) {
         *failed_call = "omp parallel (more than 1000 threads)";
         return -EAGAIN;

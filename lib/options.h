@@ -116,6 +116,9 @@ struct options {
     int compute_warmup; /* and 1 warm-up, as one cold run is the noisiest */
     const struct strategy *strategies[HARNESS_MAX_STRATEGIES];
     size_t strategy_count;
+    /* What the demo sets for every run of its strategies (the gil's switch
+     * interval, a pool's workers): zero, the defaults, after parsing. */
+    struct strategy_context strategy_context;
     struct cpu_list cpus; /* the CPUs to run on: --cpus, or all allowed */
     bool cpus_given;
     bool quick;

@@ -1,5 +1,8 @@
 #include "pool.h"
 
+#include "i18n.h"
+#include "strategy.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -55,3 +58,35 @@ int pool_run(size_t workers, size_t ntasks, void (*task)(size_t index, size_t wo
     free(each);
     return -err;
 }
+
+/* ---- the pool as a strategy ------------------------------------------ */
+
+struct pooled_tasks {
+    const struct workload *w;
+    struct task_record *records;
+};
+
+static void run_pooled_task(size_t index, size_t worker, void *context)
+{
+    struct pooled_tasks *tasks = context;
+    (void)worker; /* any worker runs any task: the record says which one did (its tid) */
+    strategy_run_task(tasks->w, index, &tasks->records[index]);
+}
+
+static int run_pool(const struct strategy_context *context, const struct workload *w, size_t ntasks,
+                    struct task_record *records, const char **failed_call)
+{
+    strategy_run_serial_part(context); /* the part no worker can share */
+    struct pooled_tasks tasks = {w, records};
+    return pool_run(strategy_worker_count(context), ntasks, run_pooled_task, &tasks, failed_call);
+}
+
+const struct strategy strategy_pool = {
+    .name = "pool",
+    .explains = N_("a pool of worker threads, each taking the next task when free"),
+    .overlaps_waiting = true,
+    .computes_in_parallel = true,
+    .workers = STRATEGY_WORKERS_TAKE_NEXT,
+    .start_cost = 0, /* its workers start once per run, not once per task */
+    .run = run_pool,
+};

@@ -15,4 +15,8 @@
 int pool_run(size_t workers, size_t ntasks, void (*task)(size_t index, size_t worker, void *context),
              void *context, const char **failed_call);
 
+/* The pool as a strategy, `pool` (strategy_pool in strategy.h): the tasks
+ * shared by strategy_worker_count(context) workers, after the context's
+ * serial part if any. */
+
 #endif

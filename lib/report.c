@@ -29,7 +29,7 @@ static const char *paint(const struct options *opts, const char *code)
 
 static void describe_workload(const struct workload *w, size_t ntasks, char *buf, size_t size)
 {
-    if (w->kind == WORKLOAD_SLEEP)
+    if (!workload_computes(w))
         snprintf(buf, size, ngettext("%zu task, each sleeps %g s", "%zu tasks, each sleeps %g s", ntasks),
                  ntasks, w->seconds);
     else
@@ -215,7 +215,7 @@ static void print_warnings(const struct comparison *c, const struct options *opt
      * other programs take turns on it: then the machine is busy. */
     const struct measurement *alone = harness_find(c, "sequential");
     double use = alone != NULL && alone->wall > 0.0 ? (alone->user + alone->sys) / alone->wall : 1.0;
-    if (c->workload.kind == WORKLOAD_CPU && use < BUSY_WARNING && cause != CAUSE_OTHERS)
+    if (workload_computes(&c->workload) && use < BUSY_WARNING && cause != CAUSE_OTHERS)
         printf(brief
                    ? _("%swarning:%s sequential computed on only %.0f%% of a CPU: the machine is busy\n")
                    : _("%swarning:%s sequential computed on only %.0f%% of a CPU: other programs are using\n"
@@ -289,7 +289,7 @@ void report_timeline(const struct comparison *c, const struct options *opts)
     if (total <= 0.0)
         return;
     char cpus[256], around[128], on[32];
-    const char *kind = workload_kind_name(c->workload.kind);
+    const char *kind = c->workload.kind->name;
     i18n_count_cpus(c->cpus.count, on, sizeof on);
     /* TRANSLATORS: the caption's first line, bold: "timeline of cpu on 2 CPUs (0,1)" */
     const char *title = _("timeline of %s on %s (%s)");
@@ -451,7 +451,7 @@ int report_trace(FILE *to, const struct comparison *comparisons, size_t count)
         snprintf(args, sizeof args,
                  "\"pid\": %d, \"tid\": %d, \"args\": {\"strategy\": \"%s\", "
                  "\"workload\": \"%s\", \"cpus\": \"%s\"}",
-                 e->pid, e->tid, e->m->strategy->name, workload_kind_name(e->c->workload.kind), cpus);
+                 e->pid, e->tid, e->m->strategy->name, e->c->workload.kind->name, cpus);
         const char *comma = i + 1 < n ? "," : "";
         double dur = e->dur > 0.0 ? e->dur : 0.0;
         if (!e->async)
@@ -591,7 +591,7 @@ static void json_result(FILE *to, const struct comparison *c, const struct measu
     report_json_string(to, m->strategy->name);
     if (per_result_workload) {
         fputs(", \"workload\": ", to);
-        report_json_string(to, workload_kind_name(c->workload.kind));
+        report_json_string(to, c->workload.kind->name);
         fputs(", \"cpus_allowed\": ", to);
         json_cpu_list(to, &c->cpus);
     }
@@ -677,7 +677,7 @@ void report_json(FILE *to, const struct demo_info *demo, const struct machine *m
     if (!per_result_workload && count > 0) {
         const struct comparison *c = &comparisons[0];
         fputs(", \"workload\": {\"kind\": ", to);
-        report_json_string(to, workload_kind_name(c->workload.kind));
+        report_json_string(to, c->workload.kind->name);
         fprintf(to, ", \"tasks\": %zu, \"seconds\": ", c->ntasks);
         json_number(to, c->workload.seconds);
         fprintf(to, ", \"units\": %" PRIu64 "}", c->workload.units);
@@ -713,7 +713,7 @@ void report_csv(FILE *to, const struct comparison *comparisons, size_t count, bo
             const struct measurement *m = &c->results[r];
             double speedup = harness_speedup(c, m), ideal = harness_ideal_speedup(c, m);
             if (per_result_workload)
-                fprintf(to, "%s,\"%s\",", workload_kind_name(c->workload.kind), cpus);
+                fprintf(to, "%s,\"%s\",", c->workload.kind->name, cpus);
             fprintf(to, "%s,%.9g,%.9g,%.9g,%.9g,%.9g,", m->strategy->name, m->wall, m->wall_min, m->wall_max,
                     m->user, m->sys);
             if (m->wall > 0.0) /* empty, as JSON's null, where there is no number */

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +31,31 @@ void strategy_run_task(const struct workload *w, size_t task, struct task_record
     span_end(&record->span);
 }
 
+size_t strategy_worker_count(const struct strategy_context *context)
+{
+    if (context->workers > 0)
+        return context->workers;
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
+        return 1;
+    int count = CPU_COUNT(&allowed);
+    return count > 0 ? (size_t)count : 1;
+}
+
+void strategy_run_serial_part(const struct strategy_context *context)
+{
+    if (context->serial_part == NULL)
+        return;
+    volatile uint64_t sink = workload_run_task(context->serial_part, 0); /* its result is not a task's */
+    (void)sink;
+}
+
 /* ---- sequential ------------------------------------------------------ */
 
-static int run_sequential(const struct workload *w, size_t ntasks, struct task_record *records,
-                          const char **failed_call)
+static int run_sequential(const struct strategy_context *context, const struct workload *w, size_t ntasks,
+                          struct task_record *records, const char **failed_call)
 {
+    (void)context;     /* one thread, no settings */
     (void)failed_call; /* nothing here can fail */
     for (size_t i = 0; i < ntasks; i++)
         strategy_run_task(w, i, &records[i]);
@@ -117,9 +138,10 @@ out:
     return -err;
 }
 
-static int run_threads(const struct workload *w, size_t ntasks, struct task_record *records,
-                       const char **failed_call)
+static int run_threads(const struct strategy_context *context, const struct workload *w, size_t ntasks,
+                       struct task_record *records, const char **failed_call)
 {
+    (void)context; /* a thread per task, no settings */
     return run_in_threads(w, ntasks, records, failed_call, NULL);
 }
 
@@ -134,11 +156,12 @@ const struct strategy strategy_threads = {
 
 /* ---- threads+gil ----------------------------------------------------- */
 
-static int run_threads_gil(const struct workload *w, size_t ntasks, struct task_record *records,
-                           const char **failed_call)
+static int run_threads_gil(const struct strategy_context *context, const struct workload *w, size_t ntasks,
+                           struct task_record *records, const char **failed_call)
 {
     struct gil gil;
-    int err = gil_init(&gil, gil_switch_interval());
+    double interval = context->switch_interval > 0.0 ? context->switch_interval : GIL_DEFAULT_INTERVAL;
+    int err = gil_init(&gil, interval);
     if (err != 0) {
         *failed_call = "pthread_mutex_init or pthread_cond_init";
         return err;
@@ -195,9 +218,10 @@ static void stop_children(const pid_t *pids, size_t started)
         reap(pids[i], &status);
 }
 
-static int run_processes(const struct workload *w, size_t ntasks, struct task_record *records,
-                         const char **failed_call)
+static int run_processes(const struct strategy_context *context, const struct workload *w, size_t ntasks,
+                         struct task_record *records, const char **failed_call)
 {
+    (void)context; /* a child per task, no settings */
     /* Children cannot write into our memory, only into memory mapped as
      * shared before the fork: one slot per task. */
     size_t bytes = ntasks * sizeof *records;
@@ -271,6 +295,7 @@ const struct strategy *const strategy_all[] = {
     &strategy_threads_gil,
     &strategy_processes,
     &strategy_event_loop,
+    &strategy_pool,
 #ifdef ATONCE_HAVE_OPENMP
     &strategy_openmp,
 #endif

@@ -15,6 +15,8 @@
  *               each child writes its span and checksum into memory shared
  *               before the fork (one slot per task, so none can overwrite
  *               another)
+ *   pool        context->workers threads sharing the tasks: each takes the
+ *               next one when free (pool.c)
  *
  * A strategy prints nothing and never exits; on failure it returns -errno
  * and names the call that failed (or, when no errno says what happened,
@@ -38,6 +40,29 @@ struct task_record {
     uint64_t checksum; /* what workload_run_task returned */
 };
 
+/* How a strategy hands its tasks to its workers, which decides how many
+ * run at once and so the best speedup it can show. */
+enum strategy_workers {
+    STRATEGY_WORKER_PER_TASK,   /* a thread or process per task (sequential, event_loop: one in all) */
+    STRATEGY_WORKERS_TAKE_NEXT, /* context->workers workers, each taking the next task when free (pool) */
+    STRATEGY_WORKERS_FIXED, /* context->workers workers, the tasks dealt out in fixed shares (MPI ranks) */
+};
+
+/* What a run needs besides its tasks, set by the demo (options, then the
+ * harness plan) and handed to every run: no setting travels through a
+ * file global. Zero is the default for each field. */
+struct strategy_context {
+    /* How many workers a strategy of shared workers (enum strategy_workers)
+     * has: the pool's threads, an OpenMP team, MPI ranks. 0: one per CPU. */
+    size_t workers;
+    /* threads+gil: seconds a waiting thread lets the holder compute before
+     * asking for the lock (sys.setswitchinterval); 0: GIL_DEFAULT_INTERVAL. */
+    double switch_interval;
+    /* Work only one thread can do, before the tasks start (scaling's
+     * serial fraction, Amdahl's s), or NULL. */
+    const struct workload *serial_part;
+};
+
 struct strategy {
     const char *name;     /* "sequential", "threads", "processes", ... */
     const char *explains; /* one line for the legend */
@@ -45,29 +70,33 @@ struct strategy {
      * table compares against: */
     bool overlaps_waiting;     /* can tasks wait (sleep) at the same time? */
     bool computes_in_parallel; /* can tasks compute on several CPUs at once? */
-    /* 0: tasks go to whichever thread or process is free. Otherwise the
-     * tasks are dealt out in fixed shares to this many workers (mpi_cpu's
-     * ranks), so the worker with the most tasks sets the pace: 3 tasks on
-     * 2 workers can go at most 1.5x. */
-    size_t workers;
-    /* 0: a thread or process per task (or `workers`). Otherwise the tasks
-     * share this many workers, each taking the next task when it is free
-     * (scaling's pool): only that many tasks run at once. */
-    size_t pool_size;
+    /* A worker per task, or context->workers of them taking the next task
+     * when free (only that many run at once), or dealt fixed shares (the
+     * worker with the most tasks sets the pace: 3 tasks on 2 workers can
+     * go at most 1.5x). */
+    enum strategy_workers workers;
     /* About what starting and finishing one worker costs, seconds, as
      * spawn_cost measures it on a small machine (a thread about 30 us, a
      * forked process about 200 us, a program about 500 us); 0 when the
      * workers exist already. Tasks not much longer than this, times the
      * tasks, cannot gain: the verdict says so. */
     double start_cost;
-    /* Runs tasks 0..ntasks-1 of `w`, filling records[0..ntasks-1].
+    /* Runs tasks 0..ntasks-1 of `w`, filling records[0..ntasks-1], with
+     * the settings in `context` (never NULL).
      * Returns 0, or -errno with *failed_call naming the call that failed
      * ("fork", "pthread_create", ...), or -STRATEGY_SAID_IN_FULL with
      * *failed_call the whole reason. Every thread or child it started has
      * been joined or reaped by the time it returns, on success or failure. */
-    int (*run)(const struct workload *w, size_t ntasks, struct task_record *records,
-               const char **failed_call);
+    int (*run)(const struct strategy_context *context, const struct workload *w, size_t ntasks,
+               struct task_record *records, const char **failed_call);
 };
+
+/* The workers a strategy of shared workers uses under `context`: its
+ * `workers`, or one per CPU this process may use when that is 0. */
+size_t strategy_worker_count(const struct strategy_context *context);
+
+/* Does the one-thread part that `context` asks for (serial_part), if any. */
+void strategy_run_serial_part(const struct strategy_context *context);
 
 /* A failure no errno describes: a task's child that exited with 3 or was
  * killed by a signal (ECHILD's text, "No child processes", would mislead),
@@ -85,6 +114,7 @@ extern const struct strategy strategy_threads;
 extern const struct strategy strategy_threads_gil; /* threads that share one global lock (gil.h) */
 extern const struct strategy strategy_processes;
 extern const struct strategy strategy_event_loop; /* one thread, one timer per task (event_loop.c) */
+extern const struct strategy strategy_pool;       /* workers that take the next task when free (pool.c) */
 #ifdef ATONCE_HAVE_OPENMP
 extern const struct strategy strategy_openmp; /* #pragma omp parallel for (openmp.c) */
 #define STRATEGY_OPENMP_IF_BUILT ",openmp"    /* for a demo's default strategies */

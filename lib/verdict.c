@@ -18,9 +18,9 @@ double verdict_speedup(const struct comparison *c)
     return lowest;
 }
 
-double verdict_lesson_efficiency(enum workload_kind kind)
+double verdict_lesson_efficiency(const struct workload_kind *kind)
 {
-    return kind == WORKLOAD_SLEEP ? VERDICT_WAITING_EFFICIENCY : VERDICT_LESSON_EFFICIENCY;
+    return kind->computes ? VERDICT_LESSON_EFFICIENCY : VERDICT_WAITING_EFFICIENCY;
 }
 
 /* A speedup as the verdict prints it: cut, never rounded up, to 2 places. */
@@ -48,7 +48,7 @@ static double lowest_ideal(const struct comparison *c)
 
 static bool quota_limits(const struct comparison *c, char *buf, size_t size)
 {
-    if (c->workload.kind != WORKLOAD_CPU || c->quota <= QUOTA_NONE)
+    if (!workload_computes(&c->workload) || c->quota <= QUOTA_NONE)
         return false;
     long throttled = 0;
     for (size_t i = 0; i < c->count; i++)
@@ -127,7 +127,7 @@ static bool tasks_too_short(const struct comparison *c, char *buf, size_t size)
 
 static bool hyperthreads_share(const struct comparison *c, char *buf, size_t size)
 {
-    if (c->workload.kind != WORKLOAD_CPU || c->cores <= 0 || c->ntasks <= (size_t)c->cores ||
+    if (!workload_computes(&c->workload) || c->cores <= 0 || c->ntasks <= (size_t)c->cores ||
         c->cpus.count <= (size_t)c->cores)
         return false;
     double low = c->cores, high = fmin(c->cores * (1.0 + VERDICT_SMT_GAIN), harness_best_ideal(c));
@@ -142,7 +142,7 @@ static bool hyperthreads_share(const struct comparison *c, char *buf, size_t siz
 static bool efficiency_cores_slower(const struct comparison *c, char *buf, size_t size)
 {
     size_t performance = c->cpus.count - c->efficiency;
-    if (c->workload.kind != WORKLOAD_CPU || c->efficiency == 0 || performance == 0 ||
+    if (!workload_computes(&c->workload) || c->efficiency == 0 || performance == 0 ||
         c->ntasks <= performance)
         return false;
     snprintf(buf, size, _("%zu of these %zu CPUs are efficiency cores: slower, so expect less"),
@@ -153,7 +153,7 @@ static bool efficiency_cores_slower(const struct comparison *c, char *buf, size_
 static bool clock_slowed(const struct comparison *c, char *buf, size_t size)
 {
     const struct measurement *alone = harness_find(c, "sequential");
-    if (c->workload.kind != WORKLOAD_CPU || alone == NULL || alone->spans == NULL)
+    if (!workload_computes(&c->workload) || alone == NULL || alone->spans == NULL)
         return false;
     double base = harness_mean_task_cpu(alone->spans, c->ntasks);
     for (size_t i = 0; i < c->count && base > 0.0; i++) {
@@ -224,7 +224,7 @@ static bool impossible(const struct comparison *c, const struct measurement *m)
         return false;
     double noise = fmax(VERDICT_PINNED_BAND, spread(m) + spread(alone));
     bool one_cpu = c->cpus.count == 1 || (c->quota > QUOTA_NONE && c->quota <= 1.0);
-    bool pinned_compute = c->workload.kind == WORKLOAD_CPU && one_cpu && c->ntasks > 1 &&
+    bool pinned_compute = workload_computes(&c->workload) && one_cpu && c->ntasks > 1 &&
                           fabs(speedup - 1.0) > VERDICT_PINNED_BAND;
     return speedup / ideal > 1.0 + noise || pinned_compute;
 }
@@ -275,14 +275,14 @@ bool verdict_not_the_lesson(const struct comparison *c, char *buf, size_t size)
     if (!verdict_impossible_row(c, row, sizeof row))
         return false;
     enum verdict_cause cause = verdict_cause(c, why, sizeof why);
-    snprintf(buf, size, _("%s: %s -> not the lesson: %s"), workload_kind_name(c->workload.kind), row,
+    snprintf(buf, size, _("%s: %s -> not the lesson: %s"), c->workload.kind->name, row,
              cause == CAUSE_NONE ? _("a noisy run, rerun with --runs 5") : why);
     return true;
 }
 
 void verdict_single(const struct comparison *c, char *buf, size_t size)
 {
-    const char *kind = workload_kind_name(c->workload.kind);
+    const char *kind = c->workload.kind->name;
     double speedup = shown(verdict_speedup(c)), ideal = lowest_ideal(c);
     size_t cpus = c->cpus.count;
     char why[VERDICT_SIZE], on[32];
@@ -292,18 +292,18 @@ void verdict_single(const struct comparison *c, char *buf, size_t size)
         snprintf(buf, size, _("%s: no speedup to judge (it needs sequential and one other strategy)"), kind);
     else if (verdict_not_the_lesson(c, buf, size))
         return;
-    else if (c->workload.kind == WORKLOAD_CPU && c->ntasks < 2)
+    else if (workload_computes(&c->workload) && c->ntasks < 2)
         snprintf(buf, size, _("%s: %.2fx with 1 task -> nothing to run in parallel: try --tasks 2"), kind,
                  speedup);
-    else if (c->workload.kind == WORKLOAD_CPU && cpus < 2)
+    else if (workload_computes(&c->workload) && cpus < 2)
         snprintf(buf, size, _("%s: %.2fx on 1 CPU -> one CPU computes one task at a time: no speedup"), kind,
                  speedup);
     else if (cause == CAUSE_QUOTA) /* the quota, not the CPUs, sets the ideal: say so either way */
         snprintf(buf, size, _("%s: %.2fx on %s (ideal %gx) -> %s"), kind, speedup, on, ideal, why);
     else if (speedup >= verdict_lesson_efficiency(c->workload.kind) * ideal)
         snprintf(buf, size, _("%s: %.2fx on %s (ideal %gx) -> %s"), kind, speedup, on, ideal,
-                 c->workload.kind == WORKLOAD_SLEEP ? _("the waiting overlapped")
-                                                    : _("the tasks computed in parallel"));
+                 workload_computes(&c->workload) ? _("the tasks computed in parallel")
+                                                 : _("the waiting overlapped"));
     else
         snprintf(buf, size, _("%s: only %.2fx of an ideal %gx on %s -> %s"), kind, speedup, ideal, on, why);
 }
@@ -366,8 +366,8 @@ void verdict_versus(const struct comparison *all, const struct comparison *one, 
     double on_all = shown(verdict_speedup(all)), on_one = shown(verdict_speedup(one));
     if (verdict_speedup(all) == 0.0 || verdict_speedup(one) == 0.0)
         snprintf(buf, size, _("%s: no speedup to judge (it needs sequential and one other strategy)"),
-                 workload_kind_name(all->workload.kind));
-    else if (all->workload.kind == WORKLOAD_SLEEP)
+                 all->workload.kind->name);
+    else if (!workload_computes(&all->workload))
         verdict_versus_sleep(all, one, on_one, on_all, buf, size);
     else
         verdict_versus_cpu(all, one, on_one, on_all, buf, size);

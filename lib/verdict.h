@@ -36,7 +36,7 @@
 #define VERDICT_SMT_GAIN           0.3   /* a core's second hyper-thread adds 0-30 % */
 
 /* The share of its ideal a speedup needs to show the lesson of `kind`. */
-double verdict_lesson_efficiency(enum workload_kind kind);
+double verdict_lesson_efficiency(const struct workload_kind *kind);
 
 /* Why a run may fall short of its lesson: the causes, in the order they
  * are checked. The first that the measurements show is named. */

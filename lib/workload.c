@@ -1,18 +1,15 @@
 #include "workload.h"
 
+#include "counter.h"
 #include "stopwatch.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <time.h>
 
 #define CALIBRATION_TRIAL  0.01 /* seconds of CPU a calibration trial takes at least */
 #define CALIBRATION_TRIALS 5    /* trials of that size; the fastest counts */
-
-const char *workload_kind_name(enum workload_kind kind)
-{
-    return kind == WORKLOAD_SLEEP ? "sleep" : "cpu";
-}
 
 /* splitmix64: turns a task number into a well-mixed 64-bit value. */
 static uint64_t mix(uint64_t x)
@@ -84,24 +81,21 @@ uint64_t workload_token(size_t task)
     return mix(task);
 }
 
-uint64_t workload_run_task(const struct workload *w, size_t task)
+/* A sleep task: wait to a deadline, letting go of any lock around it. */
+static uint64_t run_sleep(const struct workload *w, size_t task, const struct workload_hooks *h)
 {
-    return workload_run_task_hooked(w, task, NULL);
+    double deadline = stopwatch_now() + w->seconds;
+    if (h->before_wait != NULL)
+        h->before_wait(h->context);
+    sleep_until(deadline);
+    if (h->after_wait != NULL)
+        h->after_wait(h->context);
+    return workload_token(task);
 }
 
-uint64_t workload_run_task_hooked(const struct workload *w, size_t task, const struct workload_hooks *hooks)
+/* A cpu task: w->units rounds, in chunks when a lock wants offering up. */
+static uint64_t run_cpu(const struct workload *w, size_t task, const struct workload_hooks *h)
 {
-    static const struct workload_hooks none = {0};
-    const struct workload_hooks *h = hooks != NULL ? hooks : &none;
-    if (w->kind == WORKLOAD_SLEEP) {
-        double deadline = stopwatch_now() + w->seconds;
-        if (h->before_wait != NULL)
-            h->before_wait(h->context);
-        sleep_until(deadline);
-        if (h->after_wait != NULL)
-            h->after_wait(h->context);
-        return workload_token(task);
-    }
     if (h->between_chunks == NULL)
         return compute(task, w->units);
     struct xorshift s = xorshift_start(task);
@@ -114,6 +108,23 @@ uint64_t workload_run_task_hooked(const struct workload *w, size_t task, const s
     return s.sum;
 }
 
+uint64_t workload_run_task(const struct workload *w, size_t task)
+{
+    return workload_run_task_hooked(w, task, NULL);
+}
+
+uint64_t workload_run_task_hooked(const struct workload *w, size_t task, const struct workload_hooks *hooks)
+{
+    static const struct workload_hooks none = {0};
+    return w->kind->run(w, task, hooks != NULL ? hooks : &none);
+}
+
+bool workload_computes(const struct workload *w)
+{
+    assert(w->kind != NULL); /* every workload has a kind: {.kind = &workload_cpu, ...} */
+    return w->kind->computes;
+}
+
 /* CPU seconds that `units` rounds take in the calling thread. */
 static double time_rounds(uint64_t units)
 {
@@ -123,7 +134,7 @@ static double time_rounds(uint64_t units)
     return stopwatch_thread_cpu() - before;
 }
 
-void workload_calibrate(struct workload *w)
+static void calibrate_cpu(struct workload *w)
 {
     /* Grow a trial run until it is long enough to time well (10 ms), then
      * time it a few more times and keep the fastest: a trial can only be
@@ -150,3 +161,42 @@ uint64_t workload_combine(uint64_t combined, uint64_t task_checksum)
 {
     return combined + task_checksum;
 }
+
+void workload_calibrate(struct workload *w)
+{
+    if (w->kind->calibrate != NULL)
+        w->kind->calibrate(w);
+}
+
+int workload_setup(struct workload *w, size_t ntasks, const char **failed_call)
+{
+    w->shared = NULL;
+    return w->kind->setup != NULL ? w->kind->setup(w, ntasks, failed_call) : 0;
+}
+
+void workload_teardown(struct workload *w)
+{
+    if (w->kind->teardown != NULL)
+        w->kind->teardown(w);
+    w->shared = NULL;
+}
+
+/* ---- the kinds ------------------------------------------------------- */
+
+const struct workload_kind workload_sleep = {
+    .name = "sleep",
+    .computes = false,
+    .run = run_sleep,
+};
+
+const struct workload_kind workload_cpu = {
+    .name = "cpu",
+    .computes = true,
+    .run = run_cpu,
+    .calibrate = calibrate_cpu,
+};
+
+const struct workload_kind *const workload_kinds[] = {
+    &workload_sleep, &workload_cpu,   &counter_unsynchronized, /* the counter kinds: counter.c */
+    &counter_mutex,  &counter_atomic, &counter_per_task,       &counter_private, NULL,
+};

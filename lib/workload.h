@@ -13,19 +13,61 @@
 #ifndef ATONCE_WORKLOAD_H
 #define ATONCE_WORKLOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-enum workload_kind { WORKLOAD_SLEEP, WORKLOAD_CPU };
+struct workload;
+struct workload_hooks;
 
-struct workload {
-    enum workload_kind kind;
-    double seconds; /* sleep: how long each task sleeps; cpu: the target CPU time */
-    uint64_t units; /* cpu: rounds of work per task (see workload_calibrate); sleep: 0 */
+/* A kind of task: everything the harness knows about it, in one place.
+ * Nothing outside workload.c asks which kind a workload is: it asks its
+ * kind. To add a kind: write its functions, define its struct, list it in
+ * workload_kinds[] (workload.c), and tests/test_workload.c runs it under
+ * every strategy. */
+struct workload_kind {
+    const char *name; /* "sleep", "cpu": in tables, legends and JSON */
+    /* What a strategy must overlap to speed it up: computing (true: the
+     * task needs a CPU the whole time, only more CPUs help) or waiting
+     * (false: tasks overlap even on one CPU). A task that does not compute
+     * waits w->seconds and returns workload_token(task): the event loop
+     * runs it as a timer. */
+    bool computes;
+    /* Runs task number `task` (0, 1, ...) and returns its checksum.
+     * `hooks` is never NULL (workload_run_task passes empty ones). */
+    uint64_t (*run)(const struct workload *w, size_t task, const struct workload_hooks *hooks);
+    /* Sets the work per task so that one task takes about w->seconds on
+     * this machine, or NULL: nothing to calibrate (a sleep is its seconds). */
+    void (*calibrate)(struct workload *w);
+    /* State all the tasks of one run share, made before the run and
+     * released after it, in memory that forked children share too: w->shared.
+     * NULL when the tasks share nothing. setup returns 0 or -errno with
+     * *failed_call naming the call. */
+    int (*setup)(struct workload *w, size_t ntasks, const char **failed_call);
+    void (*teardown)(struct workload *w);
+    /* What a run left in that shared state, read after its tasks finished
+     * and before teardown, and what it should be for `ntasks` tasks (a
+     * counter's count against tasks x units). NULL for a kind whose tasks'
+     * checksums say it all. */
+    uint64_t (*result)(const struct workload *w, size_t ntasks);
+    uint64_t (*expected)(const struct workload *w, size_t ntasks);
 };
 
-/* "sleep" or "cpu". */
-const char *workload_kind_name(enum workload_kind kind);
+extern const struct workload_kind workload_sleep; /* waits `seconds` without using the CPU */
+extern const struct workload_kind workload_cpu;   /* computes `units` rounds of xorshift */
+
+/* Every kind, NULL-terminated. */
+extern const struct workload_kind *const workload_kinds[];
+
+struct workload {
+    const struct workload_kind *kind;
+    double seconds; /* sleep: how long each task sleeps; cpu: the target CPU time */
+    uint64_t units; /* cpu: rounds of work per task (see workload_calibrate); sleep: 0 */
+    void *shared;   /* what kind->setup made for one run, or NULL */
+};
+
+/* Does this workload need a CPU the whole time (w->kind->computes)? */
+bool workload_computes(const struct workload *w);
 
 /* Runs task number `task` (0, 1, ...) and returns its checksum.
  * A sleep task sleeps to an absolute deadline with clock_nanosleep, so a
@@ -47,10 +89,17 @@ struct workload_hooks {
 /* workload_run_task with hooks. The checksum is the same as without. */
 uint64_t workload_run_task_hooked(const struct workload *w, size_t task, const struct workload_hooks *hooks);
 
-/* Sets w->units so that one cpu task takes about w->seconds of CPU time on
- * this machine, by timing a few short runs in the calling thread. Takes
- * about 0.1 s. Call it once per demo so every strategy does the same work. */
+/* Sets the work per task from w->seconds (kind->calibrate; for cpu:
+ * w->units, so that one task takes about w->seconds of CPU time, by timing
+ * a few short runs in the calling thread, about 0.1 s). Call it once per
+ * demo so every strategy does the same work. */
 void workload_calibrate(struct workload *w);
+
+/* Makes and releases the state shared by the tasks of one run (kind->setup
+ * and teardown; nothing for a kind without). The harness calls them around
+ * every run. setup returns 0 or -errno with *failed_call set. */
+int workload_setup(struct workload *w, size_t ntasks, const char **failed_call);
+void workload_teardown(struct workload *w);
 
 /* The checksum of task `task` of a workload that only waits (a sleep, or
  * a child that sleeps): a well-mixed value of the task's number, so that a

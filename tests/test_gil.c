@@ -7,6 +7,9 @@
 #include <criterion/criterion.h>
 #include <stdatomic.h>
 
+/* Runs given no settings: every strategy's defaults. */
+static const struct strategy_context no_settings = {0};
+
 #define THREADS  4
 #define HANDOFFS 2000
 
@@ -87,7 +90,7 @@ static uint64_t combined_checksum(const struct strategy *s, const struct workloa
 {
     struct task_record records[6];
     const char *failed_call = NULL;
-    cr_assert_eq(s->run(w, 6, records, &failed_call), 0);
+    cr_assert_eq(s->run(&no_settings, w, 6, records, &failed_call), 0);
     uint64_t combined = 0;
     for (int i = 0; i < 6; i++)
         combined = workload_combine(combined, records[i].checksum);
@@ -97,7 +100,7 @@ static uint64_t combined_checksum(const struct strategy *s, const struct workloa
 Test(gil, threads_under_the_gil_compute_what_sequential_computes)
 {
     /* 100,000 units: several chunks per task, so the lock changes hands mid-task */
-    struct workload w = {.kind = WORKLOAD_CPU, .units = 100000};
+    struct workload w = {.kind = &workload_cpu, .units = 100000};
     cr_assert_eq(combined_checksum(&strategy_threads_gil, &w), combined_checksum(&strategy_sequential, &w));
 }
 
@@ -108,7 +111,7 @@ static void count_chunk(void *calls)
 
 Test(gil, hooked_computation_gives_the_same_checksum)
 {
-    struct workload w = {.kind = WORKLOAD_CPU, .units = 3 * WORKLOAD_CHUNK + 7}; /* a ragged last chunk */
+    struct workload w = {.kind = &workload_cpu, .units = 3 * WORKLOAD_CHUNK + 7}; /* a ragged last chunk */
     int calls = 0;
     struct workload_hooks count = {.between_chunks = count_chunk, .context = &calls};
     cr_assert_eq(workload_run_task_hooked(&w, 5, &count), workload_run_task(&w, 5));

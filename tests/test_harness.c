@@ -7,12 +7,11 @@
 #include <string.h>
 
 /* Two tasks of `seconds` each on `cpus` CPUs. */
-static struct comparison two_tasks(enum workload_kind kind, double seconds, size_t cpus)
+static struct comparison two_tasks(const struct workload_kind *kind, double seconds, size_t cpus)
 {
     struct comparison c;
     memset(&c, 0, sizeof c);
-    c.workload =
-        (struct workload){.kind = kind, .seconds = seconds, .units = kind == WORKLOAD_CPU ? 1000 : 0};
+    c.workload = (struct workload){.kind = kind, .seconds = seconds, .units = kind->computes ? 1000 : 0};
     c.ntasks = 2;
     c.cpus.count = cpus;
     for (size_t i = 0; i < cpus; i++)
@@ -34,7 +33,7 @@ static void both(struct span spans[2], double start, double cpu)
 
 Test(harness_disturbance, two_tasks_each_computing_on_a_cpu_of_its_own_are_fair)
 {
-    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct comparison c = two_tasks(&workload_cpu, 0.1, 2);
     struct span spans[2];
     both(spans, 0.0, 0.1);
     cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.1), 0u);
@@ -43,7 +42,7 @@ Test(harness_disturbance, two_tasks_each_computing_on_a_cpu_of_its_own_are_fair)
 
 Test(harness_disturbance, a_task_with_under_95_percent_of_a_cpu_waited)
 {
-    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct comparison c = two_tasks(&workload_cpu, 0.1, 2);
     struct span spans[2];
     both(spans, 0.0, 0.1);
     spans[1].cpu = 0.09; /* 90 % of its 0.1 s open */
@@ -52,36 +51,36 @@ Test(harness_disturbance, a_task_with_under_95_percent_of_a_cpu_waited)
 
 Test(harness_disturbance, a_pool_worker_is_judged_by_all_its_chunks_together)
 {
-    static struct strategy pool_of_one = {.name = "pool", .computes_in_parallel = true, .pool_size = 1};
-    struct comparison c = two_tasks(WORKLOAD_CPU, 0.001, 2);
+    struct comparison c = two_tasks(&workload_cpu, 0.001, 2);
     c.ntasks = 50;
+    c.strategy_context.workers = 1; /* a pool of one */
     struct span chunks[50];
     for (int i = 0; i < 50; i++) /* each 1 ms chunk lost 40 us to an interrupt: 4 % of the run */
         chunks[i] =
             (struct span){.start = 0.001 * i, .end = 0.001 * (i + 1), .cpu = 0.00096, .pid = 1, .tid = 2};
-    cr_assert_eq(harness_disturbance(&c, &pool_of_one, chunks, 0.05, 0.00096), 0u);
+    cr_assert_eq(harness_disturbance(&c, &strategy_pool, chunks, 0.05, 0.00096), 0u);
     chunks[7].cpu = 0.0008; /* one lost 200 us more: 4.4 % */
-    cr_assert_eq(harness_disturbance(&c, &pool_of_one, chunks, 0.05, 0.00096), 0u);
+    cr_assert_eq(harness_disturbance(&c, &strategy_pool, chunks, 0.05, 0.00096), 0u);
     chunks[8].cpu = 0.0006; /* and another 400 us: 5.2 % of the run */
-    cr_assert_eq(harness_disturbance(&c, &pool_of_one, chunks, 0.05, 0.00096), (unsigned)DISTURB_WAITED);
+    cr_assert_eq(harness_disturbance(&c, &strategy_pool, chunks, 0.05, 0.00096), (unsigned)DISTURB_WAITED);
 }
 
 Test(harness_disturbance, sharing_is_no_disturbance_where_the_tasks_must_share)
 {
     struct span spans[2];
     both(spans, 0.0, 0.05); /* half a CPU each */
-    struct comparison one_cpu = two_tasks(WORKLOAD_CPU, 0.05, 1);
+    struct comparison one_cpu = two_tasks(&workload_cpu, 0.05, 1);
     cr_assert_eq(harness_disturbance(&one_cpu, &strategy_threads, spans, WALL, 0.05), 0u);
-    struct comparison quota = two_tasks(WORKLOAD_CPU, 0.05, 2);
+    struct comparison quota = two_tasks(&workload_cpu, 0.05, 2);
     quota.quota = 1.0;
     cr_assert_eq(harness_disturbance(&quota, &strategy_threads, spans, WALL, 0.05), 0u);
-    struct comparison gil = two_tasks(WORKLOAD_CPU, 0.05, 2); /* they wait for the lock by design */
+    struct comparison gil = two_tasks(&workload_cpu, 0.05, 2); /* they wait for the lock by design */
     cr_assert_eq(harness_disturbance(&gil, &strategy_threads_gil, spans, WALL, 0.05), 0u);
 }
 
 Test(harness_disturbance, a_task_starting_after_its_start_up_and_5_percent_started_late)
 {
-    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct comparison c = two_tasks(&workload_cpu, 0.1, 2);
     struct span spans[2];
     both(spans, 0.0, 0.1);
     spans[1].start = 0.004, spans[1].end = 0.104; /* 2 x 2 x 30 us + 5 ms is the limit */
@@ -92,7 +91,7 @@ Test(harness_disturbance, a_task_starting_after_its_start_up_and_5_percent_start
 
 Test(harness_disturbance, a_run_ending_long_after_its_last_task_ended_late)
 {
-    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct comparison c = two_tasks(&workload_cpu, 0.1, 2);
     struct span spans[2];
     both(spans, 0.0, 0.1);
     cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, 0.105, 0.1), 0u);
@@ -101,7 +100,7 @@ Test(harness_disturbance, a_run_ending_long_after_its_last_task_ended_late)
 
 Test(harness_disturbance, small_delays_that_add_up_make_a_run_late)
 {
-    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct comparison c = two_tasks(&workload_cpu, 0.1, 2);
     struct span spans[2];
     for (int i = 0; i < 2; i++) /* started 2 ms late, needed 3 % more CPU: each under its bound */
         spans[i] = (struct span){.start = 0.002, .end = 0.105, .cpu = 0.103, .pid = 100, .tid = 101 + i};
@@ -113,8 +112,10 @@ Test(harness_disturbance, small_delays_that_add_up_make_a_run_late)
 Test(harness_disturbance, fixed_shares_of_one_task_each_start_at_once_like_threads)
 {
     /* mpi_cpu's ranks: workers that exist already, a task each */
-    static struct strategy ranks = {.name = "mpi", .computes_in_parallel = true, .workers = 2};
-    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    static const struct strategy ranks = {
+        .name = "mpi", .computes_in_parallel = true, .workers = STRATEGY_WORKERS_FIXED};
+    struct comparison c = two_tasks(&workload_cpu, 0.1, 2);
+    c.strategy_context.workers = 2;
     struct span spans[2];
     both(spans, 0.0, 0.1);
     cr_assert_eq(harness_disturbance(&c, &ranks, spans, 0.105, 0.1), 0u);
@@ -132,7 +133,7 @@ Test(harness_disturbance, fixed_shares_of_one_task_each_start_at_once_like_threa
 
 Test(harness_disturbance, sequential_starts_its_tasks_one_after_another_by_design)
 {
-    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct comparison c = two_tasks(&workload_cpu, 0.1, 2);
     struct span spans[2] = {{.start = 0.0, .end = 0.1, .cpu = 0.1, .pid = 100, .tid = 100},
                             {.start = 0.1, .end = 0.2, .cpu = 0.1, .pid = 100, .tid = 100}};
     cr_assert_eq(harness_disturbance(&c, &strategy_sequential, spans, 0.2, 0.1), 0u);
@@ -142,7 +143,7 @@ Test(harness_disturbance, sequential_starts_its_tasks_one_after_another_by_desig
 
 Test(harness_disturbance, sleeping_runs_are_judged_by_start_and_length_only)
 {
-    struct comparison c = two_tasks(WORKLOAD_SLEEP, 0.1, 1);
+    struct comparison c = two_tasks(&workload_sleep, 0.1, 1);
     struct span spans[2];
     both(spans, 0.0, 0.0); /* no CPU at all: sleeping is not waiting for a CPU */
     cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.0), 0u);
@@ -155,7 +156,7 @@ Test(harness_disturbance, sleeping_runs_are_judged_by_start_and_length_only)
 
 Test(harness_disturbance, tasks_needing_over_5_percent_more_cpu_than_the_fastest_were_slowed)
 {
-    struct comparison c = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct comparison c = two_tasks(&workload_cpu, 0.1, 2);
     struct span spans[2];
     both(spans, 0.0, 0.1);
     cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.096), 0u); /* 4 % more */
@@ -164,7 +165,7 @@ Test(harness_disturbance, tasks_needing_over_5_percent_more_cpu_than_the_fastest
 
 Test(harness_disturbance, tasks_taking_turns_on_one_cpu_can_be_slowed_too)
 {
-    struct comparison c = two_tasks(WORKLOAD_CPU, 0.05, 1); /* 1 CPU, 1 core: no hyper-threads */
+    struct comparison c = two_tasks(&workload_cpu, 0.05, 1); /* 1 CPU, 1 core: no hyper-threads */
     struct span spans[2];
     both(spans, 0.0, 0.05); /* each half of the 0.1 s */
     cr_assert_eq(harness_disturbance(&c, &strategy_threads, spans, WALL, 0.05), 0u);
@@ -175,10 +176,10 @@ Test(harness_disturbance, a_slower_clock_is_expected_with_hyper_threads_or_boost
 {
     struct span spans[2];
     both(spans, 0.0, 0.1);
-    struct comparison smt = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct comparison smt = two_tasks(&workload_cpu, 0.1, 2);
     smt.cores = 1; /* two hyper-threads of one core */
     cr_assert_eq(harness_disturbance(&smt, &strategy_threads, spans, WALL, 0.08), 0u);
-    struct comparison boost = two_tasks(WORKLOAD_CPU, 0.1, 2);
+    struct comparison boost = two_tasks(&workload_cpu, 0.1, 2);
     boost.boost = 1; /* one busy CPU ran at a higher clock than two */
     cr_assert_eq(harness_disturbance(&boost, &strategy_threads, spans, WALL, 0.08), 0u);
     cr_assert_eq(harness_disturbance(&boost, &strategy_sequential, spans, WALL, 0.08),
@@ -198,7 +199,7 @@ static struct comparison compare_two_tasks(int runs, double reference)
                                 .warmup = 0,
                                 .runs = runs,
                                 .reference_task_cpu = reference};
-    struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.002};
+    struct workload w = {.kind = &workload_cpu, .seconds = 0.002};
     workload_calibrate(&w);
     struct comparison c;
     const char *failed = NULL;
@@ -237,27 +238,42 @@ Test(harness_compare, a_reference_task_cpu_judges_runs_that_were_all_slowed_alik
 }
 
 /* harness_estimate: each strategy's warm-ups and runs, from the plan alone. */
+static const struct strategy_context none = {0};
+
 Test(harness_estimate, waiting_overlaps_only_where_the_strategy_can_overlap_it)
 {
     const struct strategy *list[] = {&strategy_sequential, &strategy_event_loop, &strategy_threads};
     struct harness_plan plan = {.strategies = list, .count = 3, .ntasks = 10, .warmup = 1, .runs = 3};
-    struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = 1.0};
-    cr_expect_float_eq(harness_estimate_run(&strategy_sequential, &w, 10, 2.0), 10.0, 1e-9);
-    cr_expect_float_eq(harness_estimate_run(&strategy_event_loop, &w, 10, 2.0), 1.0, 1e-9);
+    struct workload w = {.kind = &workload_sleep, .seconds = 1.0};
+    cr_expect_float_eq(harness_estimate_run(&strategy_sequential, &none, &w, 10, 2.0), 10.0, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_event_loop, &none, &w, 10, 2.0), 1.0, 1e-9);
     /* threads start one after another: 30 us each */
-    cr_expect_float_eq(harness_estimate_run(&strategy_threads, &w, 10, 2.0), 1.0 + 10 * 3e-5, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_threads, &none, &w, 10, 2.0), 1.0 + 10 * 3e-5, 1e-9);
     cr_expect_float_eq(harness_estimate(&plan, &w, 2.0), 4 * (10.0 + 1.0 + 1.0003), 1e-9);
 }
 
 Test(harness_estimate, computing_is_shared_by_the_cpus_and_one_thread_computes_alone)
 {
-    struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.5};
-    cr_expect_float_eq(harness_estimate_run(&strategy_sequential, &w, 4, 2.0), 2.0, 1e-9);
-    cr_expect_float_eq(harness_estimate_run(&strategy_event_loop, &w, 4, 2.0), 2.0, 1e-9);
-    cr_expect_float_eq(harness_estimate_run(&strategy_threads_gil, &w, 4, 2.0), 2.0 + 4 * 3e-5, 1e-9);
-    cr_expect_float_eq(harness_estimate_run(&strategy_threads, &w, 4, 2.0), 1.0 + 4 * 3e-5, 1e-9);
-    cr_expect_float_eq(harness_estimate_run(&strategy_threads, &w, 4, 8.0), 0.5 + 4 * 3e-5, 1e-9);
-    cr_expect_float_eq(harness_estimate_run(&strategy_threads, &w, 4, 1.5), 4 / 1.5 * 0.5 + 4 * 3e-5, 1e-9);
-    struct strategy pool = {.name = "pool", .computes_in_parallel = true, .pool_size = 3};
-    cr_expect_float_eq(harness_estimate_run(&pool, &w, 4, 8.0), 2 * 0.5, 1e-9); /* 2 rounds of 3 */
+    struct workload w = {.kind = &workload_cpu, .seconds = 0.5};
+    cr_expect_float_eq(harness_estimate_run(&strategy_sequential, &none, &w, 4, 2.0), 2.0, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_event_loop, &none, &w, 4, 2.0), 2.0, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_threads_gil, &none, &w, 4, 2.0), 2.0 + 4 * 3e-5, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_threads, &none, &w, 4, 2.0), 1.0 + 4 * 3e-5, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_threads, &none, &w, 4, 8.0), 0.5 + 4 * 3e-5, 1e-9);
+    cr_expect_float_eq(harness_estimate_run(&strategy_threads, &none, &w, 4, 1.5), 4 / 1.5 * 0.5 + 4 * 3e-5,
+                       1e-9);
+    struct strategy_context three = {.workers = 3};
+    cr_expect_float_eq(harness_estimate_run(&strategy_pool, &three, &w, 4, 8.0), 2 * 0.5,
+                       1e-9); /* 2 rounds of 3 */
+    /* workers left to the machine: one per CPU, here 2 of them for 4 tasks */
+    cr_expect_float_eq(harness_estimate_run(&strategy_pool, &none, &w, 4, 2.0), 2 * 0.5, 1e-9);
+}
+
+Test(harness_estimate, a_serial_part_comes_before_the_tasks_in_every_run)
+{
+    struct workload w = {.kind = &workload_cpu, .seconds = 0.5};
+    struct workload serial = {.kind = &workload_cpu, .seconds = 0.25};
+    struct strategy_context two_and_serial = {.workers = 2, .serial_part = &serial};
+    cr_expect_float_eq(harness_estimate_run(&strategy_pool, &two_and_serial, &w, 4, 2.0), 0.25 + 2 * 0.5,
+                       1e-9);
 }

@@ -82,7 +82,7 @@ static struct comparison cpu_comparison(void)
 {
     struct comparison c;
     memset(&c, 0, sizeof c);
-    c.workload = (struct workload){.kind = WORKLOAD_CPU, .seconds = 1.0, .units = 12345};
+    c.workload = (struct workload){.kind = &workload_cpu, .seconds = 1.0, .units = 12345};
     c.ntasks = 2;
     c.cpus.count = 2;
     c.cpus.ids[0] = 0;
@@ -245,7 +245,7 @@ Test(report_json, speedup_is_null_without_sequential)
 Test(report_json, per_result_workload_names_workload_and_cpus_in_each_result)
 {
     struct comparison both[2] = {cpu_comparison(), cpu_comparison()};
-    both[1].workload.kind = WORKLOAD_SLEEP;
+    both[1].workload.kind = &workload_sleep;
     both[1].cpus.count = 1;
     char *json = json_of(both, 2, true, NULL, 0);
     assert_lacks(json, "\"workload\": {");
@@ -295,7 +295,7 @@ Test(report_csv, rows_have_as_many_fields_as_the_header)
 Test(report_csv, per_result_workload_adds_workload_and_cpus_columns)
 {
     struct comparison both[2] = {cpu_comparison(), cpu_comparison()};
-    both[1].workload.kind = WORKLOAD_SLEEP;
+    both[1].workload.kind = &workload_sleep;
     both[1].cpus.count = 1;
     char *csv = csv_of(both, 2, true);
     const char *header = "workload,cpus_allowed,strategy,";

@@ -28,6 +28,7 @@ static size_t crafted_points(size_t cpus, struct scaling_point *points)
         struct scaling_point *p = &points[i];
         memset(p, 0, sizeof *p);
         p->workers = counts[i];
+        p->c.workload.kind = &workload_cpu; /* the job computes */
         p->c.ntasks = chunks;
         p->c.cpus.count = cpus;
         p->c.cores = MACHINE_UNKNOWN;

@@ -150,14 +150,14 @@ Test(workload, combine_changes_when_a_task_is_doubled)
 
 Test(workload, cpu_task_is_deterministic)
 {
-    struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.0, .units = 1000};
+    struct workload w = {.kind = &workload_cpu, .seconds = 0.0, .units = 1000};
     cr_assert_eq(workload_run_task(&w, 3), workload_run_task(&w, 3));
     cr_assert_eq(workload_run_task(&w, 0), workload_run_task(&w, 0));
 }
 
 Test(workload, different_cpu_tasks_give_different_checksums)
 {
-    struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.0, .units = 1000};
+    struct workload w = {.kind = &workload_cpu, .seconds = 0.0, .units = 1000};
     uint64_t sums[4];
     for (size_t i = 0; i < 4; i++)
         sums[i] = workload_run_task(&w, i);
@@ -168,15 +168,15 @@ Test(workload, different_cpu_tasks_give_different_checksums)
 
 Test(workload, cpu_checksum_depends_on_units)
 {
-    struct workload short_task = {.kind = WORKLOAD_CPU, .seconds = 0.0, .units = 1000};
-    struct workload long_task = {.kind = WORKLOAD_CPU, .seconds = 0.0, .units = 1001};
+    struct workload short_task = {.kind = &workload_cpu, .seconds = 0.0, .units = 1000};
+    struct workload long_task = {.kind = &workload_cpu, .seconds = 0.0, .units = 1001};
     cr_assert_neq(workload_run_task(&short_task, 1), workload_run_task(&long_task, 1));
 }
 
 Test(workload, kind_names)
 {
-    cr_assert_str_eq(workload_kind_name(WORKLOAD_SLEEP), "sleep");
-    cr_assert_str_eq(workload_kind_name(WORKLOAD_CPU), "cpu");
+    cr_assert_str_eq(workload_sleep.name, "sleep");
+    cr_assert_str_eq(workload_cpu.name, "cpu");
 }
 
 /* Shown ratios are cut, never rounded up: 9.996x must not read 10.00x. */

@@ -10,6 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Runs given no settings: every strategy's defaults. */
+static const struct strategy_context no_settings = {0};
+
 #define NTASKS 8
 
 static const struct strategy *const all_three[] = {&strategy_sequential, &strategy_threads,
@@ -37,11 +40,12 @@ static void assert_no_child_left(void)
 /* Runs NTASKS cpu tasks under `s`; returns the combined checksum. */
 static uint64_t run_tiny_tasks(const struct strategy *s)
 {
-    struct workload w = {.kind = WORKLOAD_CPU, .seconds = 0.0, .units = 1000};
+    struct workload w = {.kind = &workload_cpu, .seconds = 0.0, .units = 1000};
     struct task_record records[NTASKS] = {0};
     const char *failed_call = NULL;
     int fds_before = open_fd_count();
-    cr_assert_eq(s->run(&w, NTASKS, records, &failed_call), 0, "%s failed in %s", s->name, failed_call);
+    cr_assert_eq(s->run(&no_settings, &w, NTASKS, records, &failed_call), 0, "%s failed in %s", s->name,
+                 failed_call);
     cr_assert_eq(open_fd_count(), fds_before, "%s leaked an fd", s->name);
     assert_no_child_left();
     uint64_t combined = 0;
@@ -64,10 +68,10 @@ Test(strategy, every_strategy_computes_what_sequential_computes)
 Test(strategy, each_task_gets_its_own_checksum)
 {
     /* A strategy that ran task 0 eight times would match nothing. */
-    struct workload w = {.kind = WORKLOAD_CPU, .units = 1000};
+    struct workload w = {.kind = &workload_cpu, .units = 1000};
     struct task_record records[NTASKS] = {0};
     const char *failed_call = NULL;
-    cr_assert_eq(strategy_processes.run(&w, NTASKS, records, &failed_call), 0);
+    cr_assert_eq(strategy_processes.run(&no_settings, &w, NTASKS, records, &failed_call), 0);
     for (size_t i = 0; i < NTASKS; i++)
         cr_assert_eq(records[i].checksum, workload_run_task(&w, i), "task %zu", i);
 }
@@ -82,7 +86,7 @@ Test(strategy, find_by_name)
 /* Measures NTASKS sleeps of 0.2 s under one strategy, once, no warm-up. */
 static double wall_of_sleeps(const struct strategy *s)
 {
-    struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = 0.2};
+    struct workload w = {.kind = &workload_sleep, .seconds = 0.2};
     const struct strategy *list[] = {s};
     struct harness_plan plan = {.strategies = list, .count = 1, .ntasks = NTASKS, .runs = 1};
     struct comparison c;
@@ -111,7 +115,7 @@ Test(strategy, processes_overlap_eight_sleeps, .timeout = 10)
 
 Test(harness, compares_three_strategies_and_keeps_the_median_run)
 {
-    struct workload w = {.kind = WORKLOAD_CPU, .units = 20000};
+    struct workload w = {.kind = &workload_cpu, .units = 20000};
     struct harness_plan plan = {.strategies = all_three, .count = 3, .ntasks = 4, .warmup = 1, .runs = 3};
     struct comparison c;
     const char *failed_call = NULL;
@@ -139,7 +143,7 @@ Test(harness, pinned_to_cpu_0_reports_cpu_0)
 {
     struct cpu_list only_0 = {.count = 1, .ids = {0}};
     cr_assert_eq(machine_pin(&only_0), 0);
-    struct workload w = {.kind = WORKLOAD_CPU, .units = 1000};
+    struct workload w = {.kind = &workload_cpu, .units = 1000};
     struct harness_plan plan = {.strategies = all_three, .count = 3, .ntasks = 2, .runs = 1};
     struct comparison c;
     const char *failed_call = NULL;
@@ -172,11 +176,11 @@ Test(strategy, event_loop_overlaps_a_thousand_sleeps_in_one_thread, .timeout = 2
     cr_assert_eq(pipe(result), 0);
     pid_t pid = fork();
     if (pid == 0) { /* the child runs the event loop and reports wall time and overlap */
-        struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = 0.2};
+        struct workload w = {.kind = &workload_sleep, .seconds = 0.2};
         static struct task_record records[TASKS];
         const char *failed_call = NULL;
         double start = stopwatch_now();
-        int err = strategy_event_loop.run(&w, TASKS, records, &failed_call);
+        int err = strategy_event_loop.run(&no_settings, &w, TASKS, records, &failed_call);
         double report[2] = {stopwatch_now() - start, 1.0};
         double latest_start = 0.0, earliest_end = 1e300;
         for (int i = 0; i < TASKS; i++) {
@@ -216,7 +220,7 @@ static double cpu_share(const struct strategy *s, const struct workload *w, size
 {
     struct task_record records[2];
     const char *failed_call = NULL;
-    cr_assert_eq(s->run(w, 2, records, &failed_call), 0);
+    cr_assert_eq(s->run(&no_settings, w, 2, records, &failed_call), 0);
     const struct span *span = &records[task].span;
     cr_assert_leq(span->cpu, span->end - span->start + 0.005, "%s: more CPU than time open", s->name);
     return span->cpu / (span->end - span->start);
@@ -226,7 +230,7 @@ Test(strategy, per_task_cpu_shows_taking_turns_on_one_cpu, .timeout = 30)
 {
     struct cpu_list only_0 = {.count = 1, .ids = {0}};
     cr_assert_eq(machine_pin(&only_0), 0);
-    struct workload computing = {.kind = WORKLOAD_CPU, .seconds = 0.2};
+    struct workload computing = {.kind = &workload_cpu, .seconds = 0.2};
     workload_calibrate(&computing);
     /* Relative, not absolute: other programs on CPU 0 lower every share alike,
      * but two tasks taking turns run about half as much of their time. */
@@ -241,7 +245,7 @@ Test(strategy, per_task_cpu_shows_taking_turns_on_one_cpu, .timeout = 30)
     cr_assert_lt(threads, 0.75 * sequential, "threads on one CPU take turns: %.2f vs %.2f", threads,
                  sequential);
     cr_assert_lt(processes, 0.75 * sequential, "processes take turns: %.2f vs %.2f", processes, sequential);
-    struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = 0.05};
+    struct workload sleeping = {.kind = &workload_sleep, .seconds = 0.05};
     cr_assert_lt(cpu_share(&strategy_threads, &sleeping, 0), 0.2, "a sleeping task hardly runs");
 }
 
@@ -250,12 +254,12 @@ Test(strategy, per_task_cpu_shows_taking_turns_on_one_cpu, .timeout = 30)
  * as sequential, and every task run once (each with its own checksum). */
 Test(strategy, openmp_computes_what_sequential_computes_for_1_to_8_tasks)
 {
-    struct workload w = {.kind = WORKLOAD_CPU, .units = 1000};
+    struct workload w = {.kind = &workload_cpu, .units = 1000};
     for (size_t n = 1; n <= 8; n++) {
         struct task_record sequential[8] = {0}, openmp[8] = {0};
         const char *failed_call = NULL;
-        cr_assert_eq(strategy_sequential.run(&w, n, sequential, &failed_call), 0);
-        cr_assert_eq(strategy_openmp.run(&w, n, openmp, &failed_call), 0);
+        cr_assert_eq(strategy_sequential.run(&no_settings, &w, n, sequential, &failed_call), 0);
+        cr_assert_eq(strategy_openmp.run(&no_settings, &w, n, openmp, &failed_call), 0);
         uint64_t expected = 0, got = 0;
         for (size_t i = 0; i < n; i++) {
             cr_assert_eq(openmp[i].checksum, sequential[i].checksum, "%zu tasks: task %zu", n, i);
@@ -274,10 +278,10 @@ Test(strategy, openmp_computes_what_sequential_computes_for_1_to_8_tasks)
  * timing them, holds on any machine and under valgrind. */
 Test(strategy, openmp_gives_each_of_sixty_four_sleeps_its_own_thread, .timeout = 30)
 {
-    struct workload w = {.kind = WORKLOAD_SLEEP, .seconds = 0.05};
+    struct workload w = {.kind = &workload_sleep, .seconds = 0.05};
     struct task_record records[64] = {0};
     const char *failed_call = NULL;
-    cr_assert_eq(strategy_openmp.run(&w, 64, records, &failed_call), 0);
+    cr_assert_eq(strategy_openmp.run(&no_settings, &w, 64, records, &failed_call), 0);
     size_t distinct = 0;
     for (size_t i = 0; i < 64; i++) {
         bool seen = false;
@@ -290,10 +294,10 @@ Test(strategy, openmp_gives_each_of_sixty_four_sleeps_its_own_thread, .timeout =
 
 Test(strategy, openmp_refuses_more_threads_than_it_can_promise)
 {
-    struct workload w = {.kind = WORKLOAD_CPU, .units = 1};
+    struct workload w = {.kind = &workload_cpu, .units = 1};
     static struct task_record records[1001];
     const char *failed_call = NULL;
-    cr_assert_eq(strategy_openmp.run(&w, 1001, records, &failed_call), -EAGAIN);
+    cr_assert_eq(strategy_openmp.run(&no_settings, &w, 1001, records, &failed_call), -EAGAIN);
     cr_assert_not_null(failed_call);
 }
 #endif

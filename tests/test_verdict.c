@@ -8,12 +8,12 @@
 
 /* A comparison of `ntasks` tasks on CPUs 0..cpus-1. Each wall time that is
  * more than 0 adds that strategy's result: sequential, threads, processes. */
-static struct comparison make(enum workload_kind kind, size_t ntasks, size_t cpus, double seq_wall,
+static struct comparison make(const struct workload_kind *kind, size_t ntasks, size_t cpus, double seq_wall,
                               double threads_wall, double processes_wall)
 {
     struct comparison c;
     memset(&c, 0, sizeof c);
-    c.workload = (struct workload){.kind = kind, .seconds = 1.0, .units = kind == WORKLOAD_CPU ? 1000 : 0};
+    c.workload = (struct workload){.kind = kind, .seconds = 1.0, .units = kind->computes ? 1000 : 0};
     c.ntasks = ntasks;
     c.cpus.count = cpus;
     for (size_t i = 0; i < cpus; i++)
@@ -45,8 +45,8 @@ static struct comparison make(enum workload_kind kind, size_t ntasks, size_t cpu
 
 Test(verdict_versus, sleep_10x_on_1_and_2_cpus_is_concurrency)
 {
-    struct comparison all = make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.0);
-    struct comparison one = make(WORKLOAD_SLEEP, 10, 1, 10.0, 1.0, 1.01);
+    struct comparison all = make(&workload_sleep, 10, 2, 10.0, 1.0, 1.0);
+    struct comparison one = make(&workload_sleep, 10, 1, 10.0, 1.0, 1.01);
     char buf[VERDICT_SIZE];
     verdict_versus(&all, &one, buf, sizeof buf);
     assert_contains(buf, "concurrency is enough");
@@ -56,8 +56,8 @@ Test(verdict_versus, sleep_10x_on_1_and_2_cpus_is_concurrency)
 
 Test(verdict_versus, sleep_9x_of_10_shows_the_lesson_starting_them_costs_a_little)
 {
-    struct comparison all = make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.05, 1.1);
-    struct comparison one = make(WORKLOAD_SLEEP, 10, 1, 10.0, 1.05, 1.1);
+    struct comparison all = make(&workload_sleep, 10, 2, 10.0, 1.05, 1.1);
+    struct comparison one = make(&workload_sleep, 10, 1, 10.0, 1.05, 1.1);
     char buf[VERDICT_SIZE];
     verdict_versus(&all, &one, buf, sizeof buf);
     assert_contains(buf, "concurrency is enough"); /* 9.09x: over 90 % */
@@ -68,8 +68,8 @@ Test(verdict_versus, sleep_9x_of_10_shows_the_lesson_starting_them_costs_a_littl
 
 Test(verdict_versus, sleep_only_3x_of_10_is_not_concurrency)
 {
-    struct comparison all = make(WORKLOAD_SLEEP, 10, 2, 10.0, 10.0 / 3.0, 10.0 / 3.0);
-    struct comparison one = make(WORKLOAD_SLEEP, 10, 1, 10.0, 10.0 / 3.0, 10.0 / 3.0);
+    struct comparison all = make(&workload_sleep, 10, 2, 10.0, 10.0 / 3.0, 10.0 / 3.0);
+    struct comparison one = make(&workload_sleep, 10, 1, 10.0, 10.0 / 3.0, 10.0 / 3.0);
     char buf[VERDICT_SIZE];
     verdict_versus(&all, &one, buf, sizeof buf);
     assert_lacks(buf, "concurrency is enough");
@@ -79,8 +79,8 @@ Test(verdict_versus, sleep_only_3x_of_10_is_not_concurrency)
 
 Test(verdict_versus, cpu_flat_on_1_cpu_and_1_95x_on_2_is_parallelism)
 {
-    struct comparison all = make(WORKLOAD_CPU, 2, 2, 3.9, 2.0, 2.0);
-    struct comparison one = make(WORKLOAD_CPU, 2, 1, 3.9, 3.9, 3.9);
+    struct comparison all = make(&workload_cpu, 2, 2, 3.9, 2.0, 2.0);
+    struct comparison one = make(&workload_cpu, 2, 1, 3.9, 3.9, 3.9);
     char buf[VERDICT_SIZE];
     verdict_versus(&all, &one, buf, sizeof buf);
     assert_contains(buf, "only parallelism");
@@ -90,8 +90,8 @@ Test(verdict_versus, cpu_flat_on_1_cpu_and_1_95x_on_2_is_parallelism)
 
 Test(verdict_versus, cpu_with_only_1_cpu_allowed_has_no_parallelism_to_show)
 {
-    struct comparison all = make(WORKLOAD_CPU, 2, 1, 2.0, 2.0, 2.0);
-    struct comparison one = make(WORKLOAD_CPU, 2, 1, 2.0, 2.0, 2.0);
+    struct comparison all = make(&workload_cpu, 2, 1, 2.0, 2.0, 2.0);
+    struct comparison one = make(&workload_cpu, 2, 1, 2.0, 2.0, 2.0);
     char buf[VERDICT_SIZE];
     verdict_versus(&all, &one, buf, sizeof buf);
     assert_contains(buf, "only 1 CPU");
@@ -101,8 +101,8 @@ Test(verdict_versus, cpu_with_only_1_cpu_allowed_has_no_parallelism_to_show)
 
 Test(verdict_versus, cpu_on_busy_machine_is_short_of_ideal)
 {
-    struct comparison all = make(WORKLOAD_CPU, 2, 2, 2.4, 2.0, 2.0);
-    struct comparison one = make(WORKLOAD_CPU, 2, 1, 2.4, 2.4, 2.4);
+    struct comparison all = make(&workload_cpu, 2, 2, 2.4, 2.0, 2.0);
+    struct comparison one = make(&workload_cpu, 2, 1, 2.4, 2.4, 2.4);
     char buf[VERDICT_SIZE];
     verdict_versus(&all, &one, buf, sizeof buf);
     assert_lacks(buf, "only parallelism");
@@ -112,8 +112,8 @@ Test(verdict_versus, cpu_on_busy_machine_is_short_of_ideal)
 
 Test(verdict_versus, cpu_with_one_task_has_nothing_to_run_in_parallel)
 {
-    struct comparison all = make(WORKLOAD_CPU, 1, 2, 1.0, 1.0, 1.0);
-    struct comparison one = make(WORKLOAD_CPU, 1, 1, 1.0, 1.0, 1.0);
+    struct comparison all = make(&workload_cpu, 1, 2, 1.0, 1.0, 1.0);
+    struct comparison one = make(&workload_cpu, 1, 1, 1.0, 1.0, 1.0);
     char buf[VERDICT_SIZE];
     verdict_versus(&all, &one, buf, sizeof buf);
     assert_lacks(buf, "only parallelism");
@@ -122,8 +122,8 @@ Test(verdict_versus, cpu_with_one_task_has_nothing_to_run_in_parallel)
 
 Test(verdict_versus, cpu_faster_on_1_cpu_is_flagged_as_noise)
 {
-    struct comparison all = make(WORKLOAD_CPU, 2, 2, 2.0, 1.0, 1.0);
-    struct comparison one = make(WORKLOAD_CPU, 2, 1, 2.0, 1.25, 1.25);
+    struct comparison all = make(&workload_cpu, 2, 2, 2.0, 1.0, 1.0);
+    struct comparison one = make(&workload_cpu, 2, 1, 2.0, 1.25, 1.25);
     char buf[VERDICT_SIZE];
     verdict_versus(&all, &one, buf, sizeof buf);
     assert_lacks(buf, "only parallelism");
@@ -132,8 +132,8 @@ Test(verdict_versus, cpu_faster_on_1_cpu_is_flagged_as_noise)
 
 Test(verdict_versus, a_speedup_printed_as_0_00x_is_judged)
 {
-    struct comparison all = make(WORKLOAD_CPU, 2, 2, 0.0001, 0.0002, 0.03);
-    struct comparison one = make(WORKLOAD_CPU, 2, 1, 0.0001, 0.0001, 0.03);
+    struct comparison all = make(&workload_cpu, 2, 2, 0.0001, 0.0002, 0.03);
+    struct comparison one = make(&workload_cpu, 2, 1, 0.0001, 0.0001, 0.03);
     char buf[VERDICT_SIZE];
     verdict_versus(&all, &one, buf, sizeof buf);
     assert_lacks(buf, "no speedup to judge");
@@ -142,8 +142,8 @@ Test(verdict_versus, a_speedup_printed_as_0_00x_is_judged)
 
 Test(verdict_versus, without_sequential_there_is_nothing_to_judge)
 {
-    struct comparison all = make(WORKLOAD_SLEEP, 10, 2, 0.0, 1.0, 1.0);
-    struct comparison one = make(WORKLOAD_SLEEP, 10, 1, 10.0, 1.0, 1.0);
+    struct comparison all = make(&workload_sleep, 10, 2, 0.0, 1.0, 1.0);
+    struct comparison one = make(&workload_sleep, 10, 1, 10.0, 1.0, 1.0);
     char buf[VERDICT_SIZE];
     verdict_versus(&all, &one, buf, sizeof buf);
     assert_contains(buf, "no speedup to judge");
@@ -154,7 +154,7 @@ Test(verdict_versus, without_sequential_there_is_nothing_to_judge)
 
 Test(verdict_single, sleep_near_ideal_overlapped)
 {
-    struct comparison c = make(WORKLOAD_SLEEP, 10, 1, 10.0, 1.0, 1.05);
+    struct comparison c = make(&workload_sleep, 10, 1, 10.0, 1.0, 1.05);
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
     assert_contains(buf, "sleep: 9.52x on 1 CPU (ideal 10x)");
@@ -163,7 +163,7 @@ Test(verdict_single, sleep_near_ideal_overlapped)
 
 Test(verdict_single, sleep_far_from_ideal_says_so)
 {
-    struct comparison c = make(WORKLOAD_SLEEP, 10, 2, 10.0, 10.0 / 3.0, 10.0 / 3.0);
+    struct comparison c = make(&workload_sleep, 10, 2, 10.0, 10.0 / 3.0, 10.0 / 3.0);
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
     assert_contains(buf, "only 3.00x of an ideal 10x");
@@ -172,7 +172,7 @@ Test(verdict_single, sleep_far_from_ideal_says_so)
 
 Test(verdict_single, cpu_on_1_cpu_is_no_speedup)
 {
-    struct comparison c = make(WORKLOAD_CPU, 4, 1, 4.0, 4.0, 4.0);
+    struct comparison c = make(&workload_cpu, 4, 1, 4.0, 4.0, 4.0);
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
     assert_contains(buf, "cpu: 1.00x on 1 CPU");
@@ -181,7 +181,7 @@ Test(verdict_single, cpu_on_1_cpu_is_no_speedup)
 
 Test(verdict_single, cpu_near_ideal_computed_in_parallel)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 3.9, 2.0, 2.0);
+    struct comparison c = make(&workload_cpu, 2, 2, 3.9, 2.0, 2.0);
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
     assert_contains(buf, "cpu: 1.95x on 2 CPUs (ideal 2x)");
@@ -190,7 +190,7 @@ Test(verdict_single, cpu_near_ideal_computed_in_parallel)
 
 Test(verdict_single, cpu_on_busy_machine_blames_other_programs)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.4, 2.0, 2.0);
+    struct comparison c = make(&workload_cpu, 2, 2, 2.4, 2.0, 2.0);
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
     assert_contains(buf, "only 1.20x of an ideal 2x on 2 CPUs");
@@ -199,7 +199,7 @@ Test(verdict_single, cpu_on_busy_machine_blames_other_programs)
 
 Test(verdict_single, without_sequential_there_is_nothing_to_judge)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 0.0, 1.0, 1.0);
+    struct comparison c = make(&workload_cpu, 2, 2, 0.0, 1.0, 1.0);
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
     assert_contains(buf, "no speedup to judge");
@@ -209,7 +209,7 @@ Test(verdict_single, without_sequential_there_is_nothing_to_judge)
  * 0.00x, it is still a speedup to judge, not a missing one. */
 Test(verdict_single, a_speedup_printed_as_0_00x_is_judged)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 0.0001, 0.0002, 0.03); /* processes 0.0033x */
+    struct comparison c = make(&workload_cpu, 2, 2, 0.0001, 0.0002, 0.03); /* processes 0.0033x */
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
     assert_lacks(buf, "no speedup to judge");
@@ -218,7 +218,7 @@ Test(verdict_single, a_speedup_printed_as_0_00x_is_judged)
 
 Test(verdict_single, fits_a_small_buffer)
 {
-    struct comparison c = make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.0);
+    struct comparison c = make(&workload_sleep, 10, 2, 10.0, 1.0, 1.0);
     char buf[16];
     memset(buf, 'x', sizeof buf);
     verdict_single(&c, buf, sizeof buf);
@@ -230,29 +230,29 @@ Test(verdict_single, fits_a_small_buffer)
 
 Test(verdict_speedup, is_the_lower_of_threads_and_processes)
 {
-    struct comparison c = make(WORKLOAD_CPU, 4, 4, 8.0, 2.0, 4.0); /* threads 4x, processes 2x */
+    struct comparison c = make(&workload_cpu, 4, 4, 8.0, 2.0, 4.0); /* threads 4x, processes 2x */
     cr_assert_float_eq(verdict_speedup(&c), 2.0, 1e-12);
-    c = make(WORKLOAD_CPU, 4, 4, 8.0, 4.0, 2.0); /* threads 2x, processes 4x */
+    c = make(&workload_cpu, 4, 4, 8.0, 4.0, 2.0); /* threads 2x, processes 4x */
     cr_assert_float_eq(verdict_speedup(&c), 2.0, 1e-12);
 }
 
 Test(verdict_speedup, ignores_sequential)
 {
     /* sequential's own 1x is lower, but it could not have sped anything up */
-    struct comparison c = make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 2.0);
+    struct comparison c = make(&workload_sleep, 10, 2, 10.0, 1.0, 2.0);
     cr_assert_float_eq(verdict_speedup(&c), 5.0, 1e-12);
 }
 
 Test(verdict_speedup, with_only_threads_is_threads_speedup)
 {
-    struct comparison c = make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.25, 0.0);
+    struct comparison c = make(&workload_sleep, 10, 2, 10.0, 1.25, 0.0);
     cr_assert_float_eq(verdict_speedup(&c), 8.0, 1e-12);
 }
 
 Test(verdict_speedup, is_zero_without_sequential_or_without_others)
 {
-    struct comparison no_sequential = make(WORKLOAD_CPU, 2, 2, 0.0, 1.0, 1.0);
-    struct comparison only_sequential = make(WORKLOAD_CPU, 2, 2, 2.0, 0.0, 0.0);
+    struct comparison no_sequential = make(&workload_cpu, 2, 2, 0.0, 1.0, 1.0);
+    struct comparison only_sequential = make(&workload_cpu, 2, 2, 2.0, 0.0, 0.0);
     cr_assert_float_eq(verdict_speedup(&no_sequential), 0.0, 1e-12);
     cr_assert_float_eq(verdict_speedup(&only_sequential), 0.0, 1e-12);
 }
@@ -270,7 +270,7 @@ static const struct strategy waits_only_strategy = {
 
 Test(ideal_speedup, sleep_is_tasks_for_threads_and_1_for_sequential)
 {
-    struct comparison c = make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.0);
+    struct comparison c = make(&workload_sleep, 10, 2, 10.0, 1.0, 1.0);
     cr_assert_float_eq(harness_ideal_speedup(&c, harness_find(&c, "threads")), 10.0, 1e-12);
     cr_assert_float_eq(harness_ideal_speedup(&c, harness_find(&c, "processes")), 10.0, 1e-12);
     cr_assert_float_eq(harness_ideal_speedup(&c, harness_find(&c, "sequential")), 1.0, 1e-12);
@@ -278,14 +278,14 @@ Test(ideal_speedup, sleep_is_tasks_for_threads_and_1_for_sequential)
 
 Test(ideal_speedup, sleep_does_not_depend_on_cpus)
 {
-    struct comparison c = make(WORKLOAD_SLEEP, 10, 1, 10.0, 1.0, 1.0);
+    struct comparison c = make(&workload_sleep, 10, 1, 10.0, 1.0, 1.0);
     cr_assert_float_eq(harness_ideal_speedup(&c, harness_find(&c, "threads")), 10.0, 1e-12);
 }
 
 Test(ideal_speedup, cpu_is_min_of_tasks_and_cpus_for_threads)
 {
-    struct comparison more_tasks = make(WORKLOAD_CPU, 10, 2, 10.0, 5.0, 5.0);
-    struct comparison more_cpus = make(WORKLOAD_CPU, 3, 8, 3.0, 1.0, 1.0);
+    struct comparison more_tasks = make(&workload_cpu, 10, 2, 10.0, 5.0, 5.0);
+    struct comparison more_cpus = make(&workload_cpu, 3, 8, 3.0, 1.0, 1.0);
     cr_assert_float_eq(harness_ideal_speedup(&more_tasks, harness_find(&more_tasks, "threads")), 2.0, 1e-12);
     cr_assert_float_eq(harness_ideal_speedup(&more_cpus, harness_find(&more_cpus, "threads")), 3.0, 1e-12);
     cr_assert_float_eq(harness_ideal_speedup(&more_cpus, harness_find(&more_cpus, "processes")), 3.0, 1e-12);
@@ -293,22 +293,22 @@ Test(ideal_speedup, cpu_is_min_of_tasks_and_cpus_for_threads)
 
 Test(ideal_speedup, cpu_is_1_for_sequential)
 {
-    struct comparison c = make(WORKLOAD_CPU, 10, 2, 10.0, 5.0, 5.0);
+    struct comparison c = make(&workload_cpu, 10, 2, 10.0, 5.0, 5.0);
     cr_assert_float_eq(harness_ideal_speedup(&c, harness_find(&c, "sequential")), 1.0, 1e-12);
 }
 
 Test(ideal_speedup, cpu_is_1_for_a_strategy_that_only_overlaps_waiting)
 {
-    struct comparison c = make(WORKLOAD_CPU, 10, 2, 10.0, 0.0, 0.0);
+    struct comparison c = make(&workload_cpu, 10, 2, 10.0, 0.0, 0.0);
     struct measurement m = {.strategy = &waits_only_strategy, .wall = 10.0};
     cr_assert_float_eq(harness_ideal_speedup(&c, &m), 1.0, 1e-12);
-    c.workload.kind = WORKLOAD_SLEEP;
+    c.workload.kind = &workload_sleep;
     cr_assert_float_eq(harness_ideal_speedup(&c, &m), 10.0, 1e-12);
 }
 
 Test(harness_speedup, is_sequential_wall_over_this_wall)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 3.0, 1.5, 2.0);
+    struct comparison c = make(&workload_cpu, 2, 2, 3.0, 1.5, 2.0);
     cr_assert_float_eq(harness_speedup(&c, harness_find(&c, "sequential")), 1.0, 1e-12);
     cr_assert_float_eq(harness_speedup(&c, harness_find(&c, "threads")), 2.0, 1e-12);
     cr_assert_float_eq(harness_speedup(&c, harness_find(&c, "processes")), 1.5, 1e-12);
@@ -321,9 +321,10 @@ Test(harness_speedup, is_sequential_wall_over_this_wall)
  * tasks out to `workers` in fixed shares. */
 static double fixed_share_ideal(size_t ntasks, size_t cpus, size_t workers, char *verdict)
 {
-    static struct strategy shares = {.name = "shares", .computes_in_parallel = true};
-    shares.workers = workers;
-    struct comparison c = make(WORKLOAD_CPU, ntasks, cpus, 3.0, 0.0, 0.0);
+    static const struct strategy shares = {
+        .name = "shares", .computes_in_parallel = true, .workers = STRATEGY_WORKERS_FIXED};
+    struct comparison c = make(&workload_cpu, ntasks, cpus, 3.0, 0.0, 0.0);
+    c.strategy_context.workers = workers;
     c.results[c.count++] = (struct measurement){.strategy = &shares,
                                                 .runs = 1,
                                                 .wall = 2.0,
@@ -365,7 +366,7 @@ static void set_load(struct comparison *c, size_t i, double others_cpu, double s
 
 Test(verdict_cause, a_quota_of_one_cpu_is_named_and_sets_the_ideal)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 1.94, 1.94);
+    struct comparison c = make(&workload_cpu, 2, 2, 2.0, 1.94, 1.94);
     c.quota = 1.0;
     set_load(&c, 1, 0.0, 0.0, 52);
     cr_assert_float_eq(harness_ideal_speedup(&c, &c.results[1]), 1.0, 1e-9, "the quota, not the 2 CPUs");
@@ -379,7 +380,7 @@ Test(verdict_cause, a_quota_of_one_cpu_is_named_and_sets_the_ideal)
 
 Test(verdict_cause, the_quota_comes_before_other_programs)
 {
-    struct comparison c = make(WORKLOAD_CPU, 4, 4, 4.0, 2.8, 2.8);
+    struct comparison c = make(&workload_cpu, 4, 4, 4.0, 2.8, 2.8);
     c.quota = 1.5;
     set_load(&c, 1, 2.0, 0.0, 10);
     char why[VERDICT_SIZE];
@@ -388,7 +389,7 @@ Test(verdict_cause, the_quota_comes_before_other_programs)
 
 Test(verdict_cause, other_programs_are_named_with_what_they_took)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.4, 2.0, 2.0);
+    struct comparison c = make(&workload_cpu, 2, 2, 2.4, 2.0, 2.0);
     set_load(&c, 1, 2.4, 0.0, -1); /* 2.4 s of others over 3 runs of 2 s: 0.40 CPUs */
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
@@ -398,7 +399,7 @@ Test(verdict_cause, other_programs_are_named_with_what_they_took)
 
 Test(verdict_cause, a_tick_of_others_is_not_blamed)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 0.2, 0.1, 0.1);
+    struct comparison c = make(&workload_cpu, 2, 2, 0.2, 0.1, 0.1);
     set_load(&c, 1, 0.02, 0.0, -1); /* two ticks: within /proc/stat's resolution */
     char why[VERDICT_SIZE];
     cr_assert_neq(verdict_cause(&c, why, sizeof why), CAUSE_OTHERS, "%s", why);
@@ -406,7 +407,7 @@ Test(verdict_cause, a_tick_of_others_is_not_blamed)
 
 Test(verdict_cause, steal_is_named_after_other_programs)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.4, 2.0, 2.0);
+    struct comparison c = make(&workload_cpu, 2, 2, 2.4, 2.0, 2.0);
     set_load(&c, 2, 0.0, 0.9, -1);
     char why[VERDICT_SIZE];
     cr_assert_eq(verdict_cause(&c, why, sizeof why), CAUSE_STEAL, "%s", why);
@@ -415,7 +416,7 @@ Test(verdict_cause, steal_is_named_after_other_programs)
 
 Test(verdict_cause, tiny_tasks_are_too_short_for_their_start_up)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 0.0001, 0.0001, 0.0003);
+    struct comparison c = make(&workload_cpu, 2, 2, 0.0001, 0.0001, 0.0003);
     c.workload.seconds = 0.00005;
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
@@ -425,7 +426,7 @@ Test(verdict_cause, tiny_tasks_are_too_short_for_their_start_up)
 
 Test(verdict_cause, more_tasks_than_cores_share_hyper_threads)
 {
-    struct comparison c = make(WORKLOAD_CPU, 16, 16, 16.0, 1.6, 1.6); /* 10x of 16 */
+    struct comparison c = make(&workload_cpu, 16, 16, 16.0, 1.6, 1.6); /* 10x of 16 */
     c.cores = 8;
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
@@ -438,7 +439,7 @@ Test(verdict_cause, more_tasks_than_cores_share_hyper_threads)
  * the hyper-threads. */
 Test(verdict_cause, tasks_on_efficiency_cores_are_named_before_hyper_threads)
 {
-    struct comparison c = make(WORKLOAD_CPU, 20, 20, 20.0, 2.0, 2.0); /* 10x of 20 */
+    struct comparison c = make(&workload_cpu, 20, 20, 20.0, 2.0, 2.0); /* 10x of 20 */
     c.cores = 14;
     c.efficiency = 8;
     char buf[VERDICT_SIZE];
@@ -451,7 +452,7 @@ Test(verdict_cause, tasks_on_efficiency_cores_are_named_before_hyper_threads)
 
 Test(verdict_cause, tasks_needing_more_cpu_time_than_alone_mean_a_slower_clock)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 1.2, 1.2);
+    struct comparison c = make(&workload_cpu, 2, 2, 2.0, 1.2, 1.2);
     struct span alone[2] = {{.cpu = 1.0}, {.cpu = 1.0}}, together[2] = {{.cpu = 1.2}, {.cpu = 1.2}};
     c.results[0].spans = alone;
     c.results[1].spans = together;
@@ -463,7 +464,7 @@ Test(verdict_cause, tasks_needing_more_cpu_time_than_alone_mean_a_slower_clock)
 
 Test(verdict_cause, a_task_waiting_for_a_cpu_in_every_run_is_named)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 1.3, 1.0);
+    struct comparison c = make(&workload_cpu, 2, 2, 2.0, 1.3, 1.0);
     c.results[1].disturbed = DISTURB_WAITED; /* no run of threads was fair */
     char why[VERDICT_SIZE], buf[VERDICT_SIZE];
     cr_assert_eq(verdict_cause(&c, why, sizeof why), CAUSE_WAITED, "%s", why);
@@ -475,7 +476,7 @@ Test(verdict_cause, a_task_waiting_for_a_cpu_in_every_run_is_named)
 
 Test(verdict_row_flags, a_row_whose_runs_were_all_disturbed_says_how)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 1.0, 1.0);
+    struct comparison c = make(&workload_cpu, 2, 2, 2.0, 1.0, 1.0);
     cr_assert_eq(verdict_row_flags(&c, &c.results[1]), 0u);
     c.results[1].disturbed = DISTURB_WAITED | DISTURB_SLOWED;
     cr_assert_eq(verdict_row_flags(&c, &c.results[1]), (unsigned)(FLAG_WAITED | FLAG_SLOWED));
@@ -485,7 +486,7 @@ Test(verdict_row_flags, a_row_whose_runs_were_all_disturbed_says_how)
 
 Test(verdict_cause, nothing_measured_says_so_instead_of_guessing)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.4, 2.0, 2.0);
+    struct comparison c = make(&workload_cpu, 2, 2, 2.4, 2.0, 2.0);
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
     assert_contains(buf, "nothing measured explains it");
@@ -496,7 +497,7 @@ Test(verdict_cause, nothing_measured_says_so_instead_of_guessing)
 
 Test(verdict_impossible_row, sleep_above_its_ideal_is_not_the_lesson)
 {
-    struct comparison c = make(WORKLOAD_SLEEP, 10, 1, 10.0, 0.51, 1.0); /* threads 19.6x of 10x */
+    struct comparison c = make(&workload_sleep, 10, 1, 10.0, 0.51, 1.0); /* threads 19.6x of 10x */
     char buf[VERDICT_SIZE];
     verdict_single(&c, buf, sizeof buf);
     assert_contains(buf, "threads 19.60x on 1 CPU?! (ideal 10x)");
@@ -506,7 +507,7 @@ Test(verdict_impossible_row, sleep_above_its_ideal_is_not_the_lesson)
 
 Test(verdict_impossible_row, computing_faster_on_one_cpu_is_flagged)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 1, 0.2, 0.2, 0.152); /* processes 1.31x */
+    struct comparison c = make(&workload_cpu, 2, 1, 0.2, 0.2, 0.152); /* processes 1.31x */
     char row[VERDICT_SIZE];
     cr_assert(verdict_impossible_row(&c, row, sizeof row));
     assert_contains(row, "processes 1.31x on 1 CPU");
@@ -514,7 +515,7 @@ Test(verdict_impossible_row, computing_faster_on_one_cpu_is_flagged)
 
 Test(verdict_impossible_row, a_little_over_ideal_within_the_spread_is_fine)
 {
-    struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 0.98, 1.0); /* threads 2.04x: eff 102 % */
+    struct comparison c = make(&workload_cpu, 2, 2, 2.0, 0.98, 1.0); /* threads 2.04x: eff 102 % */
     char row[VERDICT_SIZE];
     cr_assert_not(verdict_impossible_row(&c, row, sizeof row), "%s", row);
     c.results[1].wall = 0.9; /* 2.22x: eff 111 %, runs spread 0 */
@@ -531,7 +532,7 @@ Test(verdict_single, never_contradicts_its_table)
     for (int t = 5; t <= 30; t++)
         for (int p = 5; p <= 30; p++) {
             double threads = t / 10.0, processes = p / 10.0;
-            struct comparison c = make(WORKLOAD_CPU, 2, 2, 2.0, 2.0 / threads, 2.0 / processes);
+            struct comparison c = make(&workload_cpu, 2, 2, 2.0, 2.0 / threads, 2.0 / processes);
             char buf[VERDICT_SIZE];
             verdict_single(&c, buf, sizeof buf);
             if (strstr(buf, "computed in parallel") == NULL)
@@ -547,8 +548,8 @@ Test(verdict_single, never_contradicts_its_table)
 
 Test(verdict_versus, cpu_pinned_to_a_quota_of_one_cpu_names_the_quota)
 {
-    struct comparison all = make(WORKLOAD_CPU, 2, 2, 2.0, 1.96, 1.96);
-    struct comparison one = make(WORKLOAD_CPU, 2, 1, 2.0, 2.0, 2.0);
+    struct comparison all = make(&workload_cpu, 2, 2, 2.0, 1.96, 1.96);
+    struct comparison one = make(&workload_cpu, 2, 1, 2.0, 2.0, 2.0);
     all.quota = one.quota = 1.0;
     set_load(&all, 1, 0.0, 0.0, 40);
     char buf[VERDICT_SIZE];
@@ -571,8 +572,8 @@ static struct comparison with_gil(struct comparison c, double gil_wall)
 
 Test(verdict_gil, one_lock_one_thread_when_processes_reach_the_cpus)
 {
-    struct comparison sleeping = with_gil(make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.02), 1.01);
-    struct comparison computing = with_gil(make(WORKLOAD_CPU, 2, 2, 2.0, 1.02, 1.03), 2.02);
+    struct comparison sleeping = with_gil(make(&workload_sleep, 10, 2, 10.0, 1.0, 1.02), 1.01);
+    struct comparison computing = with_gil(make(&workload_cpu, 2, 2, 2.0, 1.02, 1.03), 2.02);
     char sleep_buf[VERDICT_SIZE], cpu_buf[VERDICT_SIZE];
     verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
     assert_contains(sleep_buf, "waits still overlap");
@@ -582,8 +583,8 @@ Test(verdict_gil, one_lock_one_thread_when_processes_reach_the_cpus)
 
 Test(verdict_gil, no_lesson_from_the_lock_alone_when_processes_fall_short)
 {
-    struct comparison sleeping = with_gil(make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.02), 1.01);
-    struct comparison computing = with_gil(make(WORKLOAD_CPU, 2, 2, 2.0, 1.05, 1.25), 2.02);
+    struct comparison sleeping = with_gil(make(&workload_sleep, 10, 2, 10.0, 1.0, 1.02), 1.01);
+    struct comparison computing = with_gil(make(&workload_cpu, 2, 2, 2.0, 1.05, 1.25), 2.02);
     char sleep_buf[VERDICT_SIZE], cpu_buf[VERDICT_SIZE];
     verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
     assert_lacks(cpu_buf, "one lock, one computing thread");
@@ -592,8 +593,8 @@ Test(verdict_gil, no_lesson_from_the_lock_alone_when_processes_fall_short)
 
 Test(verdict_gil, over_1x_under_the_lock_is_never_the_lesson)
 {
-    struct comparison sleeping = with_gil(make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.02), 1.01);
-    struct comparison computing = with_gil(make(WORKLOAD_CPU, 2, 2, 2.0, 1.02, 1.03), 1.5);
+    struct comparison sleeping = with_gil(make(&workload_sleep, 10, 2, 10.0, 1.0, 1.02), 1.01);
+    struct comparison computing = with_gil(make(&workload_cpu, 2, 2, 2.0, 1.02, 1.03), 1.5);
     char sleep_buf[VERDICT_SIZE], cpu_buf[VERDICT_SIZE];
     verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
     assert_lacks(cpu_buf, "one lock, one computing thread");
@@ -602,8 +603,8 @@ Test(verdict_gil, over_1x_under_the_lock_is_never_the_lesson)
 
 Test(verdict_gil, a_gil_speedup_printed_as_0_00x_is_judged)
 {
-    struct comparison sleeping = with_gil(make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.02), 3000.0);
-    struct comparison computing = with_gil(make(WORKLOAD_CPU, 2, 2, 2.0, 1.02, 1.03), 2.02);
+    struct comparison sleeping = with_gil(make(&workload_sleep, 10, 2, 10.0, 1.0, 1.02), 3000.0);
+    struct comparison computing = with_gil(make(&workload_cpu, 2, 2, 2.0, 1.02, 1.03), 2.02);
     char sleep_buf[VERDICT_SIZE], cpu_buf[VERDICT_SIZE];
     verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
     assert_lacks(sleep_buf, "nothing to judge");
@@ -613,8 +614,8 @@ Test(verdict_gil, a_gil_speedup_printed_as_0_00x_is_judged)
 
 Test(verdict_gil, nothing_to_judge_without_a_gil_row)
 {
-    struct comparison sleeping = make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.02);
-    struct comparison computing = make(WORKLOAD_CPU, 2, 2, 2.0, 1.02, 1.03);
+    struct comparison sleeping = make(&workload_sleep, 10, 2, 10.0, 1.0, 1.02);
+    struct comparison computing = make(&workload_cpu, 2, 2, 2.0, 1.02, 1.03);
     char sleep_buf[VERDICT_SIZE], cpu_buf[VERDICT_SIZE];
     verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
     assert_contains(sleep_buf, "nothing to judge");
@@ -622,12 +623,12 @@ Test(verdict_gil, nothing_to_judge_without_a_gil_row)
 
 Test(verdict_gil, never_contradicts_its_table)
 {
-    struct comparison sleeping = with_gil(make(WORKLOAD_SLEEP, 10, 2, 10.0, 1.0, 1.02), 1.01);
+    struct comparison sleeping = with_gil(make(&workload_sleep, 10, 2, 10.0, 1.0, 1.02), 1.01);
     for (int p = 10; p <= 21; p++)
         for (int g = 80; g <= 130; g += 5) {
             double processes = p / 10.0, gil = g / 100.0;
             struct comparison computing =
-                with_gil(make(WORKLOAD_CPU, 2, 2, 2.0, 1.0, 2.0 / processes), 2.0 / gil);
+                with_gil(make(&workload_cpu, 2, 2, 2.0, 1.0, 2.0 / processes), 2.0 / gil);
             char sleep_buf[VERDICT_SIZE], cpu_buf[VERDICT_SIZE];
             verdict_gil(&sleeping, &computing, sleep_buf, cpu_buf, VERDICT_SIZE);
             if (strstr(cpu_buf, "one lock, one computing thread") == NULL)

@@ -104,7 +104,7 @@ static const struct strategy *const wide_strategies[] = {&strategy_sequential, &
 /* `kind` at the widest: the most tasks on the most CPUs, sequential at
  * WIDE_WALL and the rest 9999.99x faster, runs that ranged over 100x their
  * median, set aside for every reason, and spans for the timeline. */
-static struct comparison wide(enum workload_kind kind, struct span *spans)
+static struct comparison wide(const struct workload_kind *kind, struct span *spans)
 {
     struct comparison c;
     memset(&c, 0, sizeof c);
@@ -157,7 +157,7 @@ static void assert_table_fits(const struct comparison *c, const char *what)
 Test(widths, the_table_with_every_warning_fits)
 {
     struct span *spans = wide_spans();
-    struct comparison c = wide(WORKLOAD_CPU, spans);
+    struct comparison c = wide(&workload_cpu, spans);
     char *out = printed(print_table, &c);
     cr_assert_not_null(strstr(out, "set aside as not fair"), "%s", out);
     cr_assert_not_null(strstr(out, "threads+gil runs ranged"), "%s", out);
@@ -169,7 +169,7 @@ Test(widths, the_table_with_every_warning_fits)
 Test(widths, the_busy_machine_warning_fits)
 {
     struct span *spans = wide_spans();
-    struct comparison c = wide(WORKLOAD_CPU, spans);
+    struct comparison c = wide(&workload_cpu, spans);
     c.results[0].user = 0.89 * c.results[0].wall; /* sequential on 89 % of a CPU */
     char *out = printed(print_table, &c);
     cr_assert_not_null(strstr(out, "sequential computed on only 89% of a CPU"), "%s", out);
@@ -183,7 +183,7 @@ Test(widths, the_busy_machine_warning_fits)
 Test(widths, under_the_tour_each_warning_is_one_line_that_fits)
 {
     struct span *spans = wide_spans();
-    struct comparison c = wide(WORKLOAD_CPU, spans);
+    struct comparison c = wide(&workload_cpu, spans);
     c.results[0].user = 0.89 * c.results[0].wall;
     char *out = printed(print_brief_table, &c), *full = printed(print_table, &c);
     size_t warnings = 0, full_warnings = 0;
@@ -204,8 +204,8 @@ Test(widths, under_the_tour_each_warning_is_one_line_that_fits)
 /* ---- every cause, at its widest -------------------------------------------- */
 
 /* A comparison in which `cause`, and no cause before it, applies. */
-static struct comparison with_cause(enum verdict_cause cause, enum workload_kind kind, struct span *alone,
-                                    struct span *slowed)
+static struct comparison with_cause(enum verdict_cause cause, const struct workload_kind *kind,
+                                    struct span *alone, struct span *slowed)
 {
     struct comparison c = wide(kind, NULL);
     c.workload.seconds = OPTIONS_MAX_SECONDS; /* too long to be short, unless that is the cause */
@@ -271,7 +271,7 @@ Test(widths, each_cause_is_the_one_named_and_its_warning_fits)
 {
     struct wide_spans_pair spans = cause_spans();
     for (size_t i = 0; i < CAUSES; i++) {
-        struct comparison c = with_cause(every_cause[i], WORKLOAD_CPU, spans.alone, spans.slowed);
+        struct comparison c = with_cause(every_cause[i], &workload_cpu, spans.alone, spans.slowed);
         char why[VERDICT_SIZE];
         cr_assert_eq(verdict_cause(&c, why, sizeof why), every_cause[i], "cause %zu: %s", i, why);
         assert_table_fits(&c, why);
@@ -308,7 +308,7 @@ Test(widths, every_verdict_with_every_cause_fits)
     for (size_t i = 0; i < CAUSES; i++)
         for (size_t k = 0; k < 2; k++)
             for (size_t s = 0; s < sizeof speedups / sizeof speedups[0]; s++) {
-                enum workload_kind kind = k == 0 ? WORKLOAD_CPU : WORKLOAD_SLEEP;
+                const struct workload_kind *kind = k == 0 ? &workload_cpu : &workload_sleep;
                 struct comparison all = with_cause(every_cause[i], kind, spans.alone, spans.slowed);
                 set_speedup(&all, speedups[s]);
                 struct comparison one = all;
@@ -346,7 +346,7 @@ Test(widths, the_timeline_legend_and_title_fit)
 {
     struct span *spans = wide_spans();
     for (size_t k = 0; k < 2; k++) {
-        struct comparison c = wide(k == 0 ? WORKLOAD_CPU : WORKLOAD_SLEEP, spans);
+        struct comparison c = wide(k == 0 ? &workload_cpu : &workload_sleep, spans);
         char *out = printed(print_title_timeline_legend, &c);
         cr_assert_not_null(strstr(out, "more tasks not shown"), "%s", out);
         assert_fits(out, "the timeline");
@@ -360,7 +360,7 @@ Test(widths, a_scattered_cpu_list_in_the_titles_fits)
 {
     struct span *spans = wide_spans();
     for (size_t k = 0; k < 2; k++) {
-        struct comparison c = wide(k == 0 ? WORKLOAD_CPU : WORKLOAD_SLEEP, spans);
+        struct comparison c = wide(k == 0 ? &workload_cpu : &workload_sleep, spans);
         c.cpus.count = WIDE_CPUS / 2;
         for (size_t i = 0; i < c.cpus.count; i++)
             c.cpus.ids[i] = 2 * (int)i;
@@ -377,7 +377,7 @@ Test(widths, a_scattered_cpu_list_in_the_titles_fits)
 Test(widths, a_mismatch_row_fits)
 {
     struct span *spans = wide_spans();
-    struct comparison c = wide(WORKLOAD_CPU, spans);
+    struct comparison c = wide(&workload_cpu, spans);
     for (size_t i = 0; i < c.count; i++) {
         c.results[i].checksum_ok = false;
         c.results[i].checksum = i;

@@ -15,6 +15,9 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
+/* Runs given no settings: every strategy's defaults. */
+static const struct strategy_context no_settings = {0};
+
 static int passed, failed;
 
 static void check(const char *what, bool ok)
@@ -92,7 +95,7 @@ static uint64_t checksum_of(const struct strategy *s, const struct workload *w)
 {
     struct task_record records[8];
     const char *failed_call = NULL;
-    if (s->run(w, 8, records, &failed_call) != 0)
+    if (s->run(&no_settings, w, 8, records, &failed_call) != 0)
         return 0;
     uint64_t combined = 0;
     for (int i = 0; i < 8; i++)
@@ -102,8 +105,8 @@ static uint64_t checksum_of(const struct strategy *s, const struct workload *w)
 
 static void check_strategies(void)
 {
-    struct workload computing = {.kind = WORKLOAD_CPU, .units = 100000};
-    struct workload sleeping = {.kind = WORKLOAD_SLEEP, .seconds = 0.01};
+    struct workload computing = {.kind = &workload_cpu, .units = 100000};
+    struct workload sleeping = {.kind = &workload_sleep, .seconds = 0.01};
     const struct strategy *threaded[] = {&strategy_threads, &strategy_threads_gil, &strategy_event_loop};
     for (int i = 0; i < 3; i++) {
         char what[96];
