@@ -615,6 +615,9 @@ static void json_result(FILE *to, const struct comparison *c, const struct measu
     }
     fprintf(to, ", \"checksum\": \"%s\", \"checksum_ok\": %s, \"runs\": %d, \"runs_set_aside\": %d", checksum,
             m->checksum_ok ? "true" : "false", m->runs, m->set_aside);
+    if (c->workload.kind->result != NULL) /* a shared counter's count: the median run's */
+        fprintf(to, ", \"result\": %" PRIu64 ", \"expected_result\": %" PRIu64 ", \"runs_wrong\": %d",
+                m->result, c->expected_result, m->wrong_results);
     report_json_load_flags(to, c, m);
     if (with_tasks)
         json_tasks(to, c, m);

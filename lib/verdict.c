@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 double verdict_speedup(const struct comparison *c)
 {
@@ -451,4 +452,125 @@ void verdict_gil(const struct comparison *sleeping, const struct comparison *com
     }
     gil_sleep_verdict(sleeping, gil_sleep, sleep_buf, size);
     gil_cpu_verdict(computing, gil_cpu, cpu_buf, size);
+}
+
+/* ---- race: tasks that share one counter ---------------------------------- */
+
+/* The share of the expected count a row's median run lost, in percent. */
+static double lost_percent(const struct comparison *c, const struct measurement *m)
+{
+    if (c->expected_result == 0 || m->result >= c->expected_result)
+        return 0.0;
+    return 100.0 * (double)(c->expected_result - m->result) / (double)c->expected_result;
+}
+
+/* "threads 43%", "threads some in 1 of 3 runs" or "threads none",
+ * appended to buf after `sep`. Returns whether the row lost any. */
+static bool say_lost(const struct comparison *c, const char *name, const char *sep, char *buf, size_t size)
+{
+    const struct measurement *m = harness_find(c, name);
+    if (m == NULL)
+        return false;
+    size_t used = strlen(buf);
+    double percent = lost_percent(c, m);
+    if (percent > 0.0)
+        snprintf(buf + used, size - used, _("%s%s %.0f%%"), sep, name,
+                 fmax(1.0, stats_round_down(percent, 0)));
+    else if (m->wrong_results > 0)
+        snprintf(buf + used, size - used, _("%s%s some in %d of %d runs"), sep, name, m->wrong_results,
+                 m->runs);
+    else
+        snprintf(buf + used, size - used, _("%s%s none"), sep, name);
+    return m->wrong_results > 0;
+}
+
+void verdict_race_lost(const struct comparison *unsynchronized, char *buf, size_t size)
+{
+    char rows[VERDICT_SIZE] = "";
+    bool lost = say_lost(unsynchronized, "threads", "", rows, sizeof rows);
+    lost = say_lost(unsynchronized, "processes", rows[0] != '\0' ? ", " : "", rows, sizeof rows) || lost;
+    if (rows[0] == '\0')
+        snprintf(buf, size, _("unsynchronized: nothing to judge (measure threads or processes)"));
+    else if (lost)
+        snprintf(buf, size,
+                 _("unsynchronized: additions lost: %s -> counter++ is three steps (load, add, "
+                   "store): an addition made between another task's load and store is lost"),
+                 rows);
+    else
+        snprintf(buf, size,
+                 _("unsynchronized: additions lost: %s -> none this time: the tasks barely overlapped "
+                   "(run it again, or with more --seconds)"),
+                 rows);
+}
+
+/* The speedup of threads (else processes) in `c`, cut as printed, and
+ * which it was; 0 when neither was measured beside sequential. */
+static double sharing_speedup(const struct comparison *c, const char **which)
+{
+    *which = measured_speedup(c, "threads") > 0.0 ? "threads" : "processes";
+    return speedup_of(c, *which);
+}
+
+void verdict_race_cost(const struct comparison *mutex, const struct comparison *atomic,
+                       const struct comparison *per_task, char *buf, size_t size)
+{
+    const char *which = NULL;
+    double locked = sharing_speedup(mutex, &which), atomically = sharing_speedup(atomic, &which),
+           own = sharing_speedup(per_task, &which);
+    const struct measurement *m = harness_find(per_task, which);
+    if (locked == 0.0 || atomically == 0.0 || own == 0.0 || m == NULL) {
+        snprintf(buf, size, _("sharing: nothing to judge (measure sequential and threads or processes)"));
+        return;
+    }
+    char head[VERDICT_SIZE], why[VERDICT_SIZE];
+    snprintf(head, sizeof head, _("%s: mutex %.2fx, atomic %.2fx, per-task %.2fx with %zu tasks"), which,
+             locked, atomically, own, per_task->ntasks);
+    double ideal = harness_ideal_speedup(per_task, m);
+    if (ideal < 2.0)
+        snprintf(buf, size, _("%s -> on 1 CPU no way speeds up; each costs what the table shows"), head);
+    else if (verdict_not_the_lesson(per_task, why, sizeof why))
+        snprintf(buf, size, "%s -> %s", head, why);
+    else if (own < VERDICT_LESSON_EFFICIENCY * ideal) {
+        verdict_cause(per_task, why, sizeof why);
+        snprintf(buf, size, _("%s -> per-task short of its %.0fx: %s"), head, ideal, why);
+    } else if (fmax(locked, atomically) < VERDICT_NO_SPEEDUP)
+        snprintf(buf, size,
+                 _("%s -> one shared counter makes the tasks take turns; a counter per task does not"), head);
+    else
+        snprintf(buf, size, _("%s -> sharing one counter costs; a counter per task is the fastest"), head);
+}
+
+void verdict_race_pinned(const struct comparison *pinned, char *buf, size_t size)
+{
+    const struct measurement *m = pinned->count > 0 ? &pinned->results[0] : NULL;
+    if (m == NULL)
+        snprintf(buf, size, _("on 1 CPU: nothing to judge"));
+    else if (m->wrong_results > 0)
+        snprintf(buf, size,
+                 _("on 1 CPU: additions lost in %d of %d runs -> a race needs only concurrency: a "
+                   "switch between a task's load and its store is enough"),
+                 m->wrong_results, m->runs);
+    else
+        snprintf(buf, size,
+                 _("on 1 CPU: no addition lost in %d runs -> there a task must be switched out between "
+                   "its load and its store: rarer, not impossible"),
+                 m->runs);
+}
+
+void verdict_race_private(const struct comparison *private_memory, char *buf, size_t size)
+{
+    const struct measurement *threads = harness_find(private_memory, "threads"),
+                             *processes = harness_find(private_memory, "processes");
+    uint64_t expected = private_memory->expected_result;
+    if (processes == NULL || expected == 0)
+        snprintf(buf, size, _("own memory: nothing to judge (measure processes)"));
+    else if (processes->result == 0)
+        snprintf(buf, size,
+                 _("own memory: processes counted 0 of %llu%s -> processes share nothing unless asked: "
+                   "each child added to its own copy"),
+                 (unsigned long long)expected,
+                 threads != NULL && threads->result == expected ? _(", threads all of them") : "");
+    else
+        snprintf(buf, size, _("own memory: processes counted %llu of %llu?! -> not the lesson: a bug"),
+                 (unsigned long long)processes->result, (unsigned long long)expected);
 }

@@ -100,6 +100,18 @@ void verdict_versus(const struct comparison *all, const struct comparison *one, 
 void verdict_gil(const struct comparison *sleeping, const struct comparison *computing, char *sleep_buf,
                  char *cpu_buf, size_t size);
 
+/* race's four headlines, from its comparisons (lib/counter.c's kinds):
+ * which rows lost additions unsynchronized ("counter++ is three steps");
+ * what the mutex, the atomic and a counter per task cost beside one task
+ * doing it all, claimed only when per-task reached its ideal, else the
+ * cause; how often the unsynchronized way lost additions pinned to one
+ * CPU; and that processes on private memory counted 0. */
+void verdict_race_lost(const struct comparison *unsynchronized, char *buf, size_t size);
+void verdict_race_cost(const struct comparison *mutex, const struct comparison *atomic,
+                       const struct comparison *per_task, char *buf, size_t size);
+void verdict_race_pinned(const struct comparison *pinned, char *buf, size_t size);
+void verdict_race_private(const struct comparison *private_memory, char *buf, size_t size);
+
 /* The lower speedup among strategies that could speed this workload up,
  * or 0 when there is none (or no sequential run to compare with). */
 double verdict_speedup(const struct comparison *c);
