@@ -1,5 +1,6 @@
 /* verdict: the sentence follows from the numbers, on comparisons built by
  * hand (no clock is read); and the ideal speedups the verdicts rest on. */
+#include "counter.h"
 #include "harness.h"
 #include "verdict.h"
 
@@ -637,4 +638,107 @@ Test(verdict_gil, never_contradicts_its_table)
                       cpu_buf);
             cr_assert(gil <= 1.0 + VERDICT_PINNED_BAND + 1e-9, "threads+gil %.2fx: \"%s\"", gil, cpu_buf);
         }
+}
+
+/* ---- race: the shared counter's verdicts --------------------------------- */
+
+/* A counting comparison of 2 tasks on 2 CPUs, each row's median count and
+ * how many of its 3 runs were wrong. */
+static struct comparison counting(const struct workload_kind *kind, double seq, double threads,
+                                  double processes)
+{
+    struct comparison c = make(kind, 2, 2, seq, threads, processes);
+    c.expected_result = 1000;
+    for (size_t i = 0; i < c.count; i++)
+        c.results[i].result = 1000;
+    return c;
+}
+
+static void counted(struct comparison *c, const char *name, uint64_t result, int wrong)
+{
+    struct measurement *m = (struct measurement *)harness_find(c, name);
+    cr_assert_not_null(m);
+    m->result = result;
+    m->wrong_results = wrong;
+}
+
+Test(verdict_race, lost_additions_are_named_per_row)
+{
+    struct comparison c = counting(&counter_unsynchronized, 1.0, 1.0, 1.0);
+    counted(&c, "threads", 570, 3);
+    counted(&c, "processes", 1000, 1); /* the median run was right, one run was not */
+    char buf[VERDICT_SIZE];
+    verdict_race_lost(&c, buf, sizeof buf);
+    assert_contains(buf, "threads 43%");
+    assert_contains(buf, "processes some in 1 of 3 runs");
+    assert_contains(buf, "three steps");
+}
+
+Test(verdict_race, no_lost_addition_says_the_race_hid)
+{
+    struct comparison c = counting(&counter_unsynchronized, 1.0, 1.0, 1.0);
+    char buf[VERDICT_SIZE];
+    verdict_race_lost(&c, buf, sizeof buf);
+    assert_contains(buf, "threads none, processes none");
+    assert_contains(buf, "barely overlapped");
+    assert_lacks(buf, "three steps");
+}
+
+Test(verdict_race, per_task_scaling_and_taking_turns)
+{
+    struct comparison mutex = counting(&counter_mutex, 1.0, 1.25, 1.3);       /* threads 0.80x */
+    struct comparison atomic = counting(&counter_atomic, 1.0, 0.95, 0.9);     /* 1.05x */
+    struct comparison per_task = counting(&counter_per_task, 1.0, 0.51, 0.5); /* 1.96x */
+    char buf[VERDICT_SIZE];
+    verdict_race_cost(&mutex, &atomic, &per_task, buf, sizeof buf);
+    assert_contains(buf, "threads: mutex 0.80x, atomic 1.05x, per-task 1.96x with 2 tasks");
+    assert_contains(buf, "take turns");
+}
+
+Test(verdict_race, per_task_short_of_its_ideal_is_not_called_scaling)
+{
+    struct comparison mutex = counting(&counter_mutex, 1.0, 1.25, 1.3);
+    struct comparison atomic = counting(&counter_atomic, 1.0, 0.95, 0.9);
+    struct comparison per_task = counting(&counter_per_task, 1.0, 0.8, 0.8); /* 1.25x of 2x */
+    char buf[VERDICT_SIZE];
+    verdict_race_cost(&mutex, &atomic, &per_task, buf, sizeof buf);
+    assert_contains(buf, "per-task short of its 2x");
+    assert_lacks(buf, "take turns");
+}
+
+Test(verdict_race, on_one_cpu_nothing_is_claimed_to_speed_up)
+{
+    struct comparison mutex = counting(&counter_mutex, 1.0, 1.1, 1.1);
+    struct comparison atomic = counting(&counter_atomic, 1.0, 1.0, 1.0);
+    struct comparison per_task = counting(&counter_per_task, 1.0, 1.0, 1.0);
+    mutex.cpus.count = atomic.cpus.count = per_task.cpus.count = 1;
+    char buf[VERDICT_SIZE];
+    verdict_race_cost(&mutex, &atomic, &per_task, buf, sizeof buf);
+    assert_contains(buf, "on 1 CPU no way speeds up");
+}
+
+Test(verdict_race, pinned_losses_are_counted_in_runs)
+{
+    struct comparison pinned = counting(&counter_unsynchronized, 0.0, 1.0, 0.0);
+    pinned.results[0].runs = 10;
+    char buf[VERDICT_SIZE];
+    verdict_race_pinned(&pinned, buf, sizeof buf);
+    assert_contains(buf, "no addition lost in 10 runs");
+    counted(&pinned, "threads", 640, 4);
+    verdict_race_pinned(&pinned, buf, sizeof buf);
+    assert_contains(buf, "additions lost in 4 of 10 runs");
+    assert_contains(buf, "only concurrency");
+}
+
+Test(verdict_race, processes_on_private_memory_count_nothing_in_the_parent)
+{
+    struct comparison c = counting(&counter_private, 0.0, 1.0, 1.0);
+    counted(&c, "processes", 0, 3);
+    char buf[VERDICT_SIZE];
+    verdict_race_private(&c, buf, sizeof buf);
+    assert_contains(buf, "processes counted 0 of 1000, threads all of them");
+    assert_contains(buf, "share nothing");
+    counted(&c, "processes", 1000, 0);
+    verdict_race_private(&c, buf, sizeof buf);
+    assert_contains(buf, "not the lesson");
 }
