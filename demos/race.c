@@ -48,7 +48,7 @@ static const struct demo_info demo = {
     .harness = true,
     .strategies = strategies,
     .default_tasks_help = N_("one per CPU, at least 2"),
-    .seconds_help = N_("how long one task doing every addition under the mutex takes"),
+    .seconds_help = N_("work, in seconds of one task with a mutex"),
     .exit_help = N_("0 even when a count is wrong (that is the lesson), 1 on a failure, 2 on a bad flag"),
     .no_csv = true, /* several tables */
 };
@@ -68,7 +68,8 @@ static void print_row(const struct comparison *c, const struct measurement *m, b
     if (speedup > 0.0)
         snprintf(speed, sizeof speed, "%.2fx", speedup);
     if (m->wrong_results > 0)
-        snprintf(check, sizeof check, _("WRONG %d/%d"), m->wrong_results, m->runs);
+        snprintf(check, sizeof check, "WRONG %d/%d", m->wrong_results,
+                 m->runs); /* as the column, in English */
     printf("%-14s %-10s %7.3f %8s %11" PRIu64 " %11" PRIu64 "  %s\n", first ? c->workload.kind->name : "",
            m->strategy->name, m->wall, speed, m->result, lost, check);
 }
@@ -78,8 +79,9 @@ static void print_table(const struct comparison *c, size_t count)
     printf("\n");
     printf(_("%zu tasks, each adds 1 to one counter %" PRIu64 " times: %" PRIu64 " in all\n"), c[0].ntasks,
            c[0].workload.units, c[0].expected_result);
-    printf("%-14s %-10s %7s %8s %11s %11s  %s\n", _("way"), _("strategy"), _("wall s"), _("speedup"),
-           _("count"), _("lost"), _("check"));
+    /* The column names stay in English, as in every table (the notes explain them). */
+    printf("%-14s %-10s %7s %8s %11s %11s  %s\n", "way", "strategy", "wall s", "speedup", "count", "lost",
+           "check");
     for (size_t i = 0; i < count; i++)
         for (size_t r = 0; r < c[i].count; r++)
             print_row(&c[i], &c[i].results[r], r == 0);
@@ -90,17 +92,18 @@ static void print_pinned(const struct comparison *pinned)
     const struct measurement *m = &pinned->results[0];
     printf("\n");
     printf(_("pinned to CPU %d: %zu threads, each adds %" PRIu64 " times unsynchronized:\n"
-             "  additions lost in %d of %d runs (the median run counted %" PRIu64 " of %" PRIu64 ")\n"),
+             "  additions lost in %d of %d runs\n"
+             "  the median run counted %" PRIu64 " of %" PRIu64 "\n"),
            pinned->cpus.ids[0], pinned->ntasks, pinned->workload.units, m->wrong_results, m->runs, m->result,
            pinned->expected_result);
 }
 
 static void print_legend(void)
 {
-    printf("\n%s", _("way: how each task adds 1 (lib/counter.c); count: what the counter held after\n"
-                     "the median run; lost: additions missing from it; check: ok when every run counted\n"
-                     "them all, else WRONG in how many of the runs; speedup: against sequential, one\n"
-                     "task at a time doing the same additions the same way.\n"));
+    printf("\n%s", _("way: how each task adds 1 (lib/counter.c); count: what the counter held\n"
+                     "after the median run; lost: additions missing from it; check: ok when every\n"
+                     "run counted them all, else WRONG in how many of the runs; speedup: against\n"
+                     "sequential, one task at a time doing the same additions the same way.\n"));
 }
 
 /* ---- measuring ------------------------------------------------------------ */

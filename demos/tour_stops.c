@@ -148,6 +148,17 @@ const struct stop tour_stops[] = {
      {"mpi_cpu", "--runs", "1"},
      {"mpi_cpu", "--quick"},
      true},
+    {"16-race.md",
+     N_("Sharing one counter: a race"),
+     N_("Each task adds 1 to one shared counter, with no lock. Does the count come out\n"
+        "right? And with the tasks pinned to one CPU?"),
+     N_("Short, and different every run: counter++ is three steps (load, add, store),\n"
+        "and an addition between another task's load and store is lost. On one CPU\n"
+        "too: a race needs only concurrency. A mutex or an atomic counts right but\n"
+        "the tasks take turns; a counter per task is right and fast."),
+     {"race", "--runs", "1"},
+     {"race", "--quick"},
+     false},
 };
 
 const size_t tour_stop_count = sizeof tour_stops / sizeof tour_stops[0];
