@@ -196,12 +196,16 @@ int main(int argc, char **argv)
     } else {
         report_header(&demo, &opts, &m, &c[0]);
         print_table(c, PINNED);
-        print_pinned(&c[PINNED]);
         bool all = opts.details == DETAILS_ALL;
-        if (!all) /* under the tour: the verdicts on the table's screen */
+        if (all)
+            print_pinned(&c[PINNED]);
+        else /* under the tour: the verdicts on the table's screen (the third is the pinned run's) */
             demo_verdicts(&demo, &opts, verdicts, 4);
-        if (demo_show_details(&opts))
+        if (demo_show_details(&opts)) {
+            if (!all)
+                print_pinned(&c[PINNED]);
             print_legend();
+        }
         if (all)
             demo_verdicts(&demo, &opts, verdicts, 4);
         report_note(&demo);

@@ -39,9 +39,8 @@ static int run_openmp_team(const struct strategy_context *context, const struct 
 {
     (void)failed_call; /* libgomp aborts if it cannot start a thread: see lib/openmp.c */
     strategy_run_serial_part(context);
-    int workers = (int)strategy_worker_count(context);
     long n = (long)ntasks;
-#pragma omp parallel for num_threads(workers) schedule(dynamic, 1)
+#pragma omp parallel for num_threads((int)strategy_worker_count(context)) schedule(dynamic, 1)
     for (long i = 0; i < n; i++)
         strategy_run_task(w, (size_t)i, &records[i]);
     return 0;
