@@ -159,6 +159,16 @@ const struct stop tour_stops[] = {
      {"race", "--runs", "1"},
      {"race", "--quick"},
      false},
+    {"17-false_sharing.md",
+     N_("Counters of their own, in one cache line"),
+     N_("Each task adds 1 to its own counter: nothing is shared. Side by side in\n"
+        "memory, or a cache line apart: does it matter, on {n_cpus} and on one?"),
+     N_("On more than one CPU, side by side is several times slower: CPUs write\n"
+        "whole cache lines and pass a shared one back and forth (false sharing).\n"
+        "On one CPU both run alike."),
+     {"false_sharing", "--runs", "1"},
+     {"false_sharing", "--quick"},
+     false},
 };
 
 const size_t tour_stop_count = sizeof tour_stops / sizeof tour_stops[0];

@@ -1,8 +1,10 @@
 #include "counter.h"
 
+#include "i18n.h"
 #include "stopwatch.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -18,7 +20,7 @@
 struct counter_state {
     atomic_ullong count;  /* the one counter (all but per_task) */
     pthread_mutex_t lock; /* mutex: held around load, add, store */
-    size_t line;          /* bytes from one slot to the next */
+    size_t line;          /* bytes from one slot to the next: a cache line, or 8 (adjacent) */
     size_t bytes;         /* the whole mapping, for munmap */
     unsigned char *slots; /* per_task: ntasks slots, right after this struct */
 };
@@ -43,12 +45,13 @@ static atomic_ullong *slot(const struct counter_state *s, size_t task)
 }
 
 /* Maps the state for `ntasks` tasks: shared with forked children, or
- * private to this process (private: each child gets a copy of its own). */
-static int map_state(struct workload *w, size_t ntasks, bool shared, const char **failed_call)
+ * private to this process (private: each child gets a copy of its own).
+ * The slots are `apart` bytes from each other: a cache line, or adjacent. */
+static int map_state(struct workload *w, size_t ntasks, bool shared, size_t apart, const char **failed_call)
 {
     size_t line = counter_line_size();
     size_t head = (sizeof(struct counter_state) + line - 1) / line * line; /* slots start on a line */
-    size_t bytes = head + (ntasks > 0 ? ntasks : 1) * line;
+    size_t bytes = head + (ntasks > 0 ? ntasks : 1) * apart;
     int flags = (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
     struct counter_state *s = mmap(NULL, bytes, PROT_READ | PROT_WRITE, flags, -1, 0);
     if (s == MAP_FAILED) {
@@ -56,7 +59,7 @@ static int map_state(struct workload *w, size_t ntasks, bool shared, const char 
         return -errno;
     }
     atomic_init(&s->count, 0); /* the slots are 0 already: fresh anonymous memory */
-    s->line = line;
+    s->line = apart;
     s->bytes = bytes;
     s->slots = (unsigned char *)s + head;
     pthread_mutexattr_t attr;
@@ -78,12 +81,19 @@ static int map_state(struct workload *w, size_t ntasks, bool shared, const char 
 
 static int setup_shared(struct workload *w, size_t ntasks, const char **failed_call)
 {
-    return map_state(w, ntasks, true, failed_call);
+    return map_state(w, ntasks, true, counter_line_size(), failed_call);
 }
 
 static int setup_private(struct workload *w, size_t ntasks, const char **failed_call)
 {
-    return map_state(w, ntasks, false, failed_call);
+    return map_state(w, ntasks, false, counter_line_size(), failed_call);
+}
+
+/* The slots side by side, 8 bytes each: eight tasks' counters share one
+ * 64-byte cache line (false sharing). */
+static int setup_adjacent(struct workload *w, size_t ntasks, const char **failed_call)
+{
+    return map_state(w, ntasks, true, sizeof(atomic_ullong), failed_call);
 }
 
 static void teardown(struct workload *w)
@@ -196,11 +206,30 @@ static void calibrate(struct workload *w)
     w->units = scaled < 1.0 ? 1 : (uint64_t)llround(scaled);
 }
 
+/* ---- what the tasks do, for a table's title ------------------------------ */
+
+static void describe_shared(const struct workload *w, size_t ntasks, char *buf, size_t size)
+{
+    snprintf(buf, size,
+             ngettext("%zu task, adding 1 to one counter %" PRIu64 " times",
+                      "%zu tasks, each adding 1 to one counter %" PRIu64 " times", ntasks),
+             ntasks, w->units);
+}
+
+static void describe_own(const struct workload *w, size_t ntasks, char *buf, size_t size)
+{
+    snprintf(buf, size,
+             ngettext("%zu task, adding 1 to its own counter %" PRIu64 " times",
+                      "%zu tasks, each adding 1 to its own counter %" PRIu64 " times", ntasks),
+             ntasks, w->units);
+}
+
 /* ---- the kinds ---------------------------------------------------------- */
 
 const struct workload_kind counter_unsynchronized = {
     .name = "unsynchronized",
     .computes = true,
+    .describe = describe_shared,
     .run = add_unsynchronized,
     .calibrate = calibrate,
     .setup = setup_shared,
@@ -212,6 +241,7 @@ const struct workload_kind counter_unsynchronized = {
 const struct workload_kind counter_mutex = {
     .name = "mutex",
     .computes = true,
+    .describe = describe_shared,
     .run = add_under_mutex,
     .calibrate = calibrate,
     .setup = setup_shared,
@@ -223,6 +253,7 @@ const struct workload_kind counter_mutex = {
 const struct workload_kind counter_atomic = {
     .name = "atomic",
     .computes = true,
+    .describe = describe_shared,
     .run = add_atomically,
     .calibrate = calibrate,
     .setup = setup_shared,
@@ -234,6 +265,7 @@ const struct workload_kind counter_atomic = {
 const struct workload_kind counter_per_task = {
     .name = "per-task",
     .computes = true,
+    .describe = describe_own,
     .run = add_to_own_slot,
     .calibrate = calibrate,
     .setup = setup_shared,
@@ -245,10 +277,23 @@ const struct workload_kind counter_per_task = {
 const struct workload_kind counter_private = {
     .name = "private",
     .computes = true,
+    .describe = describe_shared,
     .run = add_atomically,
     .calibrate = calibrate,
     .setup = setup_private,
     .teardown = teardown,
     .result = the_count,
+    .expected = every_addition,
+};
+
+const struct workload_kind counter_adjacent = {
+    .name = "adjacent",
+    .computes = true,
+    .describe = describe_own,
+    .run = add_to_own_slot,
+    .calibrate = calibrate,
+    .setup = setup_adjacent,
+    .teardown = teardown,
+    .result = sum_of_slots,
     .expected = every_addition,
 };

@@ -27,18 +27,6 @@ static const char *paint(const struct options *opts, const char *code)
 #define YELLOW "\033[33m"
 #define RESET  "\033[0m"
 
-static void describe_workload(const struct workload *w, size_t ntasks, char *buf, size_t size)
-{
-    if (!workload_computes(w))
-        snprintf(buf, size, ngettext("%zu task, each sleeps %g s", "%zu tasks, each sleeps %g s", ntasks),
-                 ntasks, w->seconds);
-    else
-        snprintf(
-            buf, size,
-            ngettext("%zu task, each computes %g s of CPU", "%zu tasks, each computes %g s of CPU", ntasks),
-            ntasks, w->seconds);
-}
-
 /* "median of 3 runs after 1 warm-up" */
 static void describe_runs(int runs, int warmup, char *buf, size_t size)
 {
@@ -81,7 +69,7 @@ void report_workload_title(const struct comparison *c, const struct comparison *
                            const struct options *opts)
 {
     char what[128], cpus[256], runs[64] = "", first_runs[64] = "", around[192], on[32];
-    describe_workload(&c->workload, c->ntasks, what, sizeof what);
+    c->workload.kind->describe(&c->workload, c->ntasks, what, sizeof what);
     i18n_count_cpus(c->cpus.count, on, sizeof on);
     /* TRANSLATORS: "2 tasks, each sleeps 0.1 s, on 2 CPUs (0,1)" */
     const char *title = _("%s, on %s (%s)");

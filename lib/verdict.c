@@ -574,3 +574,51 @@ void verdict_race_private(const struct comparison *private_memory, char *buf, si
         snprintf(buf, size, _("own memory: processes counted %llu of %llu?! -> not the lesson: a bug"),
                  (unsigned long long)processes->result, (unsigned long long)expected);
 }
+
+/* ---- false sharing: counters of one's own, in one cache line or apart ---- */
+
+/* How many times longer adjacent took than padded with `name`, or 0. */
+static double slower_by(const struct comparison *padded, const struct comparison *adjacent, const char *name)
+{
+    const struct measurement *p = harness_find(padded, name), *a = harness_find(adjacent, name);
+    return p != NULL && a != NULL && p->wall > 0.0 ? a->wall / p->wall : 0.0;
+}
+
+void verdict_false_sharing(const struct comparison *padded_all, const struct comparison *adjacent_all,
+                           const struct comparison *padded_one, const struct comparison *adjacent_one,
+                           char *buf, size_t size)
+{
+    double all = slower_by(padded_all, adjacent_all, "threads"),
+           one = slower_by(padded_one, adjacent_one, "threads");
+    size_t cpus = padded_all->cpus.count;
+    char why[VERDICT_SIZE];
+    const struct comparison *each[] = {padded_all, adjacent_all, padded_one, adjacent_one};
+    if (all == 0.0 || one == 0.0) {
+        snprintf(buf, size, _("false sharing: nothing to judge (measure threads)"));
+        return;
+    }
+    for (size_t i = 0; i < 4; i++)
+        if (verdict_not_the_lesson(each[i], buf, size))
+            return; /* a row the machine cannot produce: said instead of the lesson */
+    if (cpus < 2)
+        snprintf(buf, size,
+                 _("threads: adjacent %.2fx the time of padded on 1 CPU -> false sharing needs two CPUs "
+                   "writing one cache line"),
+                 all);
+    else if (all >= VERDICT_NO_SPEEDUP && one < VERDICT_NO_SPEEDUP)
+        snprintf(buf, size,
+                 _("threads: adjacent %.2fx the time of padded on %zu CPUs, %.2fx on 1 CPU -> CPUs writing "
+                   "one cache line pass it back and forth: false sharing"),
+                 all, cpus, one);
+    else if (all >= VERDICT_NO_SPEEDUP)
+        snprintf(buf, size,
+                 _("threads: adjacent %.2fx the time of padded on %zu CPUs, %.2fx on 1 CPU?! -> not the "
+                   "lesson: one CPU should not care; a noisy run, rerun"),
+                 all, cpus, one);
+    else {
+        verdict_cause(adjacent_all, why, sizeof why);
+        snprintf(buf, size,
+                 _("threads: adjacent %.2fx the time of padded on %zu CPUs -> no false sharing measured: %s"),
+                 all, cpus, why);
+    }
+}

@@ -1,11 +1,13 @@
 #include "workload.h"
 
 #include "counter.h"
+#include "i18n.h"
 #include "stopwatch.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <time.h>
 
 #define CALIBRATION_TRIAL  0.01 /* seconds of CPU a calibration trial takes at least */
@@ -181,17 +183,32 @@ void workload_teardown(struct workload *w)
     w->shared = NULL;
 }
 
+static void describe_sleep(const struct workload *w, size_t ntasks, char *buf, size_t size)
+{
+    snprintf(buf, size, ngettext("%zu task, each sleeps %g s", "%zu tasks, each sleeps %g s", ntasks), ntasks,
+             w->seconds);
+}
+
+static void describe_cpu(const struct workload *w, size_t ntasks, char *buf, size_t size)
+{
+    snprintf(buf, size,
+             ngettext("%zu task, each computes %g s of CPU", "%zu tasks, each computes %g s of CPU", ntasks),
+             ntasks, w->seconds);
+}
+
 /* ---- the kinds ------------------------------------------------------- */
 
 const struct workload_kind workload_sleep = {
     .name = "sleep",
     .computes = false,
+    .describe = describe_sleep,
     .run = run_sleep,
 };
 
 const struct workload_kind workload_cpu = {
     .name = "cpu",
     .computes = true,
+    .describe = describe_cpu,
     .run = run_cpu,
     .calibrate = calibrate_cpu,
 };

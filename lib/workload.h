@@ -33,6 +33,9 @@ struct workload_kind {
      * waits w->seconds and returns workload_token(task): the event loop
      * runs it as a timer. */
     bool computes;
+    /* What `ntasks` tasks do, for a table's title, in the output's
+     * language: "10 tasks, each sleeps 1 s". */
+    void (*describe)(const struct workload *w, size_t ntasks, char *buf, size_t size);
     /* Runs task number `task` (0, 1, ...) and returns its checksum.
      * `hooks` is never NULL (workload_run_task passes empty ones). */
     uint64_t (*run)(const struct workload *w, size_t task, const struct workload_hooks *hooks);

@@ -742,3 +742,55 @@ Test(verdict_race, processes_on_private_memory_count_nothing_in_the_parent)
     verdict_race_private(&c, buf, sizeof buf);
     assert_contains(buf, "not the lesson");
 }
+
+/* ---- false_sharing ---------------------------------------------------------- */
+
+/* Padded and adjacent with threads at these walls, on `cpus` CPUs. */
+static void layouts(double padded, double adjacent, size_t cpus, struct comparison *p, struct comparison *a)
+{
+    double sequential = cpus >= 2 ? 2 * padded : padded; /* pinned, threads take turns: 1x */
+    *p = make(&counter_per_task, 2, cpus, sequential, padded, 0.0);
+    *a = make(&counter_adjacent, 2, cpus, cpus >= 2 ? sequential : adjacent, adjacent, 0.0);
+}
+
+Test(verdict_false_sharing, slower_on_two_cpus_and_alike_on_one_is_false_sharing)
+{
+    struct comparison pa, aa, po, ao;
+    layouts(0.1, 0.42, 2, &pa, &aa);
+    layouts(0.2, 0.2, 1, &po, &ao);
+    char buf[VERDICT_SIZE];
+    verdict_false_sharing(&pa, &aa, &po, &ao, buf, sizeof buf);
+    assert_contains(buf, "adjacent 4.20x the time of padded on 2 CPUs, 1.00x on 1 CPU");
+    assert_contains(buf, "false sharing");
+}
+
+Test(verdict_false_sharing, alike_on_two_cpus_is_not_called_false_sharing)
+{
+    struct comparison pa, aa, po, ao;
+    layouts(0.1, 0.105, 2, &pa, &aa);
+    layouts(0.2, 0.2, 1, &po, &ao);
+    char buf[VERDICT_SIZE];
+    verdict_false_sharing(&pa, &aa, &po, &ao, buf, sizeof buf);
+    assert_contains(buf, "no false sharing measured");
+    assert_lacks(buf, "back and forth");
+}
+
+Test(verdict_false_sharing, slower_on_one_cpu_too_is_not_the_lesson)
+{
+    struct comparison pa, aa, po, ao;
+    layouts(0.1, 0.42, 2, &pa, &aa);
+    layouts(0.2, 0.5, 1, &po, &ao);
+    char buf[VERDICT_SIZE];
+    verdict_false_sharing(&pa, &aa, &po, &ao, buf, sizeof buf);
+    assert_contains(buf, "not the lesson");
+}
+
+Test(verdict_false_sharing, on_one_cpu_alone_it_says_two_are_needed)
+{
+    struct comparison pa, aa, po, ao;
+    layouts(0.2, 0.2, 1, &pa, &aa);
+    layouts(0.2, 0.2, 1, &po, &ao);
+    char buf[VERDICT_SIZE];
+    verdict_false_sharing(&pa, &aa, &po, &ao, buf, sizeof buf);
+    assert_contains(buf, "needs two CPUs");
+}

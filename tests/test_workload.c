@@ -127,9 +127,16 @@ static uint64_t count_one(const struct workload *w, size_t task, const struct wo
     return workload_token(task);
 }
 
+static void describe_counting(const struct workload *w, size_t ntasks, char *buf, size_t size)
+{
+    snprintf(buf, size, "%zu tasks, each counting once", ntasks);
+    (void)w;
+}
+
 static const struct workload_kind counting = {
     .name = "counting",
     .computes = true,
+    .describe = describe_counting,
     .run = count_one,
     .setup = setup_counter,
     .teardown = teardown_counter,
