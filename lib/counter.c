@@ -66,6 +66,8 @@ static int map_state(struct workload *w, size_t ntasks, bool shared, size_t apar
     int err = pthread_mutexattr_init(&attr);
     if (err == 0) {
         err = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED); /* forked children lock it too */
+        if (err == 0) /* a child killed while holding it must not leave the others waiting forever */
+            err = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
         if (err == 0)
             err = pthread_mutex_init(&s->lock, &attr);
         pthread_mutexattr_destroy(&attr);
@@ -128,7 +130,8 @@ static uint64_t add_under_mutex(const struct workload *w, size_t task, const str
     struct counter_state *s = w->shared;
     (void)hooks;
     for (uint64_t i = 0; i < w->units; i++) {
-        pthread_mutex_lock(&s->lock); /* only one task at a time past here */
+        if (pthread_mutex_lock(&s->lock) == EOWNERDEAD) /* only one task at a time past here */
+            pthread_mutex_consistent(&s->lock);         /* its holder died holding it: carry on */
         unsigned long long value = atomic_load_explicit(&s->count, memory_order_relaxed);
         atomic_store_explicit(&s->count, value + 1, memory_order_relaxed);
         pthread_mutex_unlock(&s->lock);

@@ -94,6 +94,22 @@ Test(storm, cpu_processes, .timeout = 240)
     storm("cpu", args, 0.5);
 }
 
+/* race: processes that share a counter and a process-shared mutex; a
+ * child killed while it holds the mutex must not leave the demo waiting. */
+Test(storm, race_processes, .timeout = 240)
+{
+    const char *const args[] = {"--strategies", "processes", "--tasks",  "8", "--seconds", "5",
+                                "--runs",       "1",         "--warmup", "0", NULL};
+    storm("race", args, 0.6);
+}
+
+/* false_sharing's threads, then pinned: the signal may come while pinned. */
+Test(storm, false_sharing_threads, .timeout = 240)
+{
+    const char *const args[] = {"--tasks", "4", "--seconds", "0.5", "--runs", "1", "--warmup", "0", NULL};
+    storm("false_sharing", args, 0.6);
+}
+
 #ifdef ATONCE_HAVE_OPENMP
 /* openmp first: its idle team threads live on while processes forks, and a
  * signal may be handled in one of them while the main thread forks. */
