@@ -9,11 +9,13 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define NTASKS 4
 
@@ -165,4 +167,43 @@ Test(workload, each_run_of_each_strategy_sees_every_task_in_the_shared_state)
                      counted_at_teardown, NTASKS);
         harness_free(&c);
     }
+}
+
+/* A counting kind whose task 1 kills itself when it runs in a forked child:
+ * the processes strategy fails, and the shared counter must be released all
+ * the same. */
+static pid_t parent;
+
+static uint64_t count_or_die(const struct workload *w, size_t task, const struct workload_hooks *hooks)
+{
+    if (task == 1 && getpid() != parent)
+        raise(SIGKILL); /* a child that dies mid-run, as the OOM killer would do it */
+    return count_one(w, task, hooks);
+}
+
+static const struct workload_kind dying = {
+    .name = "dying",
+    .computes = true,
+    .describe = describe_counting,
+    .run = count_or_die,
+    .setup = setup_counter,
+    .teardown = teardown_counter,
+};
+
+Test(workload, shared_state_is_released_when_a_child_dies)
+{
+    parent = getpid();
+    const struct strategy *processes[] = {&strategy_processes};
+    struct harness_plan plan = {.strategies = processes, .count = 1, .ntasks = NTASKS, .runs = 1};
+    struct workload w = {.kind = &dying};
+    struct comparison c;
+    const char *failed_call = "?";
+    int maps = shared_mapping_count(), before = teardowns;
+    int err = harness_compare(&plan, &w, &c, &failed_call);
+    cr_assert_eq(err, -STRATEGY_SAID_IN_FULL, "%d: %s", err, failed_call);
+    cr_expect_not_null(strstr(failed_call, "killed by SIGKILL"), "%s", failed_call);
+    cr_expect_eq(teardowns, before + 1, "torn down after the failed run");
+    cr_expect_eq(shared_mapping_count(), maps, "the counter's mapping was released");
+    errno = 0;
+    cr_expect_eq(waitpid(-1, NULL, WNOHANG), -1, "a child left to reap");
 }
