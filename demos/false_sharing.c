@@ -41,14 +41,6 @@ static const struct demo_info demo = {
 
 enum { PADDED_ALL, ADJACENT_ALL, PADDED_ONE, ADJACENT_ONE, COMPARISONS };
 
-/* How many tasks: --tasks, or one per CPU allowed but at least 2. */
-static size_t task_count(const struct options *opts)
-{
-    if (opts->tasks_given)
-        return opts->tasks;
-    return opts->cpus.count > 2 ? opts->cpus.count : 2;
-}
-
 /* Measures both layouts on `cpus`, into c[0] (padded) and c[1] (adjacent). */
 static int measure_on(const struct options *opts, const struct cpu_list *cpus, size_t ntasks, uint64_t units,
                       struct comparison *c)
@@ -73,7 +65,7 @@ int main(int argc, char **argv)
         return status;
     if ((status = demo_setup(&demo, &opts, &m)) != 0)
         return status;
-    size_t ntasks = task_count(&opts);
+    size_t ntasks = demo_sharing_tasks(&opts);
     struct workload sizing = {.kind = &counter_per_task, .seconds = opts.seconds};
     workload_calibrate(&sizing); /* one M for every table: the same additions */
     struct cpu_list one_cpu = {.count = 1, .ids = {opts.cpus.ids[0]}};

@@ -108,15 +108,6 @@ static void print_legend(void)
 
 /* ---- measuring ------------------------------------------------------------ */
 
-/* How many tasks: --tasks, or one per CPU allowed but at least 2 (a race
- * needs two). */
-static size_t task_count(const struct options *opts)
-{
-    if (opts->tasks_given)
-        return opts->tasks;
-    return opts->cpus.count > 2 ? opts->cpus.count : 2;
-}
-
 /* Every way with the demo's strategies, then threads and processes on a
  * counter in private memory. */
 static int measure_ways(const struct options *opts, size_t ntasks, uint64_t units, struct comparison *c)
@@ -172,7 +163,7 @@ int main(int argc, char **argv)
         return status;
     if ((status = demo_setup(&demo, &opts, &m)) != 0)
         return status;
-    size_t ntasks = task_count(&opts);
+    size_t ntasks = demo_sharing_tasks(&opts);
     /* M: one task doing all N x M additions under the mutex takes --seconds. */
     struct workload sizing = {.kind = &counter_mutex, .seconds = opts.seconds / (double)ntasks};
     workload_calibrate(&sizing);

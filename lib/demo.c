@@ -106,6 +106,13 @@ size_t demo_cpu_tasks(const struct demo_info *demo, const struct options *opts)
     return opts->tasks_given && !demo->tasks_sleep_only ? opts->tasks : opts->cpus.count;
 }
 
+size_t demo_sharing_tasks(const struct options *opts)
+{
+    if (opts->tasks_given)
+        return opts->tasks;
+    return opts->cpus.count > 2 ? opts->cpus.count : 2;
+}
+
 double demo_share_of_work(double seconds, size_t tasks, bool quick)
 {
     if (tasks <= OPTIONS_SIZED_FOR_CPUS)

@@ -49,6 +49,10 @@ int demo_refuse_long_run(const struct demo_info *demo, const struct options *opt
  * per CPU allowed (always, where demo->tasks_sleep_only). */
 size_t demo_cpu_tasks(const struct demo_info *demo, const struct options *opts);
 
+/* How many tasks a demo of sharing tasks runs (race, false_sharing):
+ * --tasks, or one per CPU allowed but at least 2, since sharing takes two. */
+size_t demo_sharing_tasks(const struct options *opts);
+
 /* Each of `tasks` computing tasks' seconds, from `seconds` as sized for
  * OPTIONS_SIZED_FOR_CPUS tasks (options.h). */
 double demo_share_of_work(double seconds, size_t tasks, bool quick);
