@@ -35,7 +35,7 @@ static const struct demo_info demo = {
     .default_strategies = "sequential,threads",
     .harness = true,
     .default_tasks_help = N_("one per CPU, at least 2"),
-    .seconds_help = N_("each task's additions, in seconds of padded counting alone"),
+    .seconds_help = N_("work: seconds of one task, padded"),
     .no_csv = true, /* four tables */
 };
 

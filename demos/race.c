@@ -49,7 +49,7 @@ static const struct demo_info demo = {
     .strategies = strategies,
     .default_tasks_help = N_("one per CPU, at least 2"),
     .seconds_help = N_("work, in seconds of one task with a mutex"),
-    .exit_help = N_("0 even when a count is wrong (that is the lesson), 1 on a failure, 2 on a bad flag"),
+    .exit_help = N_("0 ok (a wrong count too: the lesson), 1 a failure, 2 bad usage."),
     .no_csv = true, /* several tables */
 };
 
