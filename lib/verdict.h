@@ -117,8 +117,8 @@ void verdict_race_private(const struct comparison *private_memory, char *buf, si
  * false sharing claimed only when that is 1.2x or more on several CPUs
  * and under 1.2x on one. */
 void verdict_false_sharing(const struct comparison *padded_all, const struct comparison *adjacent_all,
-                           const struct comparison *padded_one, const struct comparison *adjacent_one, char *buf,
-                           size_t size);
+                           const struct comparison *padded_one, const struct comparison *adjacent_one,
+                           char *buf, size_t size);
 
 /* The lower speedup among strategies that could speed this workload up,
  * or 0 when there is none (or no sequential run to compare with). */

@@ -63,7 +63,8 @@ Test(counter, children_count_in_their_own_copy_of_private_memory)
     cr_expect_eq(harness_find(&c, "threads")->result, c.expected_result,
                  "threads share the process's memory");
     cr_expect_eq(harness_find(&c, "processes")->result, 0, "the parent's copy was never touched");
-    cr_expect_eq(harness_find(&c, "processes")->wrong_results, harness_find(&c, "processes")->runs, "every run");
+    cr_expect_eq(harness_find(&c, "processes")->wrong_results, harness_find(&c, "processes")->runs,
+                 "every run");
     harness_free(&c);
 }
 
