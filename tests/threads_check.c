@@ -137,7 +137,8 @@ static void check_counter(void)
             struct comparison c;
             const char *failed_call = NULL;
             bool measured = harness_compare(&plan, &w, &c, &failed_call) == 0; /* frees itself on failure */
-            bool ok = measured && c.results[0].result == c.expected_result && c.expected_result == 4 * 20000;
+            bool ok = measured && c.results[0].result == c.expected_result &&
+                      c.expected_result == UINT64_C(4) * 20000;
             if (measured)
                 harness_free(&c);
             char what[96];
