@@ -16,7 +16,8 @@
 #define FALLBACK_LINE 64 /* bytes: most CPUs' cache line */
 
 /* What the tasks of one run share. The per-task slots follow it, each
- * `line` bytes from the next, so no two tasks' slots share a cache line. */
+ * `line` bytes from the next: a cache line, so that no two tasks' slots
+ * share one, or 8 bytes for adjacent, so that they do. */
 struct counter_state {
     atomic_ullong count;  /* the one counter (all but per_task) */
     pthread_mutex_t lock; /* mutex: held around load, add, store */
