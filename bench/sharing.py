@@ -5,7 +5,8 @@ Usage: bench/sharing.py BUILD_DIR     (or: meson test -C build --benchmark)
 
 1. race, 2 tasks on 2 CPUs (5 runs): per-task threads at least 1.8x faster
    than one task doing every addition (sequential); the mutex and the atomic
-   against per-task, as ratios of their threads walls; how often the
+   against per-task, as ratios of their threads' time per addition (each way
+   makes as many additions as fit in its time); how often the
    unsynchronized threads lost additions, on 2 CPUs and pinned to one.
 2. false_sharing, 2 tasks (5 runs): adjacent against padded, threads, on 2
    CPUs and pinned to one.
@@ -50,9 +51,15 @@ for way in ("unsynchronized", "mutex", "atomic", "per-task"):
               f"count {r['result']} of {r['expected_result']}, wrong in {r['runs_wrong']} of {r['runs']} runs")
 per_task = rows[("per-task", "threads", allowed)]
 print(f"   per-task threads {per_task['speedup']:.3f}x >= 1.8x: {verdict(per_task['speedup'] >= 1.8)}")
+def ns_per_addition(r):
+    return r["wall_s"] * 1e9 / r["expected_result"]
+
+
 for way in ("mutex", "atomic"):
-    ratio = rows[(way, "threads", allowed)]["wall_s"] / per_task["wall_s"]
-    print(f"   {way} threads / per-task threads: {ratio:.1f}x the time")
+    r = rows[(way, "threads", allowed)]
+    ratio = ns_per_addition(r) / ns_per_addition(per_task)
+    print(f"   {way} threads / per-task threads: {ratio:.1f}x the time per addition "
+          f"({ns_per_addition(r):.1f} ns against {ns_per_addition(per_task):.1f} ns)")
 pinned = [r for (way, s, cpus), r in rows.items() if way == "unsynchronized" and len(cpus) == 1]
 for r in pinned:
     print(f"   unsynchronized threads pinned to CPU {r['cpus_allowed'][0]}: lost additions in "

@@ -48,8 +48,8 @@ static int measure_on(const struct options *opts, const struct cpu_list *cpus, s
     int err = machine_pin(cpus);
     if (err != 0)
         return demo_fail(&demo, "sched_setaffinity", err);
-    struct workload padded = {.kind = &counter_per_task, .units = units};
-    struct workload adjacent = {.kind = &counter_adjacent, .units = units};
+    struct workload padded = {.kind = &counter_per_task, .seconds = opts->seconds, .units = units};
+    struct workload adjacent = {.kind = &counter_adjacent, .seconds = opts->seconds, .units = units};
     int status = demo_measure(&demo, opts, ntasks, &padded, &c[0]);
     if (status == 0 && (status = demo_measure(&demo, opts, ntasks, &adjacent, &c[1])) != 0)
         harness_free(&c[0]);

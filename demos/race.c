@@ -25,8 +25,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#define DEFAULT_SECONDS 0.5  /* one task doing every addition under the mutex */
-#define QUICK_SECONDS   0.05 /* the same, --quick */
+#define DEFAULT_SECONDS 0.15 /* each way's threads row: every task at once */
+#define QUICK_SECONDS   0.03 /* the same, --quick */
+#define PROBE_SHARE     0.1  /* of that, to time it before sizing the work */
 #define PINNED_RUNS     10   /* runs pinned to one CPU: how often a race shows there */
 #define PINNED_SECONDS  0.05 /* each pinned task's additions, unsynchronized: many time slices */
 #define PINNED_QUICK    0.02 /* the same, --quick */
@@ -48,7 +49,7 @@ static const struct demo_info demo = {
     .harness = true,
     .strategies = strategies,
     .default_tasks_help = N_("one per CPU, at least 2"),
-    .seconds_help = N_("work, in seconds of one task with a mutex"),
+    .seconds_help = N_("work: seconds of each way's threads row"),
     .exit_help = N_("0 ok (a wrong count too: the lesson), 1 a failure, 2 bad usage."),
     .no_csv = true, /* several tables */
 };
@@ -57,6 +58,7 @@ static const struct demo_info demo = {
 static const struct workload_kind *const ways[] = {&counter_unsynchronized, &counter_mutex, &counter_atomic,
                                                    &counter_per_task};
 enum { WAYS = sizeof ways / sizeof ways[0], PRIVATE = WAYS, PINNED, COMPARISONS };
+enum { VERDICTS = 5 }; /* lost, cost, serial fraction, pinned, private */
 
 /* ---- the table ----------------------------------------------------------- */
 
@@ -64,24 +66,26 @@ static void print_row(const struct comparison *c, const struct measurement *m, b
 {
     uint64_t lost = c->expected_result > m->result ? c->expected_result - m->result : 0;
     double speedup = harness_speedup(c, m);
+    double ns_per_addition = c->expected_result > 0 ? m->wall * 1e9 / (double)c->expected_result : 0.0;
     char speed[16] = "-", check[32] = "ok";
     if (speedup > 0.0)
         snprintf(speed, sizeof speed, "%.2fx", speedup);
     if (m->wrong_results > 0)
         snprintf(check, sizeof check, "WRONG %d/%d", m->wrong_results,
                  m->runs); /* as the column, in English */
-    printf("%-14s %-10s %7.3f %8s %11" PRIu64 " %11" PRIu64 "  %s\n", first ? c->workload.kind->name : "",
-           m->strategy->name, m->wall, speed, m->result, lost, check);
+    printf("%-14s %-10s %6.3f %6.1f %7s %10" PRIu64 " %9" PRIu64 "  %s\n",
+           first ? c->workload.kind->name : "", m->strategy->name, m->wall, ns_per_addition, speed, m->result,
+           lost, check);
 }
 
-static void print_table(const struct comparison *c, size_t count)
+static void print_table(const struct comparison *c, size_t count, double seconds)
 {
     printf("\n");
-    printf(_("%zu tasks, each adds 1 to one counter %" PRIu64 " times: %" PRIu64 " in all\n"), c[0].ntasks,
-           c[0].workload.units, c[0].expected_result);
+    printf(_("%zu tasks add 1 to one counter, each way as often as its threads can in ~%g s\n"), c[0].ntasks,
+           seconds);
     /* The column names stay in English, as in every table (the notes explain them). */
-    printf("%-14s %-10s %7s %8s %11s %11s  %s\n", "way", "strategy", "wall s", "speedup", "count", "lost",
-           "check");
+    printf("%-14s %-10s %6s %6s %7s %10s %9s  %s\n", "way", "strategy", "wall s", "ns/add", "speedup",
+           "count", "lost", "check");
     for (size_t i = 0; i < count; i++)
         for (size_t r = 0; r < c[i].count; r++)
             print_row(&c[i], &c[i].results[r], r == 0);
@@ -100,36 +104,76 @@ static void print_pinned(const struct comparison *pinned)
 
 static void print_legend(void)
 {
-    printf("\n%s", _("way: how each task adds 1 (lib/counter.c); count: what the counter held\n"
-                     "after the median run; lost: additions missing from it; check: ok when every\n"
-                     "run counted them all, else WRONG in how many of the runs; speedup: against\n"
-                     "sequential, one task at a time doing the same additions the same way.\n"));
+    printf("\n%s", _("way: how each task adds 1 (lib/counter.c); ns/add: wall time / additions,\n"
+                     "what one cost with the tasks overlapping; speedup: against sequential, one\n"
+                     "task at a time doing the same additions the same way; count: what the counter\n"
+                     "held after the median run (sequential: all of them); lost: additions missing\n"
+                     "from it; check: ok when every run counted them all, else WRONG in how many.\n"));
 }
 
 /* ---- measuring ------------------------------------------------------------ */
 
-/* Every way with the demo's strategies, then threads and processes on a
- * counter in private memory. */
-static int measure_ways(const struct options *opts, size_t ntasks, uint64_t units, struct comparison *c)
+/* Each task's additions for one way, so that its threads row, every task
+ * at once, takes about --seconds. Timed from a short run of that row
+ * itself: one task alone cannot tell, since a shared counter costs far
+ * more when the tasks take turns at it (the mutex three times more on our
+ * 2-CPU VM, and more with more CPUs) than when one task has it alone. The
+ * ways differ a hundredfold in what an addition costs, so each gets its
+ * own count: the fast ones run long enough to time, the slow ones end. */
+static int additions_per_task(const struct options *opts, const struct workload_kind *way, size_t ntasks,
+                              uint64_t *units)
+{
+    static const struct strategy *const threads[] = {&strategy_threads};
+    struct workload w = {.kind = way, .seconds = opts->seconds * PROBE_SHARE / (double)ntasks};
+    workload_calibrate(&w); /* a start: one task alone, unopposed */
+    struct harness_plan plan = demo_plan(opts, ntasks, &w);
+    plan.strategies = threads;
+    plan.count = 1;
+    plan.warmup = 0;
+    plan.runs = 1;
+    struct comparison probe;
+    const char *failed_call = "";
+    int err = harness_compare(&plan, &w, &probe, &failed_call);
+    if (err != 0)
+        return demo_fail(&demo, failed_call, -err);
+    double wall = probe.results[0].wall;
+    harness_free(&probe);
+    double scaled = wall > 0.0 ? (double)w.units * opts->seconds / wall : (double)w.units;
+    *units = scaled < 1.0 ? 1 : (uint64_t)scaled;
+    return 0;
+}
+
+/* The atomic way, with threads and with processes, on a counter in
+ * private memory: each child gets a copy of its own. */
+static int measure_private(const struct options *opts, size_t ntasks, struct comparison *out)
+{
+    static const struct strategy *const own_memory[] = {&strategy_threads, &strategy_processes};
+    struct workload w = {.kind = &counter_private, .seconds = opts->seconds};
+    int status = additions_per_task(opts, w.kind, ntasks, &w.units);
+    if (status != 0)
+        return status;
+    struct harness_plan plan = demo_plan(opts, ntasks, &w);
+    plan.strategies = own_memory;
+    plan.count = 2;
+    return demo_measure_plan(&demo, &plan, &w, out);
+}
+
+/* Every way with the demo's strategies, then the private counter. */
+static int measure_ways(const struct options *opts, size_t ntasks, struct comparison *c)
 {
     int status = 0;
-    size_t measured = 0;
-    for (; measured < WAYS; measured++) {
-        struct workload w = {.kind = ways[measured], .units = units};
-        if ((status = demo_measure(&demo, opts, ntasks, &w, &c[measured])) != 0)
-            break;
+    size_t measured = 0; /* comparisons filled, to free on a failure */
+    while (status == 0 && measured < WAYS) {
+        struct workload w = {.kind = ways[measured], .seconds = opts->seconds}; /* about, for the verdicts */
+        if ((status = additions_per_task(opts, w.kind, ntasks, &w.units)) == 0 &&
+            (status = demo_measure(&demo, opts, ntasks, &w, &c[measured])) == 0)
+            measured++;
     }
-    if (status == 0) {
-        static const struct strategy *const own_memory[] = {&strategy_threads, &strategy_processes};
-        struct workload w = {.kind = &counter_private, .units = units};
-        struct harness_plan plan = demo_plan(opts, ntasks, &w);
-        plan.strategies = own_memory;
-        plan.count = 2;
-        if ((status = demo_measure_plan(&demo, &plan, &w, &c[PRIVATE])) == 0)
-            return 0;
-    }
-    for (size_t i = 0; i < measured; i++)
-        harness_free(&c[i]);
+    if (status == 0)
+        status = measure_private(opts, ntasks, &c[PRIVATE]);
+    if (status != 0)
+        for (size_t i = 0; i < measured; i++)
+            harness_free(&c[i]);
     return status;
 }
 
@@ -164,12 +208,8 @@ int main(int argc, char **argv)
     if ((status = demo_setup(&demo, &opts, &m)) != 0)
         return status;
     size_t ntasks = demo_sharing_tasks(&opts);
-    /* M: one task doing all N x M additions under the mutex takes --seconds. */
-    struct workload sizing = {.kind = &counter_mutex, .seconds = opts.seconds / (double)ntasks};
-    workload_calibrate(&sizing);
-
     struct comparison c[COMPARISONS];
-    if ((status = measure_ways(&opts, ntasks, sizing.units, c)) != 0)
+    if ((status = measure_ways(&opts, ntasks, c)) != 0)
         return status;
     if ((status = measure_pinned(&opts, ntasks, &c[PINNED])) != 0) {
         for (size_t i = 0; i < PINNED; i++)
@@ -177,28 +217,29 @@ int main(int argc, char **argv)
         return status;
     }
 
-    char verdicts[4][VERDICT_SIZE];
+    char verdicts[VERDICTS][VERDICT_SIZE];
     verdict_race_lost(&c[0], verdicts[0], VERDICT_SIZE);
     verdict_race_cost(&c[1], &c[2], &c[3], verdicts[1], VERDICT_SIZE);
-    verdict_race_pinned(&c[PINNED], verdicts[2], VERDICT_SIZE);
-    verdict_race_private(&c[PRIVATE], verdicts[3], VERDICT_SIZE);
+    verdict_race_serial(&c[1], &c[2], verdicts[2], VERDICT_SIZE);
+    verdict_race_pinned(&c[PINNED], verdicts[3], VERDICT_SIZE);
+    verdict_race_private(&c[PRIVATE], verdicts[4], VERDICT_SIZE);
     if (opts.json) {
-        report_json(stdout, &demo, &m, c, COMPARISONS, true, verdicts, 4, opts.timeline_json);
+        report_json(stdout, &demo, &m, c, COMPARISONS, true, verdicts, VERDICTS, opts.timeline_json);
     } else {
         report_header(&demo, &opts, &m, &c[0]);
-        print_table(c, PINNED);
+        print_table(c, PINNED, opts.seconds);
         bool all = opts.details == DETAILS_ALL;
         if (all)
             print_pinned(&c[PINNED]);
-        else /* under the tour: the verdicts on the table's screen (the third is the pinned run's) */
-            demo_verdicts(&demo, &opts, verdicts, 4);
+        else /* under the tour: the verdicts on the table's screen (the fourth is the pinned run's) */
+            demo_verdicts(&demo, &opts, verdicts, VERDICTS);
         if (demo_show_details(&opts)) {
             if (!all)
                 print_pinned(&c[PINNED]);
             print_legend();
         }
         if (all)
-            demo_verdicts(&demo, &opts, verdicts, 4);
+            demo_verdicts(&demo, &opts, verdicts, VERDICTS);
         report_note(&demo);
     }
     status = demo_write_trace(&demo, &opts, c, COMPARISONS);

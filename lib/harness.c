@@ -162,14 +162,15 @@ static bool a_worker_waited(const struct comparison *c, const struct strategy *s
     return waited;
 }
 
-/* Hyper-threads sharing a core slow each other's tasks by design, and a
- * clock that boosts for one busy CPU drops when more are busy. */
+/* Hyper-threads sharing a core slow each other's tasks by design, a
+ * clock that boosts for one busy CPU drops when more are busy, and tasks
+ * that contend for one counter or cache line wait for it on the CPU. */
 static bool slower_clock_expected(const struct comparison *c, const struct strategy *s)
 {
     size_t at_once = comparison_tasks_at_once(c, s);
     size_t busy_cpus = at_once < c->cpus.count ? at_once : c->cpus.count; /* the rest take turns */
     bool shares_cores = c->cores > 0 && busy_cpus > (size_t)c->cores;
-    return shares_cores || (c->boost == 1 && at_once > 1);
+    return shares_cores || (c->boost == 1 && at_once > 1) || (c->workload.kind->tasks_contend && at_once > 1);
 }
 
 /* How long one task takes when nothing disturbs it: a sleep as long as

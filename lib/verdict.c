@@ -112,14 +112,25 @@ static bool steal_took_cpus(const struct comparison *c, char *buf, size_t size)
 
 /* Starting every worker one after another costs ntasks x start_cost before
  * the last task can begin. */
+/* One task's seconds: what it was sized for, or, for work given as a count
+ * (race's additions), a share of the sequential run; 0 when neither. */
+static double task_seconds(const struct comparison *c)
+{
+    const struct measurement *alone = harness_find(c, "sequential");
+    if (c->workload.seconds > 0.0 || alone == NULL || c->ntasks == 0)
+        return c->workload.seconds;
+    return alone->wall / (double)c->ntasks;
+}
+
 static bool tasks_too_short(const struct comparison *c, char *buf, size_t size)
 {
+    double task = task_seconds(c);
     for (size_t i = 0; i < c->count; i++) {
         const struct strategy *s = c->results[i].strategy;
         double start_up = (double)c->ntasks * s->start_cost;
-        if (harness_can_speed_up(c, s) && start_up > VERDICT_SHORT_SHARE * c->workload.seconds) {
+        if (harness_can_speed_up(c, s) && task > 0.0 && start_up > VERDICT_SHORT_SHARE * task) {
             snprintf(buf, size, _("tasks of %g s are short: starting %zu workers takes ~%.2g s (spawn_cost)"),
-                     c->workload.seconds, c->ntasks, start_up);
+                     task, c->ntasks, start_up);
             return true;
         }
     }
@@ -538,6 +549,42 @@ void verdict_race_cost(const struct comparison *mutex, const struct comparison *
                  _("%s -> one shared counter makes the tasks take turns; a counter per task does not"), head);
     else
         snprintf(buf, size, _("%s -> sharing one counter costs; a counter per task is the fastest"), head);
+}
+
+void verdict_race_serial(const struct comparison *mutex, const struct comparison *atomic, char *buf,
+                         size_t size)
+{
+    const char *which = NULL;
+    double locked = sharing_speedup(mutex, &which), atomically = sharing_speedup(atomic, &which);
+    const struct measurement *m = harness_find(mutex, which);
+    if (locked == 0.0 || atomically == 0.0 || m == NULL) {
+        snprintf(buf, size,
+                 _("serial fraction: nothing to judge (measure sequential and threads or processes)"));
+        return;
+    }
+    double workers = harness_ideal_speedup(mutex, m);
+    if (workers < 2.0) {
+        snprintf(buf, size, _("serial fraction: on 1 CPU every way runs one task at a time"));
+        return;
+    }
+    /* Karp-Flatt (note 14): the serial share that would explain the speedup. */
+    double locked_share = stats_karp_flatt(locked, workers),
+           atomic_share = stats_karp_flatt(atomically, workers);
+    char head[VERDICT_SIZE];
+    snprintf(head, sizeof head, _("%s: serial fraction (Karp-Flatt) mutex %.2f, atomic %.2f"), which,
+             locked_share, atomic_share);
+    if (fmin(locked_share, atomic_share) >= 1.0)
+        snprintf(buf, size,
+                 _("%s -> over 1: slower than one task alone; the tasks take turns, and the counter's cache "
+                   "line moves between CPUs at each addition"),
+                 head);
+    else if (fmax(locked_share, atomic_share) >= 0.5)
+        snprintf(buf, size,
+                 _("%s -> that share of the work ran one task at a time: a shared counter is a serial "
+                   "section (Amdahl's f)"),
+                 head);
+    else
+        snprintf(buf, size, _("%s -> little ran one at a time: the tasks seldom met at the counter"), head);
 }
 
 void verdict_race_pinned(const struct comparison *pinned, char *buf, size_t size)

@@ -100,7 +100,7 @@ void verdict_versus(const struct comparison *all, const struct comparison *one, 
 void verdict_gil(const struct comparison *sleeping, const struct comparison *computing, char *sleep_buf,
                  char *cpu_buf, size_t size);
 
-/* race's four headlines, from its comparisons (lib/counter.c's kinds):
+/* race's headlines, from its comparisons (lib/counter.c's kinds):
  * which rows lost additions unsynchronized ("counter++ is three steps");
  * what the mutex, the atomic and a counter per task cost beside one task
  * doing it all, claimed only when per-task reached its ideal, else the
@@ -109,6 +109,10 @@ void verdict_gil(const struct comparison *sleeping, const struct comparison *com
 void verdict_race_lost(const struct comparison *unsynchronized, char *buf, size_t size);
 void verdict_race_cost(const struct comparison *mutex, const struct comparison *atomic,
                        const struct comparison *per_task, char *buf, size_t size);
+/* The serial share (Karp-Flatt) that the mutex's and the atomic's speedups
+ * imply; over 1 when they were slower than one task alone. */
+void verdict_race_serial(const struct comparison *mutex, const struct comparison *atomic, char *buf,
+                         size_t size);
 void verdict_race_pinned(const struct comparison *pinned, char *buf, size_t size);
 void verdict_race_private(const struct comparison *private_memory, char *buf, size_t size);
 

@@ -33,6 +33,10 @@ struct workload_kind {
      * waits w->seconds and returns workload_token(task): the event loop
      * runs it as a timer. */
     bool computes;
+    /* Tasks that run at once slow each other by design (one shared counter,
+     * one shared cache line): their CPU time then says nothing about the
+     * CPU's clock, and the harness does not set such runs aside for it. */
+    bool tasks_contend;
     /* What `ntasks` tasks do, for a table's title, in the output's
      * language: "10 tasks, each sleeps 1 s". */
     void (*describe)(const struct workload *w, size_t ntasks, char *buf, size_t size);

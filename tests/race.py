@@ -6,7 +6,7 @@ Usage: race.py RACE_BINARY
 --quick --json: exit 0; the mutex, the atomic and a counter per task count
 every addition in every run, with threads and with processes; processes on
 private memory leave the parent's counter at 0, threads on it count all; no
-row counts more than expected; four verdicts. The plain --quick run exits 0
+row counts more than expected; five verdicts. The plain --quick run exits 0
 even though a count may be wrong, and ends by naming its note. Nothing here
 asserts that a race happened: on a quiet machine it may not.
 """
@@ -49,7 +49,7 @@ check("private: processes leave the parent's counter at 0", private_processes is
 pinned = [r for (way, strategy, cpus), r in rows.items() if way == "unsynchronized" and len(cpus) == 1
           and len(allowed) > 1]
 check("the pinned run is on one CPU", len(allowed) == 1 or len(pinned) == 1, sorted(rows))
-check("four verdicts", len(doc["verdicts"]) == 4, doc["verdicts"])
+check("five verdicts", len(doc["verdicts"]) == 5, doc["verdicts"])
 
 p = subprocess.run([demo, "--quick"], capture_output=True, text=True, timeout=120)
 check("--quick exits 0 even when a count is wrong", p.returncode == 0, p.stderr)

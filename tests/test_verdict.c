@@ -717,6 +717,29 @@ Test(verdict_race, on_one_cpu_nothing_is_claimed_to_speed_up)
     assert_contains(buf, "on 1 CPU no way speeds up");
 }
 
+Test(verdict_race, serial_fraction_over_one_is_slower_than_alone)
+{
+    struct comparison mutex = counting(&counter_mutex, 1.0, 2.5, 2.6);    /* threads 0.40x: e = 4 */
+    struct comparison atomic = counting(&counter_atomic, 1.0, 1.25, 1.3); /* 0.80x: e = 1.5 */
+    char buf[VERDICT_SIZE];
+    verdict_race_serial(&mutex, &atomic, buf, sizeof buf);
+    assert_contains(buf, "threads: serial fraction (Karp-Flatt) mutex 4.00, atomic 1.50");
+    assert_contains(buf, "slower than one task alone");
+}
+
+Test(verdict_race, serial_fraction_under_one_is_amdahls_f)
+{
+    struct comparison mutex = counting(&counter_mutex, 1.0, 0.8, 0.8);   /* 1.25x: e = 0.6 */
+    struct comparison atomic = counting(&counter_atomic, 1.0, 0.6, 0.6); /* 1.67x: e = 0.2 */
+    char buf[VERDICT_SIZE];
+    verdict_race_serial(&mutex, &atomic, buf, sizeof buf);
+    assert_contains(buf, "mutex 0.60, atomic 0.20");
+    assert_contains(buf, "serial section");
+    mutex.cpus.count = atomic.cpus.count = 1;
+    verdict_race_serial(&mutex, &atomic, buf, sizeof buf);
+    assert_contains(buf, "on 1 CPU");
+}
+
 Test(verdict_race, pinned_losses_are_counted_in_runs)
 {
     struct comparison pinned = counting(&counter_unsynchronized, 0.0, 1.0, 0.0);
