@@ -21,13 +21,16 @@
 #include "counter.h"
 #include "demo.h"
 #include "report.h"
+#include "stats.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 
 #define DEFAULT_SECONDS 0.15 /* each way's threads row: every task at once */
 #define QUICK_SECONDS   0.03 /* the same, --quick */
 #define PROBE_SHARE     0.1  /* of that, to time it before sizing the work */
+#define PROBE_SHORTEST  0.01 /* seconds: the shortest such timing */
 #define PINNED_RUNS     10   /* runs pinned to one CPU: how often a race shows there */
 #define PINNED_SECONDS  0.05 /* each pinned task's additions, unsynchronized: many time slices */
 #define PINNED_QUICK    0.02 /* the same, --quick */
@@ -69,7 +72,7 @@ static void print_row(const struct comparison *c, const struct measurement *m, b
     double ns_per_addition = c->expected_result > 0 ? m->wall * 1e9 / (double)c->expected_result : 0.0;
     char speed[16] = "-", check[32] = "ok";
     if (speedup > 0.0)
-        snprintf(speed, sizeof speed, "%.2fx", speedup);
+        snprintf(speed, sizeof speed, "%.2fx", stats_round_down(speedup, 2)); /* cut, as the verdicts do */
     if (m->wrong_results > 0)
         snprintf(check, sizeof check, "WRONG %d/%d", m->wrong_results,
                  m->runs); /* as the column, in English */
@@ -124,7 +127,8 @@ static int additions_per_task(const struct options *opts, const struct workload_
                               uint64_t *units)
 {
     static const struct strategy *const threads[] = {&strategy_threads};
-    struct workload w = {.kind = way, .seconds = opts->seconds * PROBE_SHARE / (double)ntasks};
+    double probe_seconds = fmax(opts->seconds * PROBE_SHARE, PROBE_SHORTEST); /* shorter ones misjudge */
+    struct workload w = {.kind = way, .seconds = probe_seconds / (double)ntasks};
     workload_calibrate(&w); /* a start: one task alone, unopposed */
     struct harness_plan plan = demo_plan(opts, ntasks, &w);
     plan.strategies = threads;
