@@ -20,7 +20,7 @@
 
 #include <stdio.h>
 
-#define DEFAULT_SECONDS 0.1  /* each task's additions, padded, alone */
+#define DEFAULT_SECONDS 0.05 /* each task's additions, padded, alone */
 #define QUICK_SECONDS   0.02 /* the same, --quick */
 
 static const struct demo_info demo = {
