@@ -175,7 +175,9 @@ static bool slower_clock_expected(const struct comparison *c, const struct strat
 
 /* How long one task takes when nothing disturbs it: a sleep as long as
  * asked; computing as long as the fastest run's tasks needed, or, where a
- * slower clock is expected, as long as this run's tasks were open. */
+ * slower clock is expected, as long as this run's tasks were open (the
+ * longest of them where tasks contend: they slow each other unevenly, and
+ * the one that lost most to the others ends last). */
 static double undisturbed_task(const struct comparison *c, const struct strategy *s, const struct span *spans,
                                double fastest_task_cpu)
 {
@@ -183,9 +185,13 @@ static double undisturbed_task(const struct comparison *c, const struct strategy
         return c->workload.seconds;
     if (fastest_task_cpu > 0.0 && !slower_clock_expected(c, s))
         return fastest_task_cpu;
-    double open = 0.0;
-    for (size_t t = 0; t < c->ntasks; t++)
+    double open = 0.0, longest = 0.0;
+    for (size_t t = 0; t < c->ntasks; t++) {
         open += spans[t].end - spans[t].start;
+        longest = fmax(longest, spans[t].end - spans[t].start);
+    }
+    if (c->workload.kind->tasks_contend)
+        return longest;
     return c->ntasks > 0 ? open / (double)c->ntasks : 0.0;
 }
 
