@@ -84,8 +84,10 @@ static void print_row(const struct comparison *c, const struct measurement *m, b
 static void print_table(const struct comparison *c, size_t count, double seconds)
 {
     printf("\n");
-    printf(_("%zu tasks add 1 to one counter, each way as often as its threads can in ~%g s\n"), c[0].ntasks,
-           seconds);
+    printf(ngettext("%zu task adds 1 to one counter, each way as often as its threads can in ~%g s\n",
+                    "%zu tasks add 1 to one counter, each way as often as its threads can in ~%g s\n",
+                    c[0].ntasks),
+           c[0].ntasks, seconds);
     /* The column names stay in English, as in every table (the notes explain them). */
     printf("%-14s %-10s %6s %6s %7s %10s %9s  %s\n", "way", "strategy", "wall s", "ns/add", "speedup",
            "count", "lost", "check");
@@ -98,11 +100,13 @@ static void print_pinned(const struct comparison *pinned)
 {
     const struct measurement *m = &pinned->results[0];
     printf("\n");
-    printf(_("pinned to CPU %d: %zu threads, each adds %" PRIu64 " times unsynchronized:\n"
-             "  additions lost in %d of %d runs\n"
+    printf(ngettext("pinned to CPU %d: %zu thread, adding %" PRIu64 " times unsynchronized:\n",
+                    "pinned to CPU %d: %zu threads, each adds %" PRIu64 " times unsynchronized:\n",
+                    pinned->ntasks),
+           pinned->cpus.ids[0], pinned->ntasks, pinned->workload.units);
+    printf(_("  additions lost in %d of %d runs\n"
              "  the median run counted %" PRIu64 " of %" PRIu64 "\n"),
-           pinned->cpus.ids[0], pinned->ntasks, pinned->workload.units, m->wrong_results, m->runs, m->result,
-           pinned->expected_result);
+           m->wrong_results, m->runs, m->result, pinned->expected_result);
 }
 
 static void print_legend(void)
