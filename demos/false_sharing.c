@@ -2,8 +2,9 @@
  * false_sharing: each task adds 1 to a counter of its own, nothing shared,
  * and yet two ways run at very different speeds. The counters are either
  * side by side (8 bytes apart, in one cache line) or padded, each to its own
- * line (lib/counter.c: adjacent and per-task); one after another and with a
- * thread per task, on every CPU and then pinned to one.
+ * line (lib/counter.c: adjacent and per-task), each added to with an atomic
+ * add; one after another and with a thread per task, on every CPU and then
+ * pinned to one.
  *
  * Usage: false_sharing [--tasks N] [--seconds S] [--cpus LIST] [--quick] [--json] ...
  *

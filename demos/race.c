@@ -5,7 +5,9 @@
  * mutex, with one atomic add, and per task (a counter each, added up at the
  * end); one after another, with threads and with processes that share the
  * counter in memory mapped before fork(). Then processes whose counter is
- * in ordinary memory, and the unsynchronized way pinned to one CPU.
+ * in ordinary memory, and the unsynchronized way pinned to one CPU. The
+ * ways differ a hundredfold in what an addition costs, so each makes as
+ * many as its threads row does in --seconds; ns/add compares them.
  *
  * Usage: race [--tasks N] [--seconds S] [--quick] [--json] ...
  *
