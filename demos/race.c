@@ -32,7 +32,7 @@
 #define DEFAULT_SECONDS 0.15 /* each way's threads row: every task at once */
 #define QUICK_SECONDS   0.03 /* the same, --quick */
 #define PROBE_SHARE     0.1  /* of that, to time it before sizing the work */
-#define PROBE_SHORTEST  0.01 /* seconds: the shortest such timing */
+#define PROBE_SHORTEST  0.01 /* seconds: the least a task computes in that timing */
 #define PINNED_RUNS     10   /* runs pinned to one CPU: how often a race shows there */
 #define PINNED_SECONDS  0.05 /* each pinned task's additions, unsynchronized: many time slices */
 #define PINNED_QUICK    0.02 /* the same, --quick */
@@ -133,8 +133,9 @@ static int additions_per_task(const struct options *opts, const struct workload_
                               uint64_t *units)
 {
     static const struct strategy *const threads[] = {&strategy_threads};
-    double probe_seconds = fmax(opts->seconds * PROBE_SHARE, PROBE_SHORTEST); /* shorter ones misjudge */
-    struct workload w = {.kind = way, .seconds = probe_seconds / (double)ntasks};
+    /* each task's share, alone: shorter ones misjudge the lock and weigh starting threads */
+    struct workload w = {.kind = way,
+                         .seconds = fmax(opts->seconds * PROBE_SHARE / (double)ntasks, PROBE_SHORTEST)};
     workload_calibrate(&w); /* a start: one task alone, unopposed */
     struct harness_plan plan = demo_plan(opts, ntasks, &w);
     plan.strategies = threads;
@@ -145,7 +146,7 @@ static int additions_per_task(const struct options *opts, const struct workload_
     const char *failed_call = "";
     int err = harness_compare(&plan, &w, &probe, &failed_call);
     if (err != 0)
-        return demo_fail(&demo, failed_call, -err);
+        return demo_fail(&demo, failed_call, err);
     double wall = probe.results[0].wall;
     harness_free(&probe);
     double scaled = wall > 0.0 ? (double)w.units * opts->seconds / wall : (double)w.units;

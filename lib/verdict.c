@@ -110,10 +110,8 @@ static bool steal_took_cpus(const struct comparison *c, char *buf, size_t size)
     return true;
 }
 
-/* Starting every worker one after another costs ntasks x start_cost before
- * the last task can begin. */
-/* One task's seconds: what it was sized for, or, for work given as a count
- * (race's additions), a share of the sequential run; 0 when neither. */
+/* One task's seconds: what it was sized for, or, for work given only as a
+ * count (units, no seconds), its share of the sequential run; 0 when neither. */
 static double task_seconds(const struct comparison *c)
 {
     const struct measurement *alone = harness_find(c, "sequential");
@@ -122,6 +120,8 @@ static double task_seconds(const struct comparison *c)
     return alone->wall / (double)c->ntasks;
 }
 
+/* Starting every worker one after another costs ntasks x start_cost before
+ * the last task can begin. */
 static bool tasks_too_short(const struct comparison *c, char *buf, size_t size)
 {
     double task = task_seconds(c);
@@ -573,11 +573,17 @@ void verdict_race_serial(const struct comparison *mutex, const struct comparison
     char head[VERDICT_SIZE];
     snprintf(head, sizeof head, _("%s: serial fraction (Karp-Flatt) mutex %.2f, atomic %.2f"), which,
              locked_share, atomic_share);
-    if (fmin(locked_share, atomic_share) >= 1.0)
+    if (fmin(locked_share, atomic_share) > 1.0)
         snprintf(buf, size,
                  _("%s -> over 1: slower than one task alone; the tasks take turns, and the counter's cache "
                    "line moves between CPUs at each addition"),
                  head);
+    else if (fmax(locked_share, atomic_share) > 1.0)
+        snprintf(
+            buf, size,
+            _("%s -> over 1: slower than one task alone; under 1: that share of the work ran one task at "
+              "a time"),
+            head);
     else if (fmax(locked_share, atomic_share) >= 0.5)
         snprintf(buf, size,
                  _("%s -> that share of the work ran one task at a time: a shared counter is a serial "

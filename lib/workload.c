@@ -213,7 +213,8 @@ const struct workload_kind workload_cpu = {
     .calibrate = calibrate_cpu,
 };
 
+/* sleep and cpu, from this file; the counter kinds, from counter.c */
 const struct workload_kind *const workload_kinds[] = {
-    &workload_sleep, &workload_cpu,   &counter_unsynchronized, /* the counter kinds: counter.c */
-    &counter_mutex,  &counter_atomic, &counter_per_task,       &counter_private, NULL,
-};
+    &workload_sleep,  &workload_cpu,     &counter_unsynchronized,
+    &counter_mutex,   &counter_atomic,   &counter_per_task,
+    &counter_private, &counter_adjacent, NULL};

@@ -735,6 +735,9 @@ Test(verdict_race, serial_fraction_under_one_is_amdahls_f)
     verdict_race_serial(&mutex, &atomic, buf, sizeof buf);
     assert_contains(buf, "mutex 0.60, atomic 0.20");
     assert_contains(buf, "serial section");
+    struct comparison slower = counting(&counter_mutex, 1.0, 2.5, 2.6); /* e = 4 beside the atomic's 0.2 */
+    verdict_race_serial(&slower, &atomic, buf, sizeof buf);
+    assert_contains(buf, "over 1: slower than one task alone; under 1");
     mutex.cpus.count = atomic.cpus.count = 1;
     verdict_race_serial(&mutex, &atomic, buf, sizeof buf);
     assert_contains(buf, "on 1 CPU");
