@@ -162,6 +162,14 @@ static bool a_worker_waited(const struct comparison *c, const struct strategy *s
     return waited;
 }
 
+/* Tasks that contend (a shared counter or cache line) slow each other only
+ * while two or more run at once, on CPUs of their own. */
+static bool tasks_contend_now(const struct comparison *c, const struct strategy *s)
+{
+    size_t at_once = comparison_tasks_at_once(c, s);
+    return c->workload.kind->tasks_contend && at_once > 1 && c->cpus.count > 1;
+}
+
 /* Hyper-threads sharing a core slow each other's tasks by design, a
  * clock that boosts for one busy CPU drops when more are busy, and tasks
  * that contend for one counter or cache line wait for it on the CPU. */
@@ -170,7 +178,7 @@ static bool slower_clock_expected(const struct comparison *c, const struct strat
     size_t at_once = comparison_tasks_at_once(c, s);
     size_t busy_cpus = at_once < c->cpus.count ? at_once : c->cpus.count; /* the rest take turns */
     bool shares_cores = c->cores > 0 && busy_cpus > (size_t)c->cores;
-    return shares_cores || (c->boost == 1 && at_once > 1) || (c->workload.kind->tasks_contend && at_once > 1);
+    return shares_cores || (c->boost == 1 && at_once > 1) || tasks_contend_now(c, s);
 }
 
 /* How long one task takes when nothing disturbs it: a sleep as long as
@@ -190,7 +198,7 @@ static double undisturbed_task(const struct comparison *c, const struct strategy
         open += spans[t].end - spans[t].start;
         longest = fmax(longest, spans[t].end - spans[t].start);
     }
-    if (c->workload.kind->tasks_contend)
+    if (tasks_contend_now(c, s))
         return longest;
     return c->ntasks > 0 ? open / (double)c->ntasks : 0.0;
 }

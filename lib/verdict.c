@@ -650,9 +650,18 @@ void verdict_false_sharing(const struct comparison *padded_all, const struct com
         snprintf(buf, size, _("false sharing: nothing to judge (measure threads)"));
         return;
     }
-    for (size_t i = 0; i < 4; i++)
-        if (verdict_not_the_lesson(each[i], buf, size))
-            return; /* a row the machine cannot produce: said instead of the lesson */
+    for (size_t i = 0; i < 4; i++) {
+        char row[96], what[160];
+        if (!verdict_impossible_row(each[i], row, sizeof row))
+            continue;
+        /* A row the machine cannot produce, said instead of the lesson, under
+         * the lesson's label ("threads:"): the notes' check compares labels. */
+        snprintf(what, sizeof what, "%s %s", each[i]->workload.kind->name, row);
+        enum verdict_cause cause = verdict_cause(each[i], why, sizeof why);
+        snprintf(buf, size, _("%s: %s -> not the lesson: %s"), "threads", what,
+                 cause == CAUSE_NONE ? _("a noisy run, rerun with --runs 5") : why);
+        return;
+    }
     if (cpus < 2)
         snprintf(buf, size,
                  _("threads: adjacent %.2fx the time of padded on 1 CPU -> false sharing needs two CPUs "

@@ -811,6 +811,19 @@ Test(verdict_false_sharing, slower_on_one_cpu_too_is_not_the_lesson)
     assert_contains(buf, "not the lesson");
 }
 
+Test(verdict_false_sharing, an_impossible_pinned_row_keeps_the_lessons_label)
+{
+    struct comparison pa, aa, po, ao;
+    layouts(0.1, 0.42, 2, &pa, &aa);
+    layouts(0.2, 0.2, 1, &po, &ao);
+    ao = make(&counter_adjacent, 2, 1, 0.2, 0.225, 0.0); /* pinned threads 0.88x: noise, not a lesson */
+    char buf[VERDICT_SIZE];
+    verdict_false_sharing(&pa, &aa, &po, &ao, buf, sizeof buf);
+    /* the label the notes' check compares stays "threads:" */
+    assert_contains(buf, "threads: adjacent threads 0.88x on 1 CPU?!");
+    assert_contains(buf, "not the lesson");
+}
+
 Test(verdict_false_sharing, on_one_cpu_alone_it_says_two_are_needed)
 {
     struct comparison pa, aa, po, ao;
