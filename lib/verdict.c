@@ -281,15 +281,27 @@ unsigned verdict_row_flags(const struct comparison *c, const struct measurement 
 
 /* ---- the sentences ------------------------------------------------------- */
 
-bool verdict_not_the_lesson(const struct comparison *c, char *buf, size_t size)
+/* "LABEL: ROW -> not the lesson: CAUSE" when a row of `c` is one the machine
+ * cannot produce; the row led by the kind's name when the label is not it. */
+static bool said_not_the_lesson(const struct comparison *c, const char *label, char *buf, size_t size)
 {
-    char row[96], why[VERDICT_SIZE];
+    char row[96], what[160], why[VERDICT_SIZE];
     if (!verdict_impossible_row(c, row, sizeof row))
         return false;
+    const char *kind = c->workload.kind->name;
+    if (strcmp(label, kind) == 0)
+        snprintf(what, sizeof what, "%s", row);
+    else
+        snprintf(what, sizeof what, "%s %s", kind, row);
     enum verdict_cause cause = verdict_cause(c, why, sizeof why);
-    snprintf(buf, size, _("%s: %s -> not the lesson: %s"), c->workload.kind->name, row,
+    snprintf(buf, size, _("%s: %s -> not the lesson: %s"), label, what,
              cause == CAUSE_NONE ? _("a noisy run, rerun with --runs 5") : why);
     return true;
+}
+
+bool verdict_not_the_lesson(const struct comparison *c, char *buf, size_t size)
+{
+    return said_not_the_lesson(c, c->workload.kind->name, buf, size);
 }
 
 void verdict_single(const struct comparison *c, char *buf, size_t size)
@@ -650,18 +662,11 @@ void verdict_false_sharing(const struct comparison *padded_all, const struct com
         snprintf(buf, size, _("false sharing: nothing to judge (measure threads)"));
         return;
     }
-    for (size_t i = 0; i < 4; i++) {
-        char row[96], what[160];
-        if (!verdict_impossible_row(each[i], row, sizeof row))
-            continue;
-        /* A row the machine cannot produce, said instead of the lesson, under
-         * the lesson's label ("threads:"): the notes' check compares labels. */
-        snprintf(what, sizeof what, "%s %s", each[i]->workload.kind->name, row);
-        enum verdict_cause cause = verdict_cause(each[i], why, sizeof why);
-        snprintf(buf, size, _("%s: %s -> not the lesson: %s"), "threads", what,
-                 cause == CAUSE_NONE ? _("a noisy run, rerun with --runs 5") : why);
-        return;
-    }
+    /* A row the machine cannot produce is said instead of the lesson, under
+     * the lesson's label ("threads:"): the notes' check compares labels. */
+    for (size_t i = 0; i < 4; i++)
+        if (said_not_the_lesson(each[i], "threads", buf, size))
+            return;
     if (cpus < 2)
         snprintf(buf, size,
                  _("threads: adjacent %.2fx the time of padded on 1 CPU -> false sharing needs two CPUs "
